@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { matchesEventPattern, validateEventPattern, InvalidEventPatternError } from '../../shared/events/pattern.js';
+import type { EventRule } from '../../shared/events/rules.js';
+import { logger } from '../../shared/logging/logger.js';
+import { lambdaContext, loadHandler } from './modules.js';
+
+export interface DeadLetter {
+  rule: string;
+  eventId: string;
+  detailType: string;
+  attempts: number;
+  error: string;
+  failedAt: string;
+  event: EventEnvelope;
+}
+
+interface EventEnvelope {
+  version: '0';
+  id: string;
+  'detail-type': string;
+  source: string;
+  account: string;
+  time: string;
+  region: string;
+  resources: string[];
+  detail: unknown;
+}
+
+export interface LocalEventBusOptions {
+  port: number;
+  host?: string;
+  busName: string;
+  rules: readonly EventRule[];
+  region: string;
+  /** Delay before retry n is `retryBaseMs * 2^(n-1)`, capped: short locally, so failures show quickly. */
+  retryBaseMs?: number;
+  retryMaxDelayMs?: number;
+  /** Where a dead letter is kept so it can be seen and replayed (the table, in the runtime). */
+  onDeadLetter?: (deadLetter: DeadLetter) => Promise<void>;
+}
+
+export interface LocalEventBus {
+  endpoint: string;
+  port: number;
+  deadLetters: DeadLetter[];
+  /** Resolves when every delivery under way (retries included) has finished. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const MAX_ENTRIES = 10;
+const MAX_ENTRY_BYTES = 256 * 1024;
+
+class ApiException extends Error {
+  constructor(
+    readonly type: string,
+    message: string,
+    readonly status = 400,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * An EventBridge-compatible endpoint: it speaks the AWS JSON 1.1 protocol of `PutEvents` and
+ * `TestEventPattern`, so the real `EventBridgeClient` talks to it (endpoint from
+ * `AWS_ENDPOINT_URL_EVENTBRIDGE`). Put events are matched against the shared rules and handed
+ * to their target handlers asynchronously, with retries and a dead letter when a target keeps failing.
+ */
+export async function startLocalEventBus(options: LocalEventBusOptions): Promise<LocalEventBus> {
+  for (const rule of options.rules) validateEventPattern(rule.pattern);
+  const inFlight = new Set<Promise<void>>();
+  const deadLetters: DeadLetter[] = [];
+  const retryBaseMs = options.retryBaseMs ?? 200;
+  const retryMaxDelayMs = options.retryMaxDelayMs ?? 5_000;
+  let stopping = false;
+
+  const deliver = async (rule: EventRule, event: EventEnvelope) => {
+    const attempts = 1 + rule.target.retryAttempts;
+    let lastError: unknown;
+    for (let attempt = 1; attempt <= attempts && !stopping; attempt += 1) {
+      try {
+        const handler = await loadHandler(rule.target.handler);
+        await handler(event, lambdaContext(rule.name, randomUUID(), 30_000));
+        return;
+      } catch (error) {
+        lastError = error;
+        logger.warn('event target failed', { rule: rule.name, eventId: event.id, attempt, error: String(error) });
+        if (attempt < attempts) await sleep(Math.min(retryMaxDelayMs, retryBaseMs * 2 ** (attempt - 1)));
+      }
+    }
+    const deadLetter: DeadLetter = {
+      rule: rule.name,
+      eventId: event.id,
+      detailType: event['detail-type'],
+      attempts,
+      error: String(lastError ?? 'stopped before delivery'),
+      failedAt: new Date().toISOString(),
+      event,
+    };
+    deadLetters.push(deadLetter);
+    logger.error('event dead-lettered', { rule: rule.name, eventId: event.id, detailType: event['detail-type'], error: deadLetter.error });
+    await options.onDeadLetter?.(deadLetter).catch((error: unknown) => logger.error('dead letter not stored', { error: String(error) }));
+  };
+
+  const dispatch = (event: EventEnvelope, busName: string) => {
+    if (busName !== options.busName) return;
+    for (const rule of options.rules) {
+      if (!matchesEventPattern(rule.pattern, event)) continue;
+      const delivery = deliver(rule, event).finally(() => inFlight.delete(delivery));
+      inFlight.add(delivery);
+    }
+  };
+
+  const actions: Record<string, (input: Record<string, unknown>) => unknown> = {
+    PutEvents: (input) => putEvents(input, options, dispatch),
+    TestEventPattern: (input) => testEventPattern(input),
+  };
+
+  const server = createServer((request, response) => {
+    void handle(request, response, actions, deadLetters);
+  });
+  const port = await listen(server, options.port, options.host ?? '127.0.0.1');
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    deadLetters,
+    async idle() {
+      while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
+    },
+    async stop() {
+      await new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      // Deliveries under way finish (a few seconds at most); pending retries are cut short.
+      stopping = true;
+      await Promise.race([Promise.allSettled([...inFlight]), sleep(5_000)]);
+    },
+  };
+}
+
+function putEvents(input: Record<string, unknown>, options: LocalEventBusOptions, dispatch: (event: EventEnvelope, bus: string) => void) {
+  const entries = input.Entries;
+  if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
+    throw new ApiException('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`);
+  }
+  const results = entries.map((entry: Record<string, unknown>) => {
+    const problem = entryProblem(entry);
+    if (problem) return { ErrorCode: 'InvalidArgument', ErrorMessage: problem };
+    const event: EventEnvelope = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': String(entry.DetailType),
+      source: String(entry.Source),
+      account: '000000000000',
+      time: eventTime(entry.Time),
+      region: options.region,
+      resources: Array.isArray(entry.Resources) ? entry.Resources.map(String) : [],
+      detail: JSON.parse(String(entry.Detail)),
+    };
+    const busName = typeof entry.EventBusName === 'string' ? entry.EventBusName.split('/').at(-1) ?? '' : 'default';
+    dispatch(event, busName);
+    return { EventId: event.id };
+  });
+  return { Entries: results, FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length };
+}
+
+function entryProblem(entry: Record<string, unknown>): string | undefined {
+  if (typeof entry.Source !== 'string' || entry.Source === '') return 'Parameter Source is not valid. Reason: Source is a required argument.';
+  if (typeof entry.DetailType !== 'string' || entry.DetailType === '') return 'Parameter DetailType is not valid. Reason: DetailType is a required argument.';
+  if (typeof entry.Detail !== 'string') return 'Parameter Detail is not valid. Reason: Detail is a required argument.';
+  if (Buffer.byteLength(JSON.stringify(entry)) > MAX_ENTRY_BYTES) return 'Total size of the entries in the request is over the limit.';
+  try {
+    const detail: unknown = JSON.parse(entry.Detail);
+    if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) return 'Detail is malformed.';
+  } catch {
+    return 'Detail is malformed.';
+  }
+  return undefined;
+}
+
+/** The SDK sends `Time` as epoch seconds; EventBridge shows it to the nearest second, in UTC. */
+function eventTime(time: unknown): string {
+  const date = typeof time === 'number' ? new Date(time * 1000) : new Date();
+  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+function testEventPattern(input: Record<string, unknown>) {
+  if (typeof input.EventPattern !== 'string') throw new ApiException('ValidationException', 'EventPattern is a required parameter.');
+  if (typeof input.Event !== 'string') throw new ApiException('ValidationException', 'Event is a required parameter.');
+  validateEventPattern(input.EventPattern);
+  let event: unknown;
+  try {
+    event = JSON.parse(input.Event);
+  } catch {
+    throw new ApiException('ValidationException', 'Parameter Event is not valid.');
+  }
+  const required = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];
+  if (event === null || typeof event !== 'object' || required.some((field) => !(field in event))) {
+    throw new ApiException('ValidationException', `Parameter Event is not valid. Mandatory fields: ${required.join(', ')}.`);
+  }
+  return { Result: matchesEventPattern(input.EventPattern, event) };
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, actions: Record<string, (input: Record<string, unknown>) => unknown>, deadLetters: DeadLetter[]) {
+  const send = (status: number, body: unknown, type = 'application/x-amz-json-1.1') => {
+    response.writeHead(status, { 'content-type': type, 'x-amzn-requestid': randomUUID() });
+    response.end(JSON.stringify(body));
+  };
+  try {
+    if (request.method === 'GET' && request.url === '/dead-letters') return send(200, { deadLetters }, 'application/json');
+    const target = String(request.headers['x-amz-target'] ?? '');
+    const action = actions[target.replace(/^AWSEvents\./, '')];
+    if (request.method !== 'POST' || !target.startsWith('AWSEvents.') || !action) {
+      return send(400, { __type: 'UnknownOperationException', message: `Operation ${target || request.method} is not supported by the local bus.` });
+    }
+    const body = await readBody(request);
+    let input: unknown;
+    try {
+      input = JSON.parse(body.length === 0 ? '{}' : body);
+    } catch {
+      return send(400, { __type: 'SerializationException', message: 'Request body is not valid JSON.' });
+    }
+    send(200, action(input as Record<string, unknown>));
+  } catch (error) {
+    if (error instanceof InvalidEventPatternError) return send(400, { __type: 'InvalidEventPatternException', message: error.message });
+    if (error instanceof ApiException) return send(error.status, { __type: error.type, message: error.message });
+    logger.error('local bus failed', { error: String(error) });
+    send(500, { __type: 'InternalException', message: 'Internal error in the local bus.' });
+  }
+}
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((done, fail) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => done(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', fail);
+  });
+}
+
+export function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((done, fail) => {
+    server.once('error', fail);
+    server.listen(port, host, () => {
+      server.removeListener('error', fail);
+      done((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

@@ -1,0 +1,130 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { bootstrapAdminKey } from '../../shared/auth/bootstrap.js';
+import type { IssuedKey } from '../../shared/auth/api-keys.js';
+import { config } from '../../shared/config.js';
+import { db } from '../../shared/db/client.js';
+import { keys } from '../../shared/db/keys.js';
+import { eventRules } from '../../shared/events/rules.js';
+import { fallbackRoute, routes } from '../../shared/http/routes.js';
+import { startLocalApiServer, type LocalApiServer } from './api-server.js';
+import { ensureTable, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb.js';
+import { startLocalEventBus, type LocalEventBus } from './event-bus.js';
+
+export interface LocalRuntimeOptions {
+  /** 0 picks a free port (tests). */
+  port: number;
+  eventsPort?: number;
+  dynamoDbPort?: number;
+  /** DynamoDB Local's files; in memory when undefined. */
+  dataDir?: string;
+  /** Use an already running DynamoDB Local instead of starting one (tests share one JVM). */
+  dynamoDbEndpoint?: string;
+  tableName?: string;
+  busName?: string;
+  hubAdminApiKey?: string;
+  publicBaseUrl?: string;
+  region?: string;
+  host?: string;
+  retryBaseMs?: number;
+}
+
+export interface LocalRuntime {
+  apiUrl: string;
+  eventsUrl: string;
+  dynamoDbEndpoint: string;
+  tableName: string;
+  bus: LocalEventBus;
+  /** Set when this start created the first admin key (no HUB_ADMIN_API_KEY given). */
+  bootstrapKey?: IssuedKey;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts everything `npm start` runs: DynamoDB Local with the shared table, the local
+ * EventBridge endpoint with the shared rules, and the HTTP API with the shared route table.
+ * Every started piece is stopped again if a later one fails to start.
+ */
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    stops.length = 0;
+  };
+  try {
+    const region = options.region ?? process.env.AWS_REGION ?? 'eu-west-3';
+    const tableName = options.tableName ?? 'delivery-hub';
+    const busName = options.busName ?? 'delivery-hub';
+
+    let dynamo: DynamoDbLocal | undefined;
+    if (!options.dynamoDbEndpoint) {
+      dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort ?? options.port + 2, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+      stops.push(() => dynamo!.stop());
+    }
+    const dynamoDbEndpoint = options.dynamoDbEndpoint ?? dynamo!.endpoint;
+
+    const bus = await startLocalEventBus({
+      port: options.eventsPort ?? (options.port === 0 ? 0 : options.port + 1),
+      host: options.host,
+      busName,
+      rules: eventRules,
+      region,
+      retryBaseMs: options.retryBaseMs,
+      onDeadLetter: async (deadLetter) => {
+        await db().send(
+          new PutCommand({
+            TableName: config.tableName,
+            Item: { ...keys.deadLetter(deadLetter.failedAt, deadLetter.rule, deadLetter.eventId), entity: 'dead_letter', ...deadLetter, event: JSON.stringify(deadLetter.event) },
+          }),
+        );
+      },
+    });
+    stops.push(() => bus.stop());
+
+    // The handlers run in this process and read their configuration from the environment, as
+    // in Lambda; only the endpoints differ from AWS.
+    Object.assign(process.env, {
+      DELIVERY_HUB_LOCAL: 'true',
+      TABLE_NAME: tableName,
+      EVENT_BUS_NAME: busName,
+      AWS_REGION: region,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamoDbEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+      AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
+      AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+    });
+    if (options.hubAdminApiKey) process.env.HUB_ADMIN_API_KEY = options.hubAdminApiKey;
+    else delete process.env.HUB_ADMIN_API_KEY;
+
+    const client = localDynamoClient(dynamoDbEndpoint);
+    try {
+      await ensureTable(client, tableName);
+    } finally {
+      client.destroy();
+    }
+
+    const api: LocalApiServer = await startLocalApiServer({
+      port: options.port,
+      host: options.host,
+      routes: Object.entries(routes).map(([name, route]) => ({ name, route })),
+      fallbackHandler: fallbackRoute.handler,
+    });
+    stops.push(() => api.stop());
+    process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? `http://localhost:${api.port}`;
+
+    const bootstrapKey = options.hubAdminApiKey ? undefined : await bootstrapAdminKey();
+
+    return {
+      apiUrl: api.url,
+      eventsUrl: bus.endpoint,
+      dynamoDbEndpoint,
+      tableName,
+      bus,
+      ...(bootstrapKey ? { bootstrapKey } : {}),
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,12 @@
+import { notFound } from '../errors.js';
+import type { Principal } from './principal.js';
+
+/**
+ * A tenant key reaches only its own tenant's data; anything else answers 404, exactly like an id
+ * that does not exist (the contract: no way to probe other tenants' ids). Admins reach all.
+ */
+export function assertTenantAccess(principal: Principal, tenantId: string, what: string): void {
+  if (principal.role === 'admin') return;
+  if (principal.role === 'tenant' && principal.tenantId === tenantId) return;
+  throw notFound(what, tenantId);
+}

@@ -1,0 +1,27 @@
+/** The four roles of the contract. */
+export const roles = ['admin', 'tenant', 'courier', 'accountant'] as const;
+export type Role = (typeof roles)[number];
+
+/** Who is calling, as established from the API key. */
+export type Principal =
+  | { role: 'admin'; keyId: string }
+  | { role: 'tenant'; keyId: string; tenantId: string }
+  | { role: 'courier'; keyId: string; courierId: string }
+  /** Accountants work for the cooperative: hub-wide, read-only outside billing. `tenantId` is the organisation the key was issued to. */
+  | { role: 'accountant'; keyId: string; tenantId: string };
+
+/**
+ * The scope a caller's idempotency keys and other per-caller records live in: a tenant's
+ * own id, a courier's id, or `hub` for the cooperative's staff.
+ */
+export function callerScope(principal: Principal): string {
+  switch (principal.role) {
+    case 'tenant':
+      return principal.tenantId;
+    case 'courier':
+      return principal.courierId;
+    case 'admin':
+    case 'accountant':
+      return 'hub';
+  }
+}

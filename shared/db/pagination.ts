@@ -1,0 +1,93 @@
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { AppError } from '../errors.js';
+import { config } from '../config.js';
+import { db } from './client.js';
+import { tableDefinition, type IndexName } from './table-definition.js';
+
+export interface Page<T> {
+  data: T[];
+  hasMore: boolean;
+  nextCursor: string | null;
+}
+
+export interface PageRequest {
+  limit: number;
+  cursor?: string | undefined;
+}
+
+type KeyValues = Record<string, string>;
+
+export function encodeCursor(lastKey: KeyValues): string {
+  return Buffer.from(JSON.stringify(lastKey), 'utf8').toString('base64url');
+}
+
+/**
+ * A cursor is the last key of the previous page. It comes back from the caller, so it is checked:
+ * only key attributes, only strings, and the same partition as the query being continued (a
+ * cursor can never move a query into another tenant's partition).
+ */
+export function decodeCursor(cursor: string, partition: KeyValues): KeyValues {
+  const invalid = () => new AppError('parameter_invalid', 'cursor is not a cursor returned by this list.', { param: 'cursor' });
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw invalid();
+  const allowed = new Set<string>(tableDefinition.keyAttributes);
+  const entries = Object.entries(parsed as Record<string, unknown>);
+  if (entries.length === 0 || entries.some(([name, value]) => !allowed.has(name) || typeof value !== 'string' || value.length > 1024)) {
+    throw invalid();
+  }
+  const key = Object.fromEntries(entries) as KeyValues;
+  for (const [name, value] of Object.entries(partition)) {
+    if (key[name] !== value) throw invalid();
+  }
+  return key;
+}
+
+export interface QueryPageOptions {
+  /** The partition being listed, e.g. `{ gsi1pk: 'TENANTS' }`. */
+  partition: KeyValues;
+  index?: IndexName;
+  page: PageRequest;
+  /** Newest first when true. */
+  descending?: boolean;
+  /** No FilterExpression here: a filtered list gets its own index, so pages stay full and cheap. */
+  extra?: Pick<QueryCommandInput, 'ConsistentRead'>;
+}
+
+/** One Query, one page: the access pattern every list endpoint uses (never a Scan). */
+export async function queryPage(options: QueryPageOptions): Promise<Page<Record<string, unknown>>> {
+  const [[partitionName, partitionValue]] = Object.entries(options.partition) as [[string, string]];
+  const index = tableDefinition.globalSecondaryIndexes.find((candidate) => candidate.name === options.index);
+  const cursorAttributes = [tableDefinition.partitionKey, tableDefinition.sortKey, ...(index ? [index.partitionKey, index.sortKey] : [])];
+  const input: QueryCommandInput = {
+    TableName: config.tableName,
+    IndexName: options.index,
+    KeyConditionExpression: '#p = :p',
+    ExpressionAttributeNames: { '#p': partitionName },
+    ExpressionAttributeValues: { ':p': partitionValue },
+    // One item more than asked: it tells for sure whether another page exists, so `hasMore`
+    // never sends a client after an empty page.
+    Limit: options.page.limit + 1,
+    ScanIndexForward: !options.descending,
+    ExclusiveStartKey: options.page.cursor ? decodeCursor(options.page.cursor, options.partition) : undefined,
+    ...options.extra,
+  };
+  const result = await db().send(new QueryCommand(input));
+  const items = result.Items ?? [];
+  const hasMore = items.length > options.page.limit;
+  const data = items.slice(0, options.page.limit);
+  const last = data.at(-1);
+  return {
+    data,
+    hasMore,
+    nextCursor: hasMore && last ? encodeCursor(pick(last, cursorAttributes)) : null,
+  };
+}
+
+function pick(item: Record<string, unknown>, names: readonly string[]): KeyValues {
+  return Object.fromEntries(names.map((name) => [name, String(item[name])]));
+}

@@ -1,0 +1,223 @@
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpEventNormalizer from '@middy/http-event-normalizer';
+import httpJsonBodyParser from '@middy/http-json-body-parser';
+import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import type * as z from 'zod';
+import { principalForSecret } from '../auth/api-keys.js';
+import { callerScope, type Principal } from '../auth/principal.js';
+import { AppError } from '../errors.js';
+import { logger, type Logger } from '../logging/logger.js';
+import { idempotencyStore, requestFingerprint, type IdempotencyLock } from './idempotency.js';
+import { errorResponse, toAppError, toHttpResponse, type ApiResult, type HttpResponse } from './response.js';
+import type { RouteDefinition } from './route.js';
+import { parseOrThrow } from './validation.js';
+
+/** The contract's body limit. API Gateway itself allows more, so we check. */
+export const MAX_BODY_BYTES = 256 * 1024;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
+
+export type HttpEvent = Omit<APIGatewayProxyEventV2, 'body'> & { body?: unknown };
+
+type Infer<S> = S extends z.ZodType ? z.output<S> : undefined;
+type RequestPart<R extends RouteDefinition, K extends 'body' | 'params' | 'query'> = R['request'] extends Record<K, infer S> ? Infer<S> : undefined;
+
+/** What a route function receives: validated input and the caller, nothing AWS-shaped. */
+export interface ApiRequest<R extends RouteDefinition> {
+  body: RequestPart<R, 'body'>;
+  params: RequestPart<R, 'params'>;
+  query: RequestPart<R, 'query'>;
+  principal: R['roles'] extends 'public' ? undefined : Principal;
+  headers: Record<string, string | undefined>;
+  /** The body exactly as received (signature checks need the bytes). */
+  rawBody: string;
+  requestId: string;
+  log: Logger;
+}
+
+interface RequestState {
+  requestId: string;
+  log: Logger;
+  rawBody: string;
+  principal?: Principal;
+  input: { body?: unknown; params?: unknown; query?: unknown };
+  idempotencyLock?: IdempotencyLock;
+}
+
+type ApiContext = Context & { api: RequestState };
+type Middleware = MiddlewareObj<HttpEvent, HttpResponse, Error, ApiContext>;
+
+function rawBodyOf(event: HttpEvent): string {
+  if (typeof event.body !== 'string') return '';
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+}
+
+/** Sets up the request's id, logger and raw body; first in, so everything after can log. */
+const requestState = (route: RouteDefinition): Middleware => ({
+  before: (request) => {
+    const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+    request.context.api = {
+      requestId,
+      log: logger.createChild({ persistentKeys: { requestId, route: `${route.method} ${route.path}` } }),
+      rawBody: rawBodyOf(request.event),
+      input: {},
+    };
+  },
+});
+
+/** Maps anything thrown to the contract's error shape. Used first, so its onError runs last. */
+const errorResponder = (): Middleware => ({
+  onError: (request) => {
+    const error = toAppError(request.error);
+    const requestId = request.context.api?.requestId ?? request.context.awsRequestId ?? 'unknown';
+    const log = request.context.api?.log ?? logger;
+    if (error.status >= 500) log.error('request failed', { code: error.code, error: request.error as Error });
+    request.response = errorResponse(error, requestId);
+  },
+});
+
+const authenticate = (route: RouteDefinition): Middleware => ({
+  before: async (request) => {
+    if (route.roles === 'public') return;
+    const header = request.event.headers?.authorization ?? '';
+    const secret = /^Bearer +(\S+) *$/i.exec(header)?.[1];
+    if (secret === undefined) throw new AppError('missing_api_key', 'Send your API key in the Authorization header: "Bearer <key>".');
+    const principal = await principalForSecret(secret);
+    if (!principal) throw new AppError('invalid_api_key', 'This API key is not valid (unknown or revoked).');
+    if (!route.roles.includes(principal.role)) {
+      throw new AppError('forbidden', `This endpoint is not open to keys of the ${principal.role} role.`);
+    }
+    request.context.api.principal = principal;
+    request.context.api.log.appendKeys({ role: principal.role, keyId: principal.keyId, ...('tenantId' in principal ? { tenantId: principal.tenantId } : {}) });
+  },
+});
+
+const limitBodySize = (): Middleware => ({
+  before: (request) => {
+    if (Buffer.byteLength(request.context.api.rawBody, 'utf8') > MAX_BODY_BYTES) {
+      throw new AppError('payload_too_large', `The request body must not exceed ${MAX_BODY_BYTES / 1024} KiB.`);
+    }
+  },
+});
+
+/** Middy's JSON parser, except that an empty body means "no parameters" (`{}`). */
+const jsonBody = (): Middleware => {
+  const parser = httpJsonBodyParser() as unknown as Required<Pick<Middleware, 'before'>>;
+  return {
+    before: async (request) => {
+      if (request.context.api.rawBody.trim() === '') {
+        request.event.body = {};
+        return;
+      }
+      await parser.before(request);
+    },
+  };
+};
+
+const validate = (route: RouteDefinition): Middleware => ({
+  before: (request) => {
+    const { body, params, query } = route.request ?? {};
+    const input = request.context.api.input;
+    if (params) {
+      // Path parameters that cannot be valid ids name nothing that exists.
+      const result = params.safeParse(request.event.pathParameters ?? {});
+      if (!result.success) throw new AppError('resource_missing', 'No such resource.');
+      input.params = result.data;
+    }
+    if (query) input.query = parseOrThrow(query, request.event.queryStringParameters ?? {});
+    if (body) input.body = parseOrThrow(body, request.event.body);
+  },
+});
+
+/** `Idempotency-Key` on create endpoints: one resource per (caller, key), the first answer replayed. */
+const idempotency = (): Middleware => ({
+  before: async (request) => {
+    const key = request.event.headers?.['idempotency-key'];
+    if (key === undefined) return;
+    if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
+      throw new AppError('parameter_invalid', `Idempotency-Key must have 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters.`, { param: 'Idempotency-Key' });
+    }
+    const { api } = request.context;
+    const fingerprint = requestFingerprint(request.event.requestContext.http.method, request.event.rawPath, request.event.body);
+    const outcome = await idempotencyStore.begin(callerScope(api.principal as Principal), key, fingerprint);
+    switch (outcome.kind) {
+      case 'acquired':
+        api.idempotencyLock = outcome.lock;
+        return;
+      case 'replay':
+        api.log.info('idempotent replay');
+        return { ...outcome.response, headers: { ...outcome.response.headers, 'idempotent-replayed': 'true' } };
+      case 'mismatch':
+        throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with another request. Use a new key for a new request.', {
+          param: 'Idempotency-Key',
+        });
+      case 'in_progress':
+        throw new AppError('idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed. Retry in a moment.', {
+          param: 'Idempotency-Key',
+          headers: { 'retry-after': '1' },
+        });
+    }
+  },
+  after: async (request) => {
+    const lock = request.context.api.idempotencyLock;
+    if (!lock || !request.response) return;
+    if (request.response.statusCode >= 500) await idempotencyStore.release(lock);
+    else await idempotencyStore.complete(lock, request.response);
+  },
+  onError: async (request) => {
+    const lock = request.context.api?.idempotencyLock;
+    if (!lock) return;
+    const error = toAppError(request.error);
+    if (error.status >= 500) {
+      await idempotencyStore.release(lock);
+      return;
+    }
+    // A client error of a started request is part of its answer: replayed like a success.
+    const response = errorResponse(error, request.context.api.requestId);
+    await idempotencyStore.complete(lock, response);
+    return response;
+  },
+});
+
+/**
+ * Wraps a route function in the shared middy stack: request state, errors in the contract's
+ * shape, authentication and role check from the route table, body limit, JSON parsing, zod
+ * validation and idempotency. The function only sees typed input and returns a status and body.
+ */
+export function apiHandler<const R extends RouteDefinition>(route: R, fn: (request: ApiRequest<R>) => Promise<ApiResult>) {
+  const stack = middy<HttpEvent, HttpResponse, Error, ApiContext>()
+    .use(requestState(route))
+    .use(errorResponder())
+    .use(httpEventNormalizer() as unknown as Middleware)
+    .use(authenticate(route))
+    .use(limitBodySize());
+  if (route.request?.body) stack.use(jsonBody());
+  stack.use(validate(route));
+  if (route.idempotent) stack.use(idempotency());
+
+  stack.handler(async (event, context) => {
+    const { api } = context;
+    const result = await fn({
+      body: api.input.body,
+      params: api.input.params,
+      query: api.input.query,
+      principal: api.principal,
+      headers: event.headers ?? {},
+      rawBody: api.rawBody,
+      requestId: api.requestId,
+      log: api.log,
+    } as ApiRequest<R>);
+    return toHttpResponse(result, api.requestId);
+  });
+
+  return async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> => {
+    const started = performance.now();
+    const response = await stack(event as HttpEvent, context as ApiContext);
+    logger.info('request', {
+      requestId: event.requestContext?.requestId,
+      route: `${route.method} ${route.path}`,
+      status: response.statusCode,
+      latencyMs: Math.round((performance.now() - started) * 10) / 10,
+    });
+    return response;
+  };
+}

@@ -1,0 +1,144 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { config } from '../config.js';
+import { db } from '../db/client.js';
+import { keys } from '../db/keys.js';
+import type { HttpResponse } from './response.js';
+
+/** The contract keeps responses at least 24 h; we keep them 48 h. */
+export const IDEMPOTENCY_RETENTION_SECONDS = 48 * 3600;
+/** Longer than any create function may run: past it, a crashed attempt's lock can be taken over. */
+export const IDEMPOTENCY_LOCK_MS = 35_000;
+/** How long a concurrent duplicate waits for the first request to finish before answering 409. */
+const WAIT_FOR_FIRST_MS = 8_000;
+const POLL_MS = 50;
+
+export type StoredResponse = Pick<HttpResponse, 'statusCode' | 'headers' | 'body'>;
+
+export type BeginOutcome =
+  | { kind: 'acquired'; lock: IdempotencyLock }
+  | { kind: 'replay'; response: StoredResponse }
+  | { kind: 'mismatch' }
+  | { kind: 'in_progress' };
+
+export interface IdempotencyLock {
+  scope: string;
+  keyHash: string;
+  token: string;
+}
+
+interface Record_ {
+  state: 'in_progress' | 'complete';
+  fingerprint: string;
+  lockExpiresAt: number;
+  ttl: number;
+  response?: StoredResponse;
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
+/** JSON with sorted keys: two bodies that mean the same thing have the same fingerprint. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
+}
+
+/** What makes "the same request": the endpoint and the body's meaning (not its whitespace). */
+export function requestFingerprint(method: string, path: string, body: unknown): string {
+  return sha256(`${method} ${path}\n${canonicalJson(body ?? null)}`);
+}
+
+const itemKey = (lock: Pick<IdempotencyLock, 'scope' | 'keyHash'>) => keys.idempotency(lock.scope, lock.keyHash);
+
+export const idempotencyStore = {
+  /**
+   * Claims the key with one conditional write. The write wins only if no live record exists (or
+   * the previous attempt crashed and its lock expired); otherwise the existing record comes
+   * back in the same round trip and decides: replay, mismatch, or wait for the first request.
+   */
+  async begin(scope: string, idempotencyKey: string, fingerprint: string): Promise<BeginOutcome> {
+    const lock: IdempotencyLock = { scope, keyHash: sha256(idempotencyKey), token: randomUUID() };
+    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    for (;;) {
+      const now = Date.now();
+      try {
+        await db().send(
+          new PutCommand({
+            TableName: config.tableName,
+            Item: {
+              ...itemKey(lock),
+              entity: 'idempotency',
+              state: 'in_progress',
+              fingerprint,
+              lockToken: lock.token,
+              lockExpiresAt: now + IDEMPOTENCY_LOCK_MS,
+              ttl: Math.floor(now / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
+            },
+            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND lockExpiresAt < :now) OR #ttl < :nowSeconds',
+            ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
+            ExpressionAttributeValues: { ':inProgress': 'in_progress', ':now': now, ':nowSeconds': Math.floor(now / 1000) },
+            ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          }),
+        );
+        return { kind: 'acquired', lock };
+      } catch (error) {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        let existing = error.Item ? (unmarshall(error.Item) as Record_) : undefined;
+        while (existing) {
+          if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
+          if (existing.state === 'complete' && existing.response) return { kind: 'replay', response: existing.response };
+          if (existing.lockExpiresAt < Date.now()) break; // the first attempt died: take over
+          if (Date.now() >= deadline) return { kind: 'in_progress' };
+          await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+          existing = await this.read(lock);
+        }
+        if (Date.now() >= deadline) return { kind: 'in_progress' };
+      }
+    }
+  },
+
+  async read(lock: Pick<IdempotencyLock, 'scope' | 'keyHash'>): Promise<Record_ | undefined> {
+    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: itemKey(lock), ConsistentRead: true }));
+    return Item as Record_ | undefined;
+  },
+
+  /** Stores the response for replay; only the lock holder may. */
+  async complete(lock: IdempotencyLock, response: StoredResponse): Promise<void> {
+    await db().send(
+      new UpdateCommand({
+        TableName: config.tableName,
+        Key: itemKey(lock),
+        UpdateExpression: 'SET #state = :complete, #response = :response REMOVE lockToken',
+        ConditionExpression: 'lockToken = :token',
+        ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+        ExpressionAttributeValues: {
+          ':complete': 'complete',
+          ':response': { statusCode: response.statusCode, headers: response.headers, body: response.body },
+          ':token': lock.token,
+        },
+      }),
+    );
+  },
+
+  /** Gives the key back after a server error, so the client's retry runs again. */
+  async release(lock: IdempotencyLock): Promise<void> {
+    try {
+      await db().send(
+        new DeleteCommand({
+          TableName: config.tableName,
+          Key: itemKey(lock),
+          ConditionExpression: 'lockToken = :token',
+          ExpressionAttributeValues: { ':token': lock.token },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+    }
+  },
+};

@@ -1,0 +1,76 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AppError } from '../errors.js';
+
+export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number; headers: Record<string, string>; body: string };
+
+/** What a route function returns: a status and a JSON body, or text with its content type. */
+export interface ApiResult {
+  status: number;
+  body?: unknown;
+  /** For non-JSON answers (HTML, CSV): the body must then be a string. */
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+const baseHeaders = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+} as const;
+
+export function toHttpResponse(result: ApiResult, requestId: string): HttpResponse {
+  const isJson = result.contentType === undefined;
+  const body = result.body === undefined ? '' : isJson ? JSON.stringify(result.body) : String(result.body);
+  return {
+    statusCode: result.status,
+    headers: {
+      ...baseHeaders,
+      ...(body === '' ? {} : { 'content-type': result.contentType ?? 'application/json; charset=utf-8' }),
+      'request-id': requestId,
+      ...result.headers,
+    },
+    body,
+  };
+}
+
+/** The contract's error shape; never a stack trace, whatever the error was. */
+export function errorResponse(error: AppError, requestId: string): HttpResponse {
+  return toHttpResponse(
+    {
+      status: error.status,
+      body: {
+        error: {
+          type: error.type,
+          code: error.code,
+          message: error.message,
+          ...(error.param === undefined ? {} : { param: error.param }),
+          requestId,
+        },
+      },
+      headers: error.headers,
+    },
+    requestId,
+  );
+}
+
+interface MiddyHttpError {
+  statusCode?: number;
+  message: string;
+  cause?: { package?: string };
+}
+
+/**
+ * Whatever was thrown, the AppError to answer with. Middy's JSON parser answers 415 both for a
+ * wrong content type and for malformed JSON; the contract wants 400 `malformed_json` for the latter.
+ */
+export function toAppError(error: unknown): AppError {
+  if (error instanceof AppError) return error;
+  const middyError = error as MiddyHttpError | undefined;
+  if (middyError?.cause?.package === '@middy/http-json-body-parser') {
+    return middyError.message === 'Unsupported Media Type'
+      ? new AppError('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.', { param: 'Content-Type' })
+      : new AppError('malformed_json', 'The request body is not valid JSON.');
+  }
+  return new AppError('internal', 'Something went wrong on our side. It has been logged; retry later or quote the requestId.', {
+    cause: error,
+  });
+}

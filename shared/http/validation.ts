@@ -1,0 +1,74 @@
+import type * as z from 'zod';
+import { AppError } from '../errors.js';
+
+/** `dropoff.address.lat`, `parcels[0].weightKg`: the contract's way of naming a field. */
+export function formatParam(path: readonly PropertyKey[]): string {
+  return path.reduce<string>((out, part) => {
+    if (typeof part === 'number') return `${out}[${part}]`;
+    return out === '' ? String(part) : `${out}.${String(part)}`;
+  }, '');
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let current = input;
+  for (const part of path) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<PropertyKey, unknown>)[part];
+  }
+  return current;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, param: string): string {
+  const subject = param === '' ? 'The request body' : param;
+  switch (issue.code) {
+    case 'invalid_type':
+      return `${subject} must be ${issue.expected === 'array' || issue.expected === 'object' ? 'an' : 'a'} ${issue.expected}.`;
+    case 'too_small':
+      return issue.origin === 'string'
+        ? `${subject} must have at least ${String(issue.minimum)} character(s).`
+        : issue.origin === 'array'
+          ? `${subject} must have at least ${String(issue.minimum)} item(s).`
+          : `${subject} must be ${issue.inclusive ? 'at least' : 'greater than'} ${String(issue.minimum)}.`;
+    case 'too_big':
+      return issue.origin === 'string'
+        ? `${subject} must have at most ${String(issue.maximum)} character(s).`
+        : issue.origin === 'array'
+          ? `${subject} must have at most ${String(issue.maximum)} item(s).`
+          : `${subject} must be ${issue.inclusive ? 'at most' : 'less than'} ${String(issue.maximum)}.`;
+    case 'invalid_value':
+      return `${subject} must be one of: ${issue.values.map((value) => JSON.stringify(value)).join(', ')}.`;
+    case 'invalid_format':
+      return issue.format === 'regex' ? `${subject} ${issue.message}.` : `${subject} must be a valid ${issue.format}.`;
+    case 'not_multiple_of':
+      return `${subject} must be a multiple of ${String(issue.divisor)}.`;
+    default:
+      return `${subject}: ${issue.message}.`;
+  }
+}
+
+/**
+ * Maps the first zod issue to the contract's 400: `unknown_parameter` for a field we do not
+ * know, `parameter_missing` for an absent required one, `parameter_invalid` otherwise; `param`
+ * names the field.
+ */
+export function validationError(error: z.ZodError, input: unknown): AppError {
+  // An unknown field first: it is usually a typo, and the "missing" error that comes with it
+  // would send the caller the wrong way.
+  const issue = error.issues.find((candidate) => candidate.code === 'unrecognized_keys') ?? error.issues[0];
+  if (!issue) return new AppError('parameter_invalid', 'The request is not valid.');
+  if (issue.code === 'unrecognized_keys') {
+    const param = formatParam([...issue.path, issue.keys[0] ?? '']);
+    return new AppError('unknown_parameter', `Unknown parameter: ${param}.`, { param });
+  }
+  const param = formatParam(issue.path);
+  if (issue.code === 'invalid_type' && issue.path.length > 0 && valueAt(input, issue.path) === undefined) {
+    return new AppError('parameter_missing', `${param} is required.`, { param });
+  }
+  return new AppError('parameter_invalid', describeIssue(issue, param), param === '' ? {} : { param });
+}
+
+export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw validationError(result.error, input);
+  return result.data;
+}

@@ -1,0 +1,35 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config.js';
+import { db } from '../db/client.js';
+import { keys } from '../db/keys.js';
+import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { isId } from '../ids.js';
+import type { Tenant } from './schemas.js';
+
+const ENTITY = 'tenant';
+
+function toItem(tenant: Tenant): Record<string, unknown> {
+  return { ...keys.tenant(tenant.id), ...keys.tenantListing(tenant.id), entity: ENTITY, ...tenant };
+}
+
+function fromItem(item: Record<string, unknown>): Tenant {
+  const { id, name, kind, billingEmail, address, status, createdAt } = item as Tenant;
+  return { id, object: 'tenant', name, kind, billingEmail, address, status, createdAt };
+}
+
+export const tenantRepository = {
+  async create(tenant: Tenant): Promise<void> {
+    await db().send(new PutCommand({ TableName: config.tableName, Item: toItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
+  },
+
+  async get(tenantId: string): Promise<Tenant | undefined> {
+    if (!isId('tenant', tenantId)) return undefined;
+    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.tenant(tenantId) }));
+    return Item?.entity === ENTITY ? fromItem(Item) : undefined;
+  },
+
+  async list(page: PageRequest): Promise<Page<Tenant>> {
+    const result = await queryPage({ index: 'gsi1', partition: keys.tenantListingPartition(), page });
+    return { ...result, data: result.data.map(fromItem) };
+  },
+};
