@@ -4,7 +4,7 @@ import type { IssuedKey } from '../../shared/auth/api-keys.js';
 import { config } from '../../shared/config.js';
 import { db } from '../../shared/db/client.js';
 import { keys } from '../../shared/db/keys.js';
-import { eventRules } from '../../shared/events/rules.js';
+import { eventRules, type EventRule } from '../../shared/events/rules.js';
 import { fallbackRoute, routes } from '../../shared/http/routes.js';
 import { startLocalApiServer, type LocalApiServer } from './api-server.js';
 import { ensureTable, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb.js';
@@ -26,6 +26,8 @@ export interface LocalRuntimeOptions {
   region?: string;
   host?: string;
   retryBaseMs?: number;
+  /** The shared rules by default; tests add consumers of their own. */
+  rules?: readonly EventRule[];
 }
 
 export interface LocalRuntime {
@@ -66,7 +68,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       port: options.eventsPort ?? (options.port === 0 ? 0 : options.port + 1),
       host: options.host,
       busName,
-      rules: eventRules,
+      rules: options.rules ?? eventRules,
       region,
       retryBaseMs: options.retryBaseMs,
       onDeadLetter: async (deadLetter) => {

@@ -62,9 +62,9 @@ export const idempotencyStore = {
    * the previous attempt crashed and its lock expired); otherwise the existing record comes
    * back in the same round trip and decides: replay, mismatch, or wait for the first request.
    */
-  async begin(scope: string, idempotencyKey: string, fingerprint: string): Promise<BeginOutcome> {
+  async begin(scope: string, idempotencyKey: string, fingerprint: string, waitMs = WAIT_FOR_FIRST_MS): Promise<BeginOutcome> {
     const lock: IdempotencyLock = { scope, keyHash: sha256(idempotencyKey), token: randomUUID() };
-    const deadline = Date.now() + WAIT_FOR_FIRST_MS;
+    const deadline = Date.now() + waitMs;
     for (;;) {
       const now = Date.now();
       try {
