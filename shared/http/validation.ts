@@ -39,6 +39,8 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
       return `${subject} must be one of: ${issue.values.map((value) => JSON.stringify(value)).join(', ')}.`;
     case 'invalid_format':
       return issue.format === 'regex' ? `${subject} ${issue.message}.` : `${subject} must be a valid ${issue.format}.`;
+    case 'custom':
+      return `${subject} ${issue.message}.`;
     case 'not_multiple_of':
       return `${subject} must be a multiple of ${String(issue.divisor)}.`;
     default:

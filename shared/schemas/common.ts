@@ -26,7 +26,7 @@ export const Address = z
     lng: z.number().min(-180).max(180).optional(),
   })
   .refine((address) => (address.lat === undefined) === (address.lng === undefined), {
-    message: 'lat and lng go together',
+    message: 'and lng go together: give both or neither',
     path: ['lat'],
   })
   .meta({ id: 'Address' });
