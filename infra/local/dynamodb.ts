@@ -127,6 +127,12 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   let outcome: 'created' | 'updated' | 'unchanged' = 'unchanged';
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (!Table?.StreamSpecification?.StreamEnabled) {
+      await client.send(
+        new UpdateTableCommand({ TableName: tableName, StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType } }),
+      );
+      outcome = 'updated';
+    }
     const existing = new Set((Table?.GlobalSecondaryIndexes ?? []).map((index) => index.IndexName));
     for (const index of indexes.filter((candidate) => !existing.has(candidate.IndexName))) {
       await client.send(
@@ -146,6 +152,7 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
           { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
         ],
         GlobalSecondaryIndexes: indexes,
+        StreamSpecification: { StreamEnabled: true, StreamViewType: tableDefinition.streamViewType },
       }),
     );
     outcome = 'created';

@@ -47,6 +47,9 @@ export interface LocalEventBus {
   deadLetters: DeadLetter[];
   /** Resolves when every delivery under way (retries included) has finished. */
   idle(): Promise<void>;
+  /** Fault injection for tests: the next `count` PutEvents calls fail as an AWS outage would (500). */
+  failNextPutEvents(count: number): void;
+  readonly stats: { putEventsCalls: number; putEventsFailedOnPurpose: number };
   stop(): Promise<void>;
 }
 
@@ -114,8 +117,18 @@ export async function startLocalEventBus(options: LocalEventBusOptions): Promise
     }
   };
 
+  let failuresToInject = 0;
+  const stats = { putEventsCalls: 0, putEventsFailedOnPurpose: 0 };
   const actions: Record<string, (input: Record<string, unknown>) => unknown> = {
-    PutEvents: (input) => putEvents(input, options, dispatch),
+    PutEvents: (input) => {
+      stats.putEventsCalls += 1;
+      if (failuresToInject > 0) {
+        failuresToInject -= 1;
+        stats.putEventsFailedOnPurpose += 1;
+        throw new ApiException('InternalException', 'Injected failure: the bus is unavailable.', 500);
+      }
+      return putEvents(input, options, dispatch);
+    },
     TestEventPattern: (input) => testEventPattern(input),
   };
 
@@ -128,6 +141,10 @@ export async function startLocalEventBus(options: LocalEventBusOptions): Promise
     endpoint: `http://127.0.0.1:${port}`,
     port,
     deadLetters,
+    stats,
+    failNextPutEvents(count: number) {
+      failuresToInject = count;
+    },
     async idle() {
       while (inFlight.size > 0) await Promise.allSettled([...inFlight]);
     },

@@ -4,11 +4,14 @@ import type { IssuedKey } from '../../shared/auth/api-keys.js';
 import { config } from '../../shared/config.js';
 import { db } from '../../shared/db/client.js';
 import { keys } from '../../shared/db/keys.js';
-import { eventRules, type EventRule } from '../../shared/events/rules.js';
+import { eventRules, outboxRelay, type EventRule } from '../../shared/events/rules.js';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { join } from 'node:path';
 import { fallbackRoute, routes } from '../../shared/http/routes.js';
 import { startLocalApiServer, type LocalApiServer } from './api-server.js';
 import { ensureTable, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb.js';
 import { startLocalEventBus, type LocalEventBus } from './event-bus.js';
+import { startStreamPoller, type StreamPoller } from './stream-poller.js';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port (tests). */
@@ -36,6 +39,9 @@ export interface LocalRuntime {
   dynamoDbEndpoint: string;
   tableName: string;
   bus: LocalEventBus;
+  poller: StreamPoller;
+  /** Resolves when every write so far has been relayed and every resulting delivery is done. */
+  settle(): Promise<void>;
   /** Set when this start created the first admin key (no HUB_ADMIN_API_KEY given). */
   bootstrapKey?: IssuedKey;
   stop(): Promise<void>;
@@ -99,11 +105,21 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     else delete process.env.HUB_ADMIN_API_KEY;
 
     const client = localDynamoClient(dynamoDbEndpoint);
-    try {
-      await ensureTable(client, tableName);
-    } finally {
-      client.destroy();
-    }
+    stops.push(async () => client.destroy());
+    await ensureTable(client, tableName);
+    const streams = new DynamoDBStreamsClient({ endpoint: dynamoDbEndpoint, region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    stops.push(async () => streams.destroy());
+    const poller = await startStreamPoller({
+      dynamo: client,
+      streams,
+      tableName,
+      region,
+      handler: outboxRelay.handler,
+      filter: outboxRelay.filter,
+      ...(options.dataDir ? { checkpointFile: join(options.dataDir, `stream-checkpoints-${tableName}.json`) } : {}),
+      ...(options.retryBaseMs !== undefined ? { retryDelayMs: options.retryBaseMs * 10, idleDelayMs: 25 } : {}),
+    });
+    stops.push(() => poller.stop());
 
     const api: LocalApiServer = await startLocalApiServer({
       port: options.port,
@@ -122,6 +138,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       dynamoDbEndpoint,
       tableName,
       bus,
+      poller,
+      async settle() {
+        // Consumers may write new outbox items: go round until a whole round finds nothing new.
+        for (let round = 0; round < 5; round += 1) {
+          await poller.drain();
+          await bus.idle();
+        }
+      },
       ...(bootstrapKey ? { bootstrapKey } : {}),
       stop: stopAll,
     };

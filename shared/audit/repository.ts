@@ -5,10 +5,9 @@ import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import type { EventDetail, EventType } from '../events/catalog.js';
+import { HUB_SCOPE } from '../events/scope.js';
 import type { AuditEvent } from './schemas.js';
 
-/** Hub-wide events (no tenant) are kept under this scope. */
-export const HUB_SCOPE = 'hub';
 
 export const auditRepository = {
   /** Idempotent on the event id: EventBridge delivers at least once. Returns false for a duplicate. */

@@ -1,5 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
@@ -62,14 +62,6 @@ export function newApiKeyItem(owner: KeyOwner, now = new Date()): { issued: Issu
     createdAt,
   };
   return { issued: { id, key: secret, role: owner.role, createdAt }, item };
-}
-
-export async function issueApiKey(owner: KeyOwner): Promise<IssuedKey> {
-  const { issued, item } = newApiKeyItem(owner);
-  await db().send(
-    new PutCommand({ TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
-  );
-  return issued;
 }
 
 const ENV_ADMIN_KEY_ID = 'key_env_hub_admin';

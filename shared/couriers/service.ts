@@ -3,7 +3,7 @@ import { newApiKeyItem } from '../auth/api-keys.js';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
-import { publish } from '../events/publish.js';
+import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import type { Courier, CreateCourierBody } from './schemas.js';
 
@@ -22,9 +22,9 @@ export async function createCourier(input: CreateCourierBody, now = new Date()):
           },
         },
         { Put: { TableName: config.tableName, Item: keyItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: outboxEntry('courier.created', null, { courierId: courier.id }, now).put },
       ],
     }),
   );
-  await publish('courier.created', null, { courierId: courier.id });
   return { ...courier, apiKey: issued.key };
 }

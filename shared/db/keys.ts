@@ -30,6 +30,43 @@ export const keys = {
   deadLetter: (failedAt: string, rule: string, eventId: string) => ({ pk: 'HUB#DEADLETTERS', sk: `${failedAt}#${rule}#${eventId}` }),
   deadLetterPartition: () => ({ pk: 'HUB#DEADLETTERS' }),
 
+  /** Events written in the same transaction as the state change they describe; the stream relays them to the bus. */
+  outbox: (scope: string, eventId: string) => ({ pk: `${tenantRoot(scope)}#OUTBOX#${eventId}`, sk: 'OUTBOX' }),
+
+  quote: (tenantId: string, quoteId: string) => ({ pk: `${tenantRoot(tenantId)}#QUOTE#${quoteId}`, sk: 'QUOTE' }),
+
+  delivery: (tenantId: string, deliveryId: string) => ({ pk: `${tenantRoot(tenantId)}#DLV#${deliveryId}`, sk: 'DELIVERY' }),
+  /** The index keys of a delivery follow its status; recomputed on every write. */
+  deliveryIndexes: (delivery: { tenantId: string; id: string; status: string; courierId?: string | undefined }) => {
+    const open = delivery.courierId !== undefined && (delivery.status === 'assigned' || delivery.status === 'picked_up');
+    return {
+      gsi1pk: `${tenantRoot(delivery.tenantId)}#DLV`,
+      gsi1sk: delivery.id,
+      gsi2pk: `${tenantRoot(delivery.tenantId)}#DLV#${delivery.status}`,
+      gsi2sk: delivery.id,
+      gsi3pk: `HUB#DLV#${delivery.status}`,
+      gsi3sk: delivery.id,
+      gsi4pk: open ? `COURIER#${delivery.courierId}#OPEN` : undefined,
+      gsi4sk: open ? delivery.id : undefined,
+      gsi5pk: delivery.id,
+      gsi5sk: 'DELIVERY',
+    };
+  },
+  tenantDeliveries: (tenantId: string, status?: string) =>
+    status === undefined ? { gsi1pk: `${tenantRoot(tenantId)}#DLV` } : { gsi2pk: `${tenantRoot(tenantId)}#DLV#${status}` },
+  hubDeliveries: (status: string) => ({ gsi3pk: `HUB#DLV#${status}` }),
+  courierOpenDeliveries: (courierId: string) => ({ gsi4pk: `COURIER#${courierId}#OPEN` }),
+  deliveryById: (deliveryId: string) => ({ gsi5pk: deliveryId }),
+  /** The public tracking token points at its delivery (the link is all a recipient has). */
+  trackingToken: (token: string) => ({ pk: `TRACK#${token}`, sk: 'TRACK' }),
+
+  /** A tenant's own rate card (the hub default applies otherwise). */
+  tenantRateCard: (tenantId: string) => ({ pk: tenantRoot(tenantId), sk: 'RATECARD' }),
+
+  /** Pickup slots are the hub's: one partition per local date. */
+  slotDay: (date: string) => ({ pk: `SLOTS#${date}` }),
+  slot: (date: string, slotId: string) => ({ pk: `SLOTS#${date}`, sk: slotId }),
+
   /** Hub-wide singletons (bootstrap markers, settings). */
   hubSetting: (name: string) => ({ pk: 'HUB', sk: `SETTING#${name}` }),
 } as const;

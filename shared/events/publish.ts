@@ -25,17 +25,35 @@ export function buildEventDetail<T extends EventType>(type: T, tenantId: string 
   return eventDetailSchema(type).parse(detail) as EventDetail<T>;
 }
 
+/** Puts validated details on the bus, ten per call (the PutEvents limit). Throws if any entry failed. */
+export async function publishDetails(entries: ReadonlyArray<{ type: EventType; detail: EventDetail }>): Promise<void> {
+  for (let start = 0; start < entries.length; start += 10) {
+    const batch = entries.slice(start, start + 10);
+    for (const { type, detail } of batch) eventDetailSchema(type).parse(detail);
+    const result = await eventBridge().send(
+      new PutEventsCommand({
+        Entries: batch.map(({ type, detail }) => ({
+          EventBusName: config.eventBusName,
+          Source: EVENT_SOURCE,
+          DetailType: type,
+          Detail: JSON.stringify(detail),
+          Time: new Date(detail.occurredAt),
+        })),
+      }),
+    );
+    const failed = (result.Entries ?? []).map((entry, index) => ({ entry, index })).filter(({ entry }) => entry.ErrorCode !== undefined);
+    if ((result.FailedEntryCount ?? 0) > 0 || failed.length > 0) {
+      const first = failed[0];
+      throw new EventPublishError(
+        `The bus refused ${failed.length || result.FailedEntryCount} event(s), first ${first ? batch[first.index]?.detail.id : '?'}: ${first?.entry.ErrorCode ?? 'unknown'} ${first?.entry.ErrorMessage ?? ''}`.trim(),
+      );
+    }
+  }
+}
+
 /** Validates an event against its versioned schema and puts it on the bus. */
 export async function publish<T extends EventType>(type: T, tenantId: string | null, data: EventData<T>): Promise<EventDetail<T>> {
   const detail = buildEventDetail(type, tenantId, data);
-  const result = await eventBridge().send(
-    new PutEventsCommand({
-      Entries: [{ EventBusName: config.eventBusName, Source: EVENT_SOURCE, DetailType: type, Detail: JSON.stringify(detail), Time: new Date(detail.occurredAt) }],
-    }),
-  );
-  const failed = result.Entries?.find((entry) => entry.ErrorCode !== undefined);
-  if ((result.FailedEntryCount ?? 0) > 0 || failed) {
-    throw new EventPublishError(`The bus refused ${type} ${detail.id}: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim());
-  }
+  await publishDetails([{ type, detail }]);
   return detail;
 }

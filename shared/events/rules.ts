@@ -1,4 +1,5 @@
 import { EVENT_SOURCE } from '../config.js';
+import { outboxStreamFilter } from './outbox.js';
 
 /**
  * The event rules: which events go to which consumer. Read by the CDK stack (an EventBridge rule
@@ -29,3 +30,16 @@ export const eventRules: readonly EventRule[] = [
     target: { handler: 'functions/consumers/audit-trail.ts', retryAttempts: 8, maximumEventAgeSeconds: 3600 },
   },
 ];
+
+/**
+ * The consumer of the table's stream: relays outbox items to the bus. In AWS, a Lambda event
+ * source mapping with this filter; locally, infra/local/stream-poller.ts with the same filter.
+ */
+export const outboxRelay = {
+  name: 'outbox-relay',
+  handler: 'functions/consumers/outbox-relay.ts',
+  filter: outboxStreamFilter,
+  batchSize: 10,
+  /** Stream records live 24 h; retrying that long keeps every event (then the DLQ keeps a pointer). */
+  maximumRecordAgeSeconds: 86_400,
+} as const;

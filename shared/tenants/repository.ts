@@ -1,4 +1,5 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { OutboxEntry } from '../events/outbox.js';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
@@ -18,8 +19,13 @@ function fromItem(item: Record<string, unknown>): Tenant {
 }
 
 export const tenantRepository = {
-  async create(tenant: Tenant): Promise<void> {
-    await db().send(new PutCommand({ TableName: config.tableName, Item: toItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' }));
+  /** The tenant and its `tenant.created` event, in one transaction. */
+  async create(tenant: Tenant, event: OutboxEntry): Promise<void> {
+    await db().send(
+      new TransactWriteCommand({
+        TransactItems: [{ Put: { TableName: config.tableName, Item: toItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
+      }),
+    );
   },
 
   async get(tenantId: string): Promise<Tenant | undefined> {

@@ -1,6 +1,9 @@
-import { issueApiKey, type IssuedKey } from '../auth/api-keys.js';
+import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { newApiKeyItem, type IssuedKey } from '../auth/api-keys.js';
+import { config } from '../config.js';
+import { db } from '../db/client.js';
 import { notFound } from '../errors.js';
-import { publish } from '../events/publish.js';
+import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { tenantRepository } from './repository.js';
 import type { CreateTenantBody, Tenant } from './schemas.js';
@@ -16,8 +19,7 @@ export async function createTenant(input: CreateTenantBody, now = new Date()): P
     status: 'active',
     createdAt: now.toISOString(),
   };
-  await tenantRepository.create(tenant);
-  await publish('tenant.created', tenant.id, { tenantId: tenant.id, name: tenant.name, kind: tenant.kind });
+  await tenantRepository.create(tenant, outboxEntry('tenant.created', tenant.id, { tenantId: tenant.id, name: tenant.name, kind: tenant.kind }, now));
   return tenant;
 }
 
@@ -29,7 +31,12 @@ export async function getTenant(tenantId: string): Promise<Tenant> {
 
 export async function issueTenantKey(tenantId: string, role: 'tenant' | 'accountant'): Promise<IssuedKey & { tenantId: string }> {
   await getTenant(tenantId);
-  const issued = await issueApiKey({ role, tenantId });
-  await publish('api_key.created', tenantId, { keyId: issued.id, role, ownerId: tenantId });
+  const { issued, item } = newApiKeyItem({ role, tenantId });
+  const event = outboxEntry('api_key.created', tenantId, { keyId: issued.id, role, ownerId: tenantId });
+  await db().send(
+    new TransactWriteCommand({
+      TransactItems: [{ Put: { TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
+    }),
+  );
   return { ...issued, tenantId };
 }

@@ -80,7 +80,7 @@ describe('the local EventBridge endpoint speaks the AWS protocol', () => {
 describe('events reach their consumers through the shared rules', () => {
   it('delivers a published event to the audit-trail consumer, once', async () => {
     const tenant = (await api.call('POST', '/v1/tenants', { body: sampleTenant({ name: 'Audited' }) })).json;
-    await api.runtime.bus.idle();
+    await api.runtime.settle();
     const trail = await api.call('GET', `/v1/tenants/${tenant.id}/events`);
     expect(trail.json.data).toHaveLength(1);
     expect(trail.json.data[0]).toMatchObject({ type: 'tenant.created', version: 1, data: { tenantId: tenant.id, name: 'Audited', kind: 'shop' } });
@@ -88,7 +88,7 @@ describe('events reach their consumers through the shared rules', () => {
 
   it('records a redelivered event once (consumers are idempotent on the event id)', async () => {
     const tenant = (await api.call('POST', '/v1/tenants', { body: sampleTenant({ name: 'Twice delivered' }) })).json;
-    await api.runtime.bus.idle();
+    await api.runtime.settle();
     const [event] = (await api.call('GET', `/v1/tenants/${tenant.id}/events`)).json.data;
     const detail = { id: event.id, tenantId: tenant.id, occurredAt: event.occurredAt, version: 1, data: event.data };
     await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'delivery-hub', Source: 'delivery-hub', DetailType: 'tenant.created', Detail: JSON.stringify(detail) }] }));

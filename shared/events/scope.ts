@@ -1,0 +1,2 @@
+/** Hub-wide records (no tenant) are kept under this scope. */
+export const HUB_SCOPE = 'hub';

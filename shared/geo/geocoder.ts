@@ -1,0 +1,132 @@
+import * as z from 'zod';
+import { AppError } from '../errors.js';
+import type { LatLng } from './router.js';
+
+export interface GeocodableAddress {
+  line1: string;
+  postcode: string;
+  city: string;
+}
+
+/** The port for geocoding: an address to coordinates, or `undefined` when nothing matches well. */
+export interface Geocoder {
+  /** @throws GeocoderUnavailableError when the service cannot answer (network, timeout, 5xx...). */
+  geocode(address: GeocodableAddress): Promise<LatLng | undefined>;
+}
+
+/** The geocoder could not be asked (as opposed to "it found nothing"): worth a retry later. */
+export class GeocoderUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'GeocoderUnavailableError';
+  }
+}
+
+/**
+ * The Base Adresse Nationale's geocoder. The "API Adresse" (api-adresse.data.gouv.fr) moved to
+ * IGN's Géoplateforme, which serves the same API at https://data.geopf.fr/geocodage
+ * (`GET /search?q=&postcode=&limit=`, a GeoJSON FeatureCollection whose features carry
+ * `geometry.coordinates = [lng, lat]` and `properties.score` 0..1, `type`, `postcode`...). The old
+ * host was announced to stop answering at the end of January 2026. A self-hosted addok/BAN instance answers the
+ * same format: pass its `baseUrl`.
+ */
+export const BAN_DEFAULT_BASE_URL = 'https://data.geopf.fr/geocodage';
+
+export interface BanGeocoderOptions {
+  /** The service root; `/search` is appended. Default: the Géoplateforme. */
+  baseUrl?: string;
+  /** Results scoring below this are not trusted. Default 0.5. */
+  minScore?: number;
+  /** Default 3000 ms. */
+  timeoutMs?: number;
+  /**
+   * Result types precise enough to ride to. Default: housenumber, street, locality. A
+   * `municipality` match would put the stop on the town hall, kilometres from the door.
+   */
+  acceptedTypes?: readonly string[];
+}
+
+/** Only the fields we read; everything else the service adds is ignored. */
+const BanResponse = z.object({
+  type: z.literal('FeatureCollection'),
+  features: z.array(
+    z.object({
+      geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).rest(z.number()) }),
+      properties: z.object({ score: z.number(), postcode: z.string().optional(), type: z.string().optional() }),
+    }),
+  ),
+});
+
+export class BanGeocoder implements Geocoder {
+  private readonly searchUrl: string;
+  private readonly minScore: number;
+  private readonly timeoutMs: number;
+  private readonly acceptedTypes: ReadonlySet<string>;
+
+  constructor(options: BanGeocoderOptions = {}) {
+    const base = options.baseUrl ?? BAN_DEFAULT_BASE_URL;
+    this.searchUrl = new URL('search', base.endsWith('/') ? base : `${base}/`).toString();
+    this.minScore = options.minScore ?? 0.5;
+    this.timeoutMs = options.timeoutMs ?? 3000;
+    this.acceptedTypes = new Set(options.acceptedTypes ?? ['housenumber', 'street', 'locality']);
+  }
+
+  async geocode(address: GeocodableAddress): Promise<LatLng | undefined> {
+    const url = new URL(this.searchUrl);
+    // The postcode goes in `q` too: the score compares q with the result's full label.
+    url.searchParams.set('q', `${address.line1} ${address.postcode} ${address.city}`);
+    url.searchParams.set('postcode', address.postcode);
+    url.searchParams.set('limit', '1');
+    // A full address, not keystrokes: autocompletion would only add prefix matches.
+    url.searchParams.set('autocomplete', '0');
+
+    let body: unknown;
+    try {
+      const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
+      if (!response.ok) {
+        await response.body?.cancel();
+        throw new GeocoderUnavailableError(`The geocoder answered HTTP ${response.status}.`);
+      }
+      body = await response.json();
+    } catch (error) {
+      if (error instanceof GeocoderUnavailableError) throw error;
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new GeocoderUnavailableError(timedOut ? `The geocoder did not answer within ${this.timeoutMs} ms.` : 'The geocoder could not be reached.', {
+        cause: error,
+      });
+    }
+
+    const parsed = BanResponse.safeParse(body);
+    if (!parsed.success) throw new GeocoderUnavailableError('The geocoder answered in an unexpected format.', { cause: parsed.error });
+
+    const best = parsed.data.features[0];
+    if (best === undefined) return undefined;
+    const { score, postcode, type } = best.properties;
+    if (score < this.minScore || postcode !== address.postcode) return undefined;
+    if (type !== undefined && !this.acceptedTypes.has(type)) return undefined;
+    const [lng, lat] = best.geometry.coordinates;
+    return { lat, lng };
+  }
+}
+
+/**
+ * The coordinates of an address: its own `lat`/`lng` when given, else the geocoder's answer.
+ * No geocoder configured, or no trustworthy match → 422 `address_not_geocoded` on `param`
+ * (e.g. `pickup.address`). A geocoder outage is not the caller's fault: GeocoderUnavailableError
+ * propagates for the HTTP layer to answer accordingly.
+ */
+export async function resolveCoordinates(
+  address: GeocodableAddress & { lat?: number | undefined; lng?: number | undefined },
+  geocoder: Geocoder | undefined,
+  param: string,
+): Promise<LatLng> {
+  if (address.lat !== undefined && address.lng !== undefined) return { lat: address.lat, lng: address.lng };
+  if (geocoder === undefined) {
+    throw new AppError('address_not_geocoded', `${param} has no lat/lng and no geocoder is configured: give the coordinates.`, { param });
+  }
+  const found = await geocoder.geocode(address);
+  if (found === undefined) {
+    throw new AppError('address_not_geocoded', `${param} could not be located reliably: check it, or give lat/lng.`, { param });
+  }
+  return found;
+}

@@ -1,0 +1,306 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it, expect } from 'vitest';
+import type { CfnElement } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import { FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT } from 'aws-cdk-lib/cx-api';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
+import { createApp } from '../../infra/app.js';
+import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
+import { EVENT_SOURCE } from '../../shared/config.js';
+import { tableDefinition } from '../../shared/db/table-definition.js';
+import { eventRules } from '../../shared/events/rules.js';
+import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
+import { fallbackRoute, routes, type RouteName } from '../../shared/http/routes.js';
+
+// Bundling skipped: the template is the same, without running esbuild for every function.
+// A cdk-nag finding would make synthesis throw here and hide every test; the cdk-nag tests below
+// read the same findings from the validation report instead, so the other tests still run.
+const testContext = { 'aws:cdk:bundling-stacks': [], [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false };
+const { app, stack } = createApp({ context: testContext });
+const template = Template.fromStack(stack);
+
+type Resource = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+  Condition?: unknown;
+}
+
+const routeEntries = Object.entries(routes) as [RouteName, RouteDefinition][];
+
+function logicalId(construct: IConstruct): string {
+  return stack.getLogicalId(construct.node.defaultChild as CfnElement);
+}
+
+function resourcesOf(type: string): Record<string, Resource> {
+  return template.findResources(type) as Record<string, Resource>;
+}
+
+function resource(id: string): Resource {
+  const found = template.toJSON().Resources[id] as Resource | undefined;
+  if (!found) throw new Error(`no resource ${id}`);
+  return found;
+}
+
+function asList<T>(value: T | T[]): T[] {
+  return Array.isArray(value) ? value : [value];
+}
+
+/** Every statement of every policy attached to the function's role. */
+function statementsOf(fn: IFunction): Statement[] {
+  const roleId = logicalId(fn.role!);
+  return Object.values(resourcesOf('AWS::IAM::Policy'))
+    .filter((policy) => (policy.Properties.Roles as unknown[]).some((role) => JSON.stringify(role) === JSON.stringify({ Ref: roleId })))
+    .flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+function actionsOf(fn: IFunction): string[] {
+  return statementsOf(fn).flatMap((statement) => asList(statement.Action));
+}
+
+const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+const busArn = { 'Fn::GetAtt': [logicalId(stack.eventBus), 'Arn'] };
+const functionArn = (fn: IFunction) => ({ 'Fn::GetAtt': [logicalId(fn), 'Arn'] });
+
+describe('the table follows shared/db/table-definition.ts', () => {
+  const [tableId, table] = Object.entries(resourcesOf('AWS::DynamoDB::Table'))[0]!;
+
+  it('is the only table, with the definition keys, all strings', () => {
+    expect(Object.keys(resourcesOf('AWS::DynamoDB::Table'))).toEqual([tableId]);
+    expect(table.Properties.KeySchema).toEqual([
+      { AttributeName: tableDefinition.partitionKey, KeyType: 'HASH' },
+      { AttributeName: tableDefinition.sortKey, KeyType: 'RANGE' },
+    ]);
+    const attributes = table.Properties.AttributeDefinitions as { AttributeName: string; AttributeType: string }[];
+    expect(attributes.map((a) => a.AttributeName).sort()).toEqual([...tableDefinition.keyAttributes].sort());
+    expect(new Set(attributes.map((a) => a.AttributeType))).toEqual(new Set(['S']));
+  });
+
+  it('has every global secondary index of the definition, projecting all attributes', () => {
+    expect(table.Properties.GlobalSecondaryIndexes).toEqual(
+      tableDefinition.globalSecondaryIndexes.map((index) => ({
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      })),
+    );
+  });
+
+  it('bills per request, expires items by TTL, keeps point-in-time recovery and AWS-managed encryption', () => {
+    expect(table.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: tableDefinition.timeToLiveAttribute, Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      SSESpecification: { SSEEnabled: true },
+    });
+    expect(table.Properties.SSESpecification.KMSMasterKeyId).toBeUndefined();
+  });
+
+  it('survives the stack: retained on delete and replace, deletion-protected only in prod', () => {
+    expect(table.DeletionPolicy).toBe('Retain');
+    expect(table.UpdateReplacePolicy).toBe('Retain');
+    expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+
+    const prod = createApp({ context: { ...testContext, stage: 'prod' } }).stack;
+    expect(prod.stackName).toBe('DeliveryHub-prod');
+    Template.fromStack(prod).hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+  });
+});
+
+describe('the functions', () => {
+  const functions = resourcesOf('AWS::Lambda::Function');
+
+  it('are one per route, one for the $default route and one per event rule', () => {
+    expect(Object.keys(functions)).toHaveLength(routeEntries.length + 1 + eventRules.length);
+    expect(Object.keys(stack.routeFunctions).sort()).toEqual(Object.keys(routes).sort());
+  });
+
+  it('run nodejs22.x on arm64 with active tracing, a log group kept a month, and the shared environment', () => {
+    for (const [id, fn] of Object.entries(functions)) {
+      expect(fn.Properties, id).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      const logGroupId = fn.Properties.LoggingConfig.LogGroup.Ref as string;
+      expect(resource(logGroupId).Properties.RetentionInDays, id).toBe(30);
+      expect(fn.Properties.Environment.Variables, id).toMatchObject({
+        TABLE_NAME: { Ref: logicalId(stack.table) },
+        EVENT_BUS_NAME: { Ref: logicalId(stack.eventBus) },
+        PUBLIC_BASE_URL: { 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] },
+        STAGE: 'dev',
+        POWERTOOLS_SERVICE_NAME: 'delivery-hub',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+      });
+    }
+  });
+
+  it("bundle each route's handler module, with the route's memory and timeout or the defaults", () => {
+    for (const [name, route] of routeEntries) {
+      const fn = resource(logicalId(stack.routeFunctions[name]));
+      expect(fn.Properties.Description, name).toBe(`${routeKey(route)} (${route.handler})`);
+      expect(fn.Properties.MemorySize, name).toBe(route.memoryMb ?? 512);
+      expect(fn.Properties.Timeout, name).toBe(route.timeoutSeconds ?? 10);
+    }
+    expect(resource(logicalId(stack.fallbackFunction)).Properties.Description).toBe(`$default (${fallbackRoute.handler})`);
+  });
+});
+
+describe('the HTTP API', () => {
+  const apiRoutes = Object.values(resourcesOf('AWS::ApiGatewayV2::Route'));
+  const integrations = resourcesOf('AWS::ApiGatewayV2::Integration');
+
+  /** The function a route key invokes, through its integration. */
+  function targetOf(key: string): unknown {
+    const matching = apiRoutes.filter((route) => route.Properties.RouteKey === key);
+    expect(matching, key).toHaveLength(1);
+    const target = matching[0]!.Properties.Target as { 'Fn::Join': [string, [string, { Ref: string }]] };
+    const integration = integrations[target['Fn::Join'][1][1].Ref]!;
+    expect(integration.Properties.IntegrationType).toBe('AWS_PROXY');
+    return integration.Properties.IntegrationUri;
+  }
+
+  it("routes every entry of the route table to its own function, and nothing else", () => {
+    for (const [name, route] of routeEntries) {
+      expect(targetOf(routeKey(route)), name).toEqual(functionArn(stack.routeFunctions[name]));
+    }
+    expect(apiRoutes).toHaveLength(routeEntries.length + 1);
+  });
+
+  it('sends what no route matches ($default) to the fallback function', () => {
+    expect(targetOf('$default')).toEqual(functionArn(stack.fallbackFunction));
+  });
+
+  it('serves a throttled $default stage with JSON access logs', () => {
+    const stages = Object.values(resourcesOf('AWS::ApiGatewayV2::Stage'));
+    expect(stages).toHaveLength(1);
+    const stage = stages[0]!.Properties;
+    expect(stage).toMatchObject({ StageName: '$default', AutoDeploy: true, DefaultRouteSettings: { ThrottlingBurstLimit: 200, ThrottlingRateLimit: 100 } });
+    const format = JSON.parse(stage.AccessLogSettings.Format as string) as Record<string, string>;
+    expect(format).toMatchObject({
+      requestId: '$context.requestId',
+      ip: '$context.identity.sourceIp',
+      routeKey: '$context.routeKey',
+      status: '$context.status',
+      latency: '$context.responseLatency',
+    });
+    const logGroupId = (stage.AccessLogSettings.DestinationArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    expect(resource(logGroupId).Properties.RetentionInDays).toBe(30);
+  });
+});
+
+describe('the event bus', () => {
+  it('is the stage bus, archiving every delivery-hub event for a year', () => {
+    template.hasResourceProperties('AWS::Events::EventBus', { Name: 'delivery-hub-dev' });
+    template.resourceCountIs('AWS::Events::Archive', 1);
+    template.hasResourceProperties('AWS::Events::Archive', { SourceArn: busArn, EventPattern: { source: [EVENT_SOURCE] }, RetentionDays: 365 });
+  });
+
+  it('has one rule per event rule, with its pattern, consumer, retry policy and dead-letter queue', () => {
+    const rules = Object.values(resourcesOf('AWS::Events::Rule'));
+    expect(rules).toHaveLength(eventRules.length);
+    for (const rule of eventRules) {
+      const found = rules.filter((r) => r.Properties.Name === rule.name);
+      expect(found, rule.name).toHaveLength(1);
+      const properties = found[0]!.Properties;
+      expect(properties.EventBusName).toEqual({ Ref: logicalId(stack.eventBus) });
+      expect(properties.EventPattern).toEqual(rule.pattern);
+      const queue = stack.deadLetterQueues[rule.name]!;
+      expect(properties.Targets).toEqual([
+        {
+          Id: 'Target0',
+          Arn: functionArn(stack.consumerFunctions[rule.name]!),
+          RetryPolicy: { MaximumRetryAttempts: rule.target.retryAttempts, MaximumEventAgeInSeconds: rule.target.maximumEventAgeSeconds },
+          DeadLetterConfig: { Arn: { 'Fn::GetAtt': [logicalId(queue), 'Arn'] } },
+        },
+      ]);
+      const consumer = resource(logicalId(stack.consumerFunctions[rule.name]!));
+      expect(consumer.Properties.Description).toBe(`event rule ${rule.name} (${rule.target.handler})`);
+    }
+  });
+
+  it('keeps failed events 14 days in encrypted dead-letter queues reachable only over TLS', () => {
+    for (const rule of eventRules) {
+      const queueId = logicalId(stack.deadLetterQueues[rule.name]!);
+      expect(resource(queueId).Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
+      const policies = Object.values(resourcesOf('AWS::SQS::QueuePolicy')).filter((policy) =>
+        (policy.Properties.Queues as unknown[]).some((q) => JSON.stringify(q) === JSON.stringify({ Ref: queueId })),
+      );
+      const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
+      expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    }
+  });
+});
+
+describe('least privilege', () => {
+  const dataResources = [tableArn, ...tableDefinition.globalSecondaryIndexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] }))];
+
+  it('lists only public routes, health and openapi among them, as needing no data', () => {
+    expect([...routesWithoutData].sort()).toEqual(['health', 'openapi']);
+    for (const name of routesWithoutData) expect(routes[name].roles).toBe('public');
+  });
+
+  it('gives data-free routes and the fallback neither table nor bus access', () => {
+    const dataFree = [...[...routesWithoutData].map((name) => stack.routeFunctions[name]), stack.fallbackFunction];
+    for (const fn of dataFree) {
+      expect(actionsOf(fn).filter((action) => /^(dynamodb|events):/.test(action)), fn.node.id).toEqual([]);
+    }
+  });
+
+  it('gives every other route item-level table access (no scans) and PutEvents on the stage bus only', () => {
+    for (const [name] of routeEntries.filter(([name]) => !routesWithoutData.has(name))) {
+      const statements = statementsOf(stack.routeFunctions[name]);
+      expect(statements, name).toContainEqual({ Effect: 'Allow', Action: [...tableDataActions], Resource: dataResources });
+      expect(statements, name).toContainEqual({ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn });
+      expect(actionsOf(stack.routeFunctions[name]), name).not.toContain('dynamodb:Scan');
+    }
+  });
+
+  it('gives consumers table access and no bus access', () => {
+    for (const rule of eventRules) {
+      const consumer = stack.consumerFunctions[rule.name]!;
+      expect(statementsOf(consumer)).toContainEqual({ Effect: 'Allow', Action: [...tableDataActions], Resource: dataResources });
+      expect(actionsOf(consumer).filter((action) => action.startsWith('events:')), rule.name).toEqual([]);
+    }
+  });
+
+  it('has no wildcard action and no wildcard resource for data or events anywhere', () => {
+    for (const [id, policy] of Object.entries(resourcesOf('AWS::IAM::Policy'))) {
+      for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
+        const actions = asList(statement.Action);
+        expect(actions.filter((action) => action === '*' || action.endsWith(':*')), id).toEqual([]);
+        if (actions.some((action) => /^(dynamodb|events|sqs):/.test(action))) {
+          expect(JSON.stringify(statement.Resource), id).not.toContain('*');
+        }
+      }
+    }
+  });
+});
+
+describe('cdk-nag (AWS Solutions)', () => {
+  // Template.fromStack already synthesized the app, so the validation plugins have run.
+  const assembly = app.synth();
+
+  it('leaves no unacknowledged error or warning', () => {
+    const report = new AwsSolutionsChecks().validateScope(app);
+    const findings = report.violations.map((v) => `${v.severity} ${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`);
+    expect(findings, findings.join('\n')).toEqual([]);
+  });
+
+  it('passes the validation run by synthesis (the path `cdk synth` takes)', () => {
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
+      pluginReports: { pluginName: string; violations: { ruleName: string; severity: string; violatingConstructs: { constructPath: string }[] }[] }[];
+    };
+    const findings = report.pluginReports.flatMap((plugin) =>
+      plugin.violations.map((v) => `${plugin.pluginName} ${v.severity} ${v.ruleName}: ${v.violatingConstructs.map((c) => c.constructPath).join(', ')}`),
+    );
+    expect(findings, findings.join('\n')).toEqual([]);
+  });
+
+  it('outputs the API URL, the table name and the bus name', () => {
+    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['ApiUrl', 'EventBusName', 'TableName']);
+  });
+});
