@@ -1,0 +1,44 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { DeliveryHubStack } from './stack.js';
+
+const DEFAULT_STAGE = 'dev';
+const DEFAULT_REGION = 'eu-west-3';
+
+function contextString(app: App, key: string, fallback: string): string {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value !== '' ? value : fallback;
+}
+
+/**
+ * The CDK app: one stack per stage (`-c stage=prod`), checked against the AWS Solutions rules of
+ * cdk-nag at synthesis. The account stays unresolved so synthesis needs no credentials; the
+ * region is a plain string (`-c region=…`), so region-specific values resolve offline.
+ */
+export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubStack } {
+  const app = new App(props);
+  const stage = contextString(app, 'stage', DEFAULT_STAGE);
+  const region = contextString(app, 'region', DEFAULT_REGION);
+  const stack = new DeliveryHubStack(app, `DeliveryHub-${stage}`, {
+    stage,
+    env: { region },
+    description: `Delivery Hub (${stage}): HTTP API, functions, single table, event bus.`,
+  });
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack };
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+// `cdk synth` runs this file (cdk.json); tests import createApp instead.
+if (isEntryPoint()) createApp().app.synth();
