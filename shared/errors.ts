@@ -26,7 +26,9 @@ export const errorCatalogue = {
   exceeds_capacity: { status: 422, type: 'unprocessable' },
   address_not_geocoded: { status: 422, type: 'unprocessable' },
   too_many_requests: { status: 429, type: 'rate_limited' },
+  slot_has_bookings: { status: 409, type: 'conflict' },
   internal: { status: 500, type: 'api_error' },
+  upstream_unavailable: { status: 503, type: 'api_error' },
 } as const satisfies Record<string, { status: number; type: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

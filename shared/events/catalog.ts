@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Delivery } from '../deliveries/schemas.js';
 
 /**
  * Every event type this system puts on the bus, with the schema of its `data` and its version.
@@ -18,6 +19,13 @@ export const eventCatalog = {
     version: 1,
     data: z.object({ courierId: z.string() }),
   },
+  /** Delivery events carry the whole delivery: webhooks and consumers need no second read. */
+  'delivery.booked': { version: 1, data: Delivery },
+  'delivery.assigned': { version: 1, data: Delivery },
+  'delivery.picked_up': { version: 1, data: Delivery },
+  'delivery.delivered': { version: 1, data: Delivery },
+  'delivery.failed': { version: 1, data: Delivery },
+  'delivery.cancelled': { version: 1, data: Delivery },
 } as const satisfies Record<string, { version: number; data: z.ZodType }>;
 
 export type EventType = keyof typeof eventCatalog;

@@ -70,6 +70,9 @@ export function toAppError(error: unknown): AppError {
       ? new AppError('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.', { param: 'Content-Type' })
       : new AppError('malformed_json', 'The request body is not valid JSON.');
   }
+  if (error instanceof Error && error.name === 'GeocoderUnavailableError') {
+    return new AppError('upstream_unavailable', 'The address service does not answer right now: retry shortly, or give lat/lng.', { headers: { 'retry-after': '5' } });
+  }
   return new AppError('internal', 'Something went wrong on our side. It has been logged; retry later or quote the requestId.', {
     cause: error,
   });

@@ -54,9 +54,28 @@ function describeIssue(issue: z.core.$ZodIssue, param: string): string {
  * names the field.
  */
 export function validationError(error: z.ZodError, input: unknown): AppError {
+  return issueError(error.issues, input);
+}
+
+/**
+ * For a union ("book a quote" or "price and book"), the branch the caller most likely meant is
+ * the one with the fewest problems; its first problem is the answer.
+ */
+function closestBranch(issue: z.core.$ZodIssueInvalidUnion): z.core.$ZodIssue[] {
+  const branches = issue.errors.filter((branch) => branch.length > 0);
+  const best = branches.reduce<z.core.$ZodIssue[] | undefined>((chosen, branch) => (chosen === undefined || branch.length < chosen.length ? branch : chosen), undefined);
+  return (best ?? []).map((inner) => ({ ...inner, path: [...issue.path, ...inner.path] }) as z.core.$ZodIssue);
+}
+
+function issueError(issues: readonly z.core.$ZodIssue[], input: unknown): AppError {
+  const union = issues.find((candidate): candidate is z.core.$ZodIssueInvalidUnion => candidate.code === 'invalid_union' && candidate.errors.length > 0);
+  if (union && issues.length === 1) {
+    const branch = closestBranch(union);
+    if (branch.length > 0) return issueError(branch, input);
+  }
   // An unknown field first: it is usually a typo, and the "missing" error that comes with it
   // would send the caller the wrong way.
-  const issue = error.issues.find((candidate) => candidate.code === 'unrecognized_keys') ?? error.issues[0];
+  const issue = issues.find((candidate) => candidate.code === 'unrecognized_keys') ?? issues[0];
   if (!issue) return new AppError('parameter_invalid', 'The request is not valid.');
   if (issue.code === 'unrecognized_keys') {
     const param = formatParam([...issue.path, issue.keys[0] ?? '']);

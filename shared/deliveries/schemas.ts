@@ -1,0 +1,149 @@
+import * as z from 'zod';
+import { Address, Coordinates, text, Timestamp } from '../schemas/common.js';
+
+export const deliveryStatuses = ['booked', 'assigned', 'picked_up', 'delivered', 'failed', 'cancelled'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+export const deliveryKinds = ['delivery', 'pickup'] as const;
+export const services = ['standard', 'express'] as const;
+
+export const Contact = z
+  .strictObject({
+    name: text(200),
+    phone: z
+      .string()
+      .trim()
+      .regex(/^\+?[0-9 ().-]{6,25}$/, 'must be a phone number')
+      .optional(),
+    email: z.email().max(254).optional(),
+  })
+  .meta({ id: 'Contact' });
+
+/** A time window, as instants. Checked against the clock in the domain, not here. */
+export const Window = z
+  .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
+  .meta({ id: 'Window', description: 'ISO 8601 instants; `end` after `start`.' });
+
+export const Parcel = z
+  .strictObject({
+    weightKg: z.number().positive().max(1000),
+    lengthCm: z.number().positive().max(400).optional(),
+    widthCm: z.number().positive().max(400).optional(),
+    heightCm: z.number().positive().max(400).optional(),
+    description: text(500).optional(),
+  })
+  .meta({ id: 'Parcel', description: 'Give all three dimensions or none.' });
+
+const PickupStop = z.strictObject({ address: Address, contact: Contact.optional(), window: Window.optional() });
+const DropoffStop = z.strictObject({ address: Address, contact: Contact, window: Window.optional() });
+
+export const QuoteRequest = z
+  .strictObject({
+    pickup: PickupStop,
+    dropoff: DropoffStop,
+    parcels: z.array(Parcel).min(1).max(20),
+    service: z.enum(services).default('standard'),
+  })
+  .meta({ id: 'QuoteRequest' });
+export type QuoteRequest = z.output<typeof QuoteRequest>;
+
+export const Price = z
+  .object({ currency: z.literal('EUR'), net: z.number().int(), vat: z.number().int(), gross: z.number().int() })
+  .meta({ id: 'Price', description: 'Integer cents, EUR.' });
+
+export const PriceLine = z.object({ code: z.string(), label: z.string(), amount: z.number().int() }).meta({ id: 'PriceLine' });
+
+const ResolvedAddress = z.object({
+  line1: z.string(),
+  line2: z.string().optional(),
+  postcode: z.string(),
+  city: z.string(),
+  country: z.literal('FR'),
+  lat: z.number(),
+  lng: z.number(),
+});
+const ResolvedStop = z.object({ address: ResolvedAddress, contact: Contact.optional(), window: Window.optional() });
+
+export const Quote = z
+  .object({
+    id: z.string(),
+    object: z.literal('quote'),
+    status: z.enum(['open', 'booked', 'expired']),
+    pickup: ResolvedStop,
+    dropoff: ResolvedStop,
+    parcels: z.array(Parcel),
+    service: z.enum(services),
+    price: Price,
+    lines: z.array(PriceLine),
+    distanceMeters: z.number().int(),
+    expiresAt: Timestamp,
+    createdAt: Timestamp,
+    deliveryId: z.string().optional(),
+  })
+  .meta({ id: 'Quote' });
+export type Quote = z.output<typeof Quote>;
+
+const bookingFields = {
+  reference: text(100).optional(),
+  kind: z.enum(deliveryKinds).default('delivery'),
+  slotId: z.string().min(1).max(64).optional(),
+};
+
+export const BookFromQuote = z.strictObject({ quoteId: z.string().min(1).max(64), ...bookingFields }).meta({ id: 'BookFromQuote' });
+export const BookDirect = QuoteRequest.extend(bookingFields).meta({ id: 'BookDirect' });
+export const CreateDeliveryBody = z.union([BookFromQuote, BookDirect]).meta({ id: 'CreateDeliveryRequest', description: 'Book a quote, or price and book in one call.' });
+export type CreateDeliveryBody = z.output<typeof CreateDeliveryBody>;
+
+export const TimelineEntry = z.object({ status: z.enum(deliveryStatuses), at: Timestamp }).meta({ id: 'TimelineEntry' });
+
+export const Delivery = z
+  .object({
+    id: z.string(),
+    object: z.literal('delivery'),
+    tenantId: z.string(),
+    kind: z.enum(deliveryKinds),
+    status: z.enum(deliveryStatuses),
+    reference: z.string().nullable(),
+    quoteId: z.string().nullable(),
+    slot: z.object({ id: z.string(), date: z.string(), start: z.string(), end: z.string() }).nullable(),
+    pickup: ResolvedStop,
+    dropoff: ResolvedStop,
+    parcels: z.array(Parcel),
+    service: z.enum(services),
+    price: Price,
+    lines: z.array(PriceLine),
+    distanceMeters: z.number().int(),
+    tracking: z.object({ token: z.string(), url: z.string() }),
+    courierId: z.string().nullable(),
+    timeline: z.array(TimelineEntry),
+    lastPosition: Coordinates.extend({ at: Timestamp }).nullable(),
+    proof: z.object({ recipientName: z.string().optional(), note: z.string().optional() }).nullable(),
+    failureReason: z.string().nullable(),
+    cancellation: z.object({ reason: z.string().nullable(), at: Timestamp, fee: Price.nullable() }).nullable(),
+    createdAt: Timestamp,
+    updatedAt: Timestamp,
+    version: z.number().int(),
+  })
+  .meta({ id: 'Delivery' });
+export type Delivery = z.output<typeof Delivery>;
+
+export const ListDeliveriesQuery = z.strictObject({
+  status: z.enum(deliveryStatuses).optional(),
+  tenantId: z.string().min(1).max(64).optional().meta({ description: 'Admin and accountant: whose deliveries. Without it, `status` lists the whole hub.' }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(2048).optional(),
+});
+
+export const CancelBody = z.strictObject({ reason: text(500).optional() }).meta({ id: 'CancelRequest' });
+export const AssignBody = z.strictObject({ courierId: z.string().min(1).max(64) }).meta({ id: 'AssignRequest' });
+
+export const courierEventTypes = ['picked_up', 'delivered', 'failed', 'position'] as const;
+export const CourierEventBody = z
+  .strictObject({
+    type: z.enum(courierEventTypes),
+    at: z.iso.datetime({ offset: true }).optional(),
+    position: Coordinates.optional(),
+    proof: z.strictObject({ recipientName: text(200).optional(), note: text(1000).optional() }).optional(),
+    reason: text(500).optional(),
+  })
+  .meta({ id: 'CourierEvent' });
+export type CourierEventBody = z.output<typeof CourierEventBody>;

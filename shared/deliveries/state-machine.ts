@@ -1,0 +1,77 @@
+import { AppError } from '../errors.js';
+import type { Delivery, DeliveryStatus } from './schemas.js';
+
+/**
+ * The delivery lifecycle of the contract, in one table:
+ * booked → assigned → picked_up → delivered; failed from assigned or picked_up; cancelled from
+ * booked or assigned. `assign` again from assigned re-assigns before pickup. Anything else is a
+ * 409 `invalid_transition`.
+ */
+export const transitions = {
+  assign: { from: ['booked', 'assigned'], to: 'assigned', event: 'delivery.assigned' },
+  pick_up: { from: ['assigned'], to: 'picked_up', event: 'delivery.picked_up' },
+  deliver: { from: ['picked_up'], to: 'delivered', event: 'delivery.delivered' },
+  fail: { from: ['assigned', 'picked_up'], to: 'failed', event: 'delivery.failed' },
+  cancel: { from: ['booked', 'assigned'], to: 'cancelled', event: 'delivery.cancelled' },
+} as const satisfies Record<string, { from: readonly DeliveryStatus[]; to: DeliveryStatus; event: string }>;
+
+export type Transition = keyof typeof transitions;
+export type TransitionEvent = (typeof transitions)[Transition]['event'];
+
+export const finalStatuses: readonly DeliveryStatus[] = ['delivered', 'failed', 'cancelled'];
+
+export function canApply(status: DeliveryStatus, transition: Transition): boolean {
+  return (transitions[transition].from as readonly DeliveryStatus[]).includes(status);
+}
+
+export interface TransitionInput {
+  at: Date;
+  now: Date;
+  courierId?: string;
+  proof?: Delivery['proof'];
+  failureReason?: string;
+  cancellation?: Delivery['cancellation'];
+}
+
+/**
+ * The delivery after `transition`, with the timeline appended and the version bumped; throws
+ * `invalid_transition` when the current status does not allow it. Pure: the repository writes
+ * the result conditionally on the version it was computed from.
+ */
+export function applyTransition(delivery: Delivery, transition: Transition, input: TransitionInput): Delivery {
+  const rule = transitions[transition];
+  if (!canApply(delivery.status, transition)) {
+    throw new AppError('invalid_transition', `A ${delivery.status.replace('_', ' ')} delivery cannot be ${describe(transition)} (allowed from: ${rule.from.join(', ')}).`);
+  }
+  const last = delivery.timeline.at(-1);
+  if (last && input.at.getTime() < Date.parse(last.at)) {
+    throw new AppError('parameter_invalid', `at must not be before the delivery's last event (${last.at}).`, { param: 'at' });
+  }
+  const at = input.at.toISOString();
+  return {
+    ...delivery,
+    status: rule.to,
+    ...(input.courierId !== undefined ? { courierId: input.courierId } : {}),
+    ...(input.proof !== undefined ? { proof: input.proof } : {}),
+    ...(input.failureReason !== undefined ? { failureReason: input.failureReason } : {}),
+    ...(input.cancellation !== undefined ? { cancellation: input.cancellation } : {}),
+    timeline: [...delivery.timeline, { status: rule.to, at }],
+    updatedAt: input.now.toISOString(),
+    version: delivery.version + 1,
+  };
+}
+
+function describe(transition: Transition): string {
+  switch (transition) {
+    case 'assign':
+      return 'assigned';
+    case 'pick_up':
+      return 'picked up';
+    case 'deliver':
+      return 'delivered';
+    case 'fail':
+      return 'marked failed';
+    case 'cancel':
+      return 'cancelled';
+  }
+}

@@ -1,0 +1,40 @@
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { config } from '../config.js';
+import { db } from '../db/client.js';
+import { keys } from '../db/keys.js';
+import type { Quote } from '../deliveries/schemas.js';
+import { isId } from '../ids.js';
+
+export interface StoredQuote extends Quote {
+  tenantId: string;
+  /** Epoch ms, for the booking condition. */
+  expiresAtMs: number;
+}
+
+const ENTITY = 'quote';
+
+export function quoteView(stored: StoredQuote, now = new Date()): Quote {
+  const { tenantId: _tenant, expiresAtMs, ...quote } = stored;
+  const status = quote.deliveryId ? 'booked' : expiresAtMs <= now.getTime() ? 'expired' : 'open';
+  return { ...quote, status };
+}
+
+export const quoteRepository = {
+  async create(quote: StoredQuote): Promise<void> {
+    await db().send(
+      new PutCommand({
+        TableName: config.tableName,
+        Item: { ...keys.quote(quote.tenantId, quote.id), entity: ENTITY, ...quote, ttl: Math.floor(quote.expiresAtMs / 1000) + 24 * 3600 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  },
+
+  async get(tenantId: string, quoteId: string, consistent = false): Promise<StoredQuote | undefined> {
+    if (!isId('quote', quoteId)) return undefined;
+    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.quote(tenantId, quoteId), ConsistentRead: consistent }));
+    if (Item?.entity !== ENTITY) return undefined;
+    const { pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...quote } = Item;
+    return quote as StoredQuote;
+  },
+};
