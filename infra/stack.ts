@@ -4,18 +4,19 @@ import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, FilterCriteria, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct, IConstruct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/config.js';
 import { tableDefinition } from '../shared/db/table-definition.js';
-import { eventRules } from '../shared/events/rules.js';
+import { eventRules, outboxRelay } from '../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
 import { toCdkEventPattern } from './event-pattern.js';
@@ -27,8 +28,8 @@ const DEFAULT_MEMORY_MB = 512;
 const DEFAULT_TIMEOUT_SECONDS = 10;
 
 /**
- * Routes whose function reads no data: they answer from code alone, so their role gets neither
- * table nor bus access. Only public routes may be listed — every other route authenticates its
+ * Routes whose function reads no data: they answer from code alone, so their role gets no table
+ * access. Only public routes may be listed — every other route authenticates its
  * caller with a GetItem on the table (the stack refuses a non-public route here).
  */
 export const routesWithoutData: ReadonlySet<RouteName> = new Set<RouteName>(['health', 'openapi']);
@@ -61,6 +62,11 @@ const acknowledged = {
     id: 'AwsSolutions-IAM5[Resource::*]',
     reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions, so their resource is "*". No data action has a wildcard.',
   },
+  relayWildcard: {
+    id: 'AwsSolutions-IAM5[Resource::*]',
+    reason:
+      'Two actions support no resource-level permissions, so their resource is "*": active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and dynamodb:ListStreams, which Lambda requires to read the table stream and which lists stream ARNs, not data. Reading records is limited to this table\'s stream ARN; the relay has no table data access.',
+  },
   runtime: {
     id: 'AwsSolutions-L1',
     reason:
@@ -78,6 +84,11 @@ const acknowledged = {
   deadLetterQueue: {
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is itself the dead-letter queue of an EventBridge rule target; a dead-letter queue of a dead-letter queue would only move the same messages again.',
+  },
+  relayFailureQueue: {
+    id: 'AwsSolutions-SQS3',
+    reason:
+      "This queue is itself the on-failure destination of the outbox relay's stream event source mapping; a dead-letter queue of a dead-letter queue would only move the same failure records again.",
   },
 } as const;
 
@@ -106,6 +117,8 @@ interface FunctionOptions {
   serves: string;
   memoryMb?: number | undefined;
   timeoutSeconds?: number | undefined;
+  /** Why the role has `Resource: *` statements; X-Ray's by default. */
+  wildcard?: { id: string; reason: string } | undefined;
 }
 
 export class DeliveryHubStack extends Stack {
@@ -120,6 +133,10 @@ export class DeliveryHubStack extends Stack {
   readonly consumerFunctions: Readonly<Record<string, NodejsFunction>>;
   /** One dead-letter queue per event rule, by rule name. */
   readonly deadLetterQueues: Readonly<Record<string, Queue>>;
+  /** Relays outbox items from the table's stream to the bus: the only function that puts events. */
+  readonly outboxRelayFunction: NodejsFunction;
+  /** The on-failure destination of the relay's event source mapping: stream batches never published. */
+  readonly outboxRelayDeadLetterQueue: Queue;
 
   constructor(scope: Construct, id: string, props: DeliveryHubStackProps) {
     super(scope, id, props);
@@ -189,10 +206,9 @@ export class DeliveryHubStack extends Stack {
         memoryMb: route.memoryMb,
         timeoutSeconds: route.timeoutSeconds,
       });
-      if (!routesWithoutData.has(name)) {
-        this.grantTableData(fn);
-        this.eventBus.grantPutEventsTo(fn);
-      }
+      // Events are written to the table as outbox items, in the same transaction as the state
+      // change; only the outbox relay puts them on the bus.
+      if (!routesWithoutData.has(name)) this.grantTableData(fn);
       const httpRoute = new HttpRoute(this, `${pascalCase(name)}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
@@ -251,9 +267,48 @@ export class DeliveryHubStack extends Stack {
     this.consumerFunctions = consumerFunctions;
     this.deadLetterQueues = deadLetterQueues;
 
+    // The outbox relay: the table's stream, filtered to new outbox items, put on the bus in order.
+    const relayId = pascalCase(outboxRelay.name);
+    this.outboxRelayFunction = this.createFunction(`${relayId}Fn`, environment, {
+      entry: outboxRelay.handler,
+      serves: `table stream ${outboxRelay.name}`,
+      wildcard: acknowledged.relayWildcard,
+    });
+    // No table data: the stream brings the outbox items (the event source grants the stream read).
+    this.eventBus.grantPutEventsTo(this.outboxRelayFunction);
+    this.outboxRelayDeadLetterQueue = new Queue(this, `${relayId}DeadLetterQueue`, {
+      queueName: `delivery-hub-${stage}-${outboxRelay.name}-dlq`,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(this.outboxRelayDeadLetterQueue, acknowledged.relayFailureQueue);
+    this.outboxRelayFunction.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: outboxRelay.batchSize,
+        filters: [FilterCriteria.filter(outboxRelay.filter)],
+        // The handler reports the first record it could not publish; the stream retries from there.
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        // Retry until the record is older than maxRecordAge: an event is late rather than lost.
+        retryAttempts: -1,
+        maxRecordAge: Duration.seconds(outboxRelay.maximumRecordAgeSeconds),
+        // One batch per shard at a time: events of one item reach the bus in the order written.
+        parallelizationFactor: 1,
+        // What could never be published leaves a record (the shard and sequence range to replay
+        // from the outbox items, which the table keeps for a week).
+        onFailure: new SqsDlq(this.outboxRelayDeadLetterQueue),
+      }),
+    );
+
     new CfnOutput(this, 'ApiUrl', { value: defaultStage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
+    new CfnOutput(this, 'OutboxRelayDlqUrl', {
+      value: this.outboxRelayDeadLetterQueue.queueUrl,
+      description: 'Stream batches the outbox relay could never publish',
+    });
   }
 
   private createTable(stage: string): Table {
@@ -266,6 +321,7 @@ export class DeliveryHubStack extends Stack {
       encryption: TableEncryption.AWS_MANAGED,
       removalPolicy: RemovalPolicy.RETAIN,
       deletionProtection: stage === 'prod',
+      stream: StreamViewType[tableDefinition.streamViewType],
     });
     for (const index of tableDefinition.globalSecondaryIndexes) {
       table.addGlobalSecondaryIndex({
@@ -318,7 +374,7 @@ export class DeliveryHubStack extends Stack {
         forceDockerBundling: false,
       },
     });
-    acknowledge(fn, acknowledged.basicExecutionRole, acknowledged.xrayWildcard, acknowledged.runtime);
+    acknowledge(fn, acknowledged.basicExecutionRole, options.wildcard ?? acknowledged.xrayWildcard, acknowledged.runtime);
     return fn;
   }
 }

@@ -1,4 +1,4 @@
-import { notFound } from '../errors.js';
+import { AppError, notFound } from '../errors.js';
 import type { Principal } from './principal.js';
 
 /**
@@ -9,4 +9,10 @@ export function assertTenantAccess(principal: Principal, tenantId: string, what:
   if (principal.role === 'admin') return;
   if (principal.role === 'tenant' && principal.tenantId === tenantId) return;
   throw notFound(what, tenantId);
+}
+
+/** The tenant a tenant key acts for (routes open to tenant keys only). */
+export function tenantOf(principal: Principal): string {
+  if (principal.role !== 'tenant') throw new AppError('forbidden', 'This endpoint acts for a tenant: use a tenant key.');
+  return principal.tenantId;
 }

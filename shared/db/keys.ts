@@ -37,8 +37,8 @@ export const keys = {
 
   delivery: (tenantId: string, deliveryId: string) => ({ pk: `${tenantRoot(tenantId)}#DLV#${deliveryId}`, sk: 'DELIVERY' }),
   /** The index keys of a delivery follow its status; recomputed on every write. */
-  deliveryIndexes: (delivery: { tenantId: string; id: string; status: string; courierId?: string | undefined }) => {
-    const open = delivery.courierId !== undefined && (delivery.status === 'assigned' || delivery.status === 'picked_up');
+  deliveryIndexes: (delivery: { tenantId: string; id: string; status: string; courierId: string | null }) => {
+    const open = delivery.courierId !== null && (delivery.status === 'assigned' || delivery.status === 'picked_up');
     return {
       gsi1pk: `${tenantRoot(delivery.tenantId)}#DLV`,
       gsi1sk: delivery.id,
@@ -52,7 +52,7 @@ export const keys = {
       gsi5sk: 'DELIVERY',
     };
   },
-  tenantDeliveries: (tenantId: string, status?: string) =>
+  tenantDeliveries: (tenantId: string, status?: string): Record<string, string> =>
     status === undefined ? { gsi1pk: `${tenantRoot(tenantId)}#DLV` } : { gsi2pk: `${tenantRoot(tenantId)}#DLV#${status}` },
   hubDeliveries: (status: string) => ({ gsi3pk: `HUB#DLV#${status}` }),
   courierOpenDeliveries: (courierId: string) => ({ gsi4pk: `COURIER#${courierId}#OPEN` }),

@@ -40,6 +40,10 @@ export const outboxRelay = {
   handler: 'functions/consumers/outbox-relay.ts',
   filter: outboxStreamFilter,
   batchSize: 10,
-  /** Stream records live 24 h; retrying that long keeps every event (then the DLQ keeps a pointer). */
-  maximumRecordAgeSeconds: 86_400,
+  /**
+   * Stream records live 24 h: retry for 23 h, so a record that can never be published expires
+   * through this limit into the DLQ (a pointer; the outbox item itself stays 7 days in the table)
+   * rather than being trimmed silently.
+   */
+  maximumRecordAgeSeconds: 82_800,
 } as const;

@@ -42,3 +42,5 @@ export type Slot = z.output<typeof Slot>;
 
 export const SlotsQuery = z.strictObject({ date: LocalDate });
 export const SlotDateParam = z.strictObject({ date: z.string().min(1).max(32) });
+
+export const SlotDay = z.object({ date: z.string().optional(), data: z.array(Slot) }).meta({ id: 'SlotDay' });

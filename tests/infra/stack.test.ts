@@ -11,7 +11,7 @@ import { createApp } from '../../infra/app.js';
 import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
 import { EVENT_SOURCE } from '../../shared/config.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
-import { eventRules } from '../../shared/events/rules.js';
+import { eventRules, outboxRelay } from '../../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../../shared/http/routes.js';
 
@@ -63,8 +63,13 @@ function actionsOf(fn: IFunction): string[] {
 }
 
 const tableArn = { 'Fn::GetAtt': [logicalId(stack.table), 'Arn'] };
+const streamArn = { 'Fn::GetAtt': [logicalId(stack.table), 'StreamArn'] };
 const busArn = { 'Fn::GetAtt': [logicalId(stack.eventBus), 'Arn'] };
 const functionArn = (fn: IFunction) => ({ 'Fn::GetAtt': [logicalId(fn), 'Arn'] });
+const relayQueueArn = { 'Fn::GetAtt': [logicalId(stack.outboxRelayDeadLetterQueue), 'Arn'] };
+
+/** Reading a table stream: the only DynamoDB actions the outbox relay may have. */
+const streamReadActions = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator'];
 
 describe('the table follows shared/db/table-definition.ts', () => {
   const [tableId, table] = Object.entries(resourcesOf('AWS::DynamoDB::Table'))[0]!;
@@ -103,6 +108,10 @@ describe('the table follows shared/db/table-definition.ts', () => {
     expect(table.Properties.SSESpecification.KMSMasterKeyId).toBeUndefined();
   });
 
+  it("streams the definition's view type (what the outbox relay reads)", () => {
+    expect(table.Properties.StreamSpecification).toEqual({ StreamViewType: tableDefinition.streamViewType });
+  });
+
   it('survives the stack: retained on delete and replace, deletion-protected only in prod', () => {
     expect(table.DeletionPolicy).toBe('Retain');
     expect(table.UpdateReplacePolicy).toBe('Retain');
@@ -117,8 +126,8 @@ describe('the table follows shared/db/table-definition.ts', () => {
 describe('the functions', () => {
   const functions = resourcesOf('AWS::Lambda::Function');
 
-  it('are one per route, one for the $default route and one per event rule', () => {
-    expect(Object.keys(functions)).toHaveLength(routeEntries.length + 1 + eventRules.length);
+  it('are one per route, one for the $default route, one per event rule and the outbox relay', () => {
+    expect(Object.keys(functions)).toHaveLength(routeEntries.length + 1 + eventRules.length + 1);
     expect(Object.keys(stack.routeFunctions).sort()).toEqual(Object.keys(routes).sort());
   });
 
@@ -146,6 +155,11 @@ describe('the functions', () => {
       expect(fn.Properties.Timeout, name).toBe(route.timeoutSeconds ?? 10);
     }
     expect(resource(logicalId(stack.fallbackFunction)).Properties.Description).toBe(`$default (${fallbackRoute.handler})`);
+    expect(resource(logicalId(stack.outboxRelayFunction)).Properties).toMatchObject({
+      Description: `table stream ${outboxRelay.name} (${outboxRelay.handler})`,
+      MemorySize: 512,
+      Timeout: 10,
+    });
   });
 });
 
@@ -223,8 +237,10 @@ describe('the event bus', () => {
   });
 
   it('keeps failed events 14 days in encrypted dead-letter queues reachable only over TLS', () => {
-    for (const rule of eventRules) {
-      const queueId = logicalId(stack.deadLetterQueues[rule.name]!);
+    const queues = [...eventRules.map((rule) => stack.deadLetterQueues[rule.name]!), stack.outboxRelayDeadLetterQueue];
+    expect(new Set(queues).size).toBe(eventRules.length + 1);
+    for (const queue of queues) {
+      const queueId = logicalId(queue);
       expect(resource(queueId).Properties).toMatchObject({ MessageRetentionPeriod: 14 * 24 * 3600, SqsManagedSseEnabled: true });
       const policies = Object.values(resourcesOf('AWS::SQS::QueuePolicy')).filter((policy) =>
         (policy.Properties.Queues as unknown[]).some((q) => JSON.stringify(q) === JSON.stringify({ Ref: queueId })),
@@ -232,6 +248,47 @@ describe('the event bus', () => {
       const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
     }
+  });
+});
+
+describe('the outbox relay', () => {
+  const mappings = Object.values(resourcesOf('AWS::Lambda::EventSourceMapping'));
+
+  it("is the table stream's only consumer, through one event source mapping", () => {
+    expect(mappings).toHaveLength(1);
+    expect(mappings[0]!.Properties).toMatchObject({
+      FunctionName: { Ref: logicalId(stack.outboxRelayFunction) },
+      EventSourceArn: streamArn,
+      StartingPosition: 'TRIM_HORIZON',
+    });
+  });
+
+  it('receives only new outbox items, with the filter of shared/events/rules.ts', () => {
+    const filters = mappings[0]!.Properties.FilterCriteria.Filters as { Pattern: string }[];
+    expect(filters).toEqual([{ Pattern: JSON.stringify(outboxRelay.filter) }]);
+    expect(JSON.parse(filters[0]!.Pattern)).toEqual(outboxRelay.filter);
+  });
+
+  it('takes batches of the definition size, one at a time per shard, reporting the first record not published', () => {
+    expect(mappings[0]!.Properties).toMatchObject({
+      BatchSize: outboxRelay.batchSize,
+      ParallelizationFactor: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      BisectBatchOnFunctionError: true,
+    });
+  });
+
+  it('retries until records reach the maximum age, then leaves a record in its encrypted dead-letter queue', () => {
+    expect(mappings[0]!.Properties).toMatchObject({
+      MaximumRetryAttempts: -1,
+      MaximumRecordAgeInSeconds: outboxRelay.maximumRecordAgeSeconds,
+      DestinationConfig: { OnFailure: { Destination: relayQueueArn } },
+    });
+    expect(resource(logicalId(stack.outboxRelayDeadLetterQueue)).Properties).toMatchObject({
+      QueueName: `delivery-hub-dev-${outboxRelay.name}-dlq`,
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      SqsManagedSseEnabled: true,
+    });
   });
 });
 
@@ -250,13 +307,39 @@ describe('least privilege', () => {
     }
   });
 
-  it('gives every other route item-level table access (no scans) and PutEvents on the stage bus only', () => {
+  it('gives every other route item-level table access (no scans, no stream)', () => {
     for (const [name] of routeEntries.filter(([name]) => !routesWithoutData.has(name))) {
       const statements = statementsOf(stack.routeFunctions[name]);
       expect(statements, name).toContainEqual({ Effect: 'Allow', Action: [...tableDataActions], Resource: dataResources });
-      expect(statements, name).toContainEqual({ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn });
-      expect(actionsOf(stack.routeFunctions[name]), name).not.toContain('dynamodb:Scan');
+      const dynamodbActions = actionsOf(stack.routeFunctions[name]).filter((action) => action.startsWith('dynamodb:'));
+      expect(dynamodbActions.sort(), name).toEqual([...tableDataActions].sort());
     }
+  });
+
+  it('gives no route and not the fallback any bus access: they write outbox items, the relay publishes', () => {
+    for (const fn of [...routeEntries.map(([name]) => stack.routeFunctions[name]), stack.fallbackFunction]) {
+      expect(actionsOf(fn).filter((action) => action.startsWith('events:')), fn.node.id).toEqual([]);
+    }
+  });
+
+  it('gives the outbox relay PutEvents on the stage bus, read on the table stream, its dead-letter queue, and no table data', () => {
+    const statements = statementsOf(stack.outboxRelayFunction);
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: streamReadActions, Resource: streamArn });
+    // ListStreams has no resource-level permissions; it lists stream ARNs, not items.
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: 'dynamodb:ListStreams', Resource: '*' });
+    expect(statements).toContainEqual({ Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: relayQueueArn });
+    const actions = actionsOf(stack.outboxRelayFunction);
+    expect(actions.filter((action) => action.startsWith('dynamodb:')).sort()).toEqual([...streamReadActions, 'dynamodb:ListStreams'].sort());
+    expect(actions.filter((action) => action.startsWith('events:'))).toEqual(['events:PutEvents']);
+    expect(actions.filter((action) => !/^(dynamodb|events|sqs|xray):/.test(action))).toEqual([]);
+  });
+
+  it('leaves PutEvents to the outbox relay alone', () => {
+    const putters = Object.entries(resourcesOf('AWS::IAM::Policy'))
+      .filter(([, policy]) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) => asList(statement.Action).includes('events:PutEvents')))
+      .flatMap(([, policy]) => policy.Properties.Roles as unknown[]);
+    expect(putters).toEqual([{ Ref: logicalId(stack.outboxRelayFunction.role!) }]);
   });
 
   it('gives consumers table access and no bus access', () => {
@@ -272,7 +355,8 @@ describe('least privilege', () => {
       for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
         const actions = asList(statement.Action);
         expect(actions.filter((action) => action === '*' || action.endsWith(':*')), id).toEqual([]);
-        if (actions.some((action) => /^(dynamodb|events|sqs):/.test(action))) {
+        // dynamodb:ListStreams alone may have Resource "*" (no resource-level permissions; no data).
+        if (actions.some((action) => /^(dynamodb|events|sqs):/.test(action)) && !(actions.length === 1 && actions[0] === 'dynamodb:ListStreams')) {
           expect(JSON.stringify(statement.Resource), id).not.toContain('*');
         }
       }
@@ -300,7 +384,9 @@ describe('cdk-nag (AWS Solutions)', () => {
     expect(findings, findings.join('\n')).toEqual([]);
   });
 
-  it('outputs the API URL, the table name and the bus name', () => {
-    expect(Object.keys(template.toJSON().Outputs).sort()).toEqual(['ApiUrl', 'EventBusName', 'TableName']);
+  it("outputs the API URL, the table name, the bus name and the outbox relay's dead-letter queue URL", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'EventBusName', 'OutboxRelayDlqUrl', 'TableName']);
+    expect(outputs.OutboxRelayDlqUrl!.Value).toEqual({ Ref: logicalId(stack.outboxRelayDeadLetterQueue) });
   });
 });

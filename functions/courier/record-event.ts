@@ -1,0 +1,8 @@
+import { recordCourierEvent } from '../../shared/deliveries/lifecycle.js';
+import { apiHandler } from '../../shared/http/handler.js';
+import { routes } from '../../shared/http/routes.js';
+
+export const handler = apiHandler(routes.courierEvent, async ({ params, body, principal }) => ({
+  status: 200,
+  body: await recordCourierEvent(principal, params.id, body),
+}));

@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import { config } from '../config.js';
+import { keys } from '../db/keys.js';
+import { transact, type TransactItem } from '../db/transact.js';
+import { AppError, notFound } from '../errors.js';
+import { outboxEntry } from '../events/outbox.js';
+import { newId } from '../ids.js';
+import { priceRequest, type PricedRequest } from '../quotes/pricing.js';
+import { quoteRepository } from '../quotes/repository.js';
+import { slotRepository, type StoredSlot } from '../slots/repository.js';
+import { putDelivery } from './repository.js';
+import type { CreateDeliveryBody, Delivery } from './schemas.js';
+
+/** 24 random bytes: 192 bits, well beyond the 128 the tracking link needs to be unguessable. */
+export function newTrackingToken(): string {
+  return randomBytes(24).toString('base64url');
+}
+
+export function trackingUrl(token: string): string {
+  return `${config.publicBaseUrl}/track/${token}`;
+}
+
+async function loadSlot(slotId: string, now: Date): Promise<StoredSlot> {
+  const slot = await slotRepository.get(slotId);
+  if (!slot) throw new AppError('resource_missing', `No such slot: '${slotId.slice(0, 64)}'.`, { param: 'slotId' });
+  if (Date.parse(slot.endsAt) <= now.getTime()) throw new AppError('parameter_invalid', 'This slot is already over.', { param: 'slotId' });
+  if (slot.taken >= slot.capacity) throw new AppError('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' });
+  return slot;
+}
+
+/**
+ * Books a delivery, from a quote (at its price) or priced now. Everything is written in one
+ * transaction: the delivery, its tracking link, the quote marked used, a unit of the slot, and
+ * the `delivery.booked` event. So a quote books once, a slot never goes beyond its capacity,
+ * and nothing is half-written, whatever runs at the same time.
+ */
+export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, now = new Date()): Promise<Delivery> {
+  let priced: PricedRequest;
+  let quoteId: string | null = null;
+  if ('quoteId' in body) {
+    const quote = await quoteRepository.get(tenantId, body.quoteId, true);
+    if (!quote) throw new AppError('resource_missing', `No such quote: '${body.quoteId.slice(0, 64)}'.`, { param: 'quoteId' });
+    if (quote.deliveryId) throw new AppError('quote_already_used', `This quote was booked already (${quote.deliveryId}).`, { param: 'quoteId' });
+    if (quote.expiresAtMs <= now.getTime()) throw new AppError('quote_expired', `This quote expired at ${quote.expiresAt}: ask for a new one.`, { param: 'quoteId' });
+    const { pickup, dropoff, parcels, service, price, lines, distanceMeters } = quote;
+    priced = { pickup, dropoff, parcels, service, price, lines, distanceMeters };
+    quoteId = quote.id;
+  } else {
+    if (body.slotId !== undefined && body.pickup.window !== undefined) {
+      throw new AppError('parameter_invalid', 'pickup.window comes from the slot: leave it out when you give slotId.', { param: 'pickup.window' });
+    }
+    priced = await priceRequest(tenantId, body, now);
+  }
+
+  const slot = body.slotId === undefined ? undefined : await loadSlot(body.slotId, now);
+  const token = newTrackingToken();
+  const at = now.toISOString();
+  const delivery: Delivery = {
+    id: newId('delivery', now.getTime()),
+    object: 'delivery',
+    tenantId,
+    kind: body.kind,
+    status: 'booked',
+    reference: body.reference ?? null,
+    quoteId,
+    slot: slot ? { id: slot.id, date: slot.date, start: slot.start, end: slot.end } : null,
+    ...priced,
+    pickup: slot ? { ...priced.pickup, window: { start: slot.startsAt, end: slot.endsAt } } : priced.pickup,
+    tracking: { token, url: trackingUrl(token) },
+    courierId: null,
+    timeline: [{ status: 'booked', at }],
+    lastPosition: null,
+    proof: null,
+    failureReason: null,
+    cancellation: null,
+    createdAt: at,
+    updatedAt: at,
+    version: 1,
+  };
+
+  const items: TransactItem[] = [
+    putDelivery(delivery, undefined),
+    {
+      Put: {
+        TableName: config.tableName,
+        Item: { ...keys.trackingToken(token), entity: 'tracking', tenantId, deliveryId: delivery.id },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    { Put: outboxEntry('delivery.booked', tenantId, delivery, now).put },
+  ];
+  const quoteIndex = quoteId === null ? -1 : items.length;
+  if (quoteId !== null) {
+    items.push({
+      Update: {
+        TableName: config.tableName,
+        Key: keys.quote(tenantId, quoteId),
+        UpdateExpression: 'SET deliveryId = :delivery',
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveryId) AND expiresAtMs > :now',
+        ExpressionAttributeValues: { ':delivery': delivery.id, ':now': now.getTime() },
+        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+      },
+    });
+  }
+  const slotIndex = slot === undefined ? -1 : items.length;
+  if (slot) items.push(slotRepository.takeUnit(slot));
+
+  await transact(items, ({ index, item }) => {
+    if (index === quoteIndex) {
+      if (!item) return notFound('quote', quoteId ?? undefined);
+      if (item.deliveryId) return new AppError('quote_already_used', `This quote was booked already (${String(item.deliveryId)}).`, { param: 'quoteId' });
+      return new AppError('quote_expired', `This quote expired at ${String(item.expiresAt)}: ask for a new one.`, { param: 'quoteId' });
+    }
+    if (index === slotIndex) {
+      if (!item) return new AppError('resource_missing', 'This slot no longer exists.', { param: 'slotId' });
+      return new AppError('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' });
+    }
+    return new Error(`Unexpected condition failure on item ${index} of a booking`);
+  });
+  return delivery;
+}

@@ -1,0 +1,187 @@
+import type { Principal } from '../auth/principal.js';
+import { config } from '../config.js';
+import { keys } from '../db/keys.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { transact, type TransactItem } from '../db/transact.js';
+import { AppError, notFound } from '../errors.js';
+import { outboxEntry } from '../events/outbox.js';
+import { pricingContext } from '../hub/settings.js';
+import { isId } from '../ids.js';
+import { slotRepository } from '../slots/repository.js';
+import { deliveryRepository, putDelivery } from './repository.js';
+import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
+import { applyTransition, canApply, transitions, type Transition } from './state-machine.js';
+
+/** A courier's clock may run a little ahead of ours; more than this is a mistake. */
+const CLOCK_SKEW_MS = 2 * 60 * 1000;
+const MAX_VERSION_RETRIES = 4;
+
+class VersionConflict extends Error {}
+
+/**
+ * Reads the delivery a caller may act on. A tenant reads its own by key; the hub reads any by
+ * id; a courier reads only what is assigned to it. Anything else is the same 404.
+ */
+export async function loadDelivery(principal: Principal, deliveryId: string, consistent = false): Promise<Delivery> {
+  let delivery: Delivery | undefined;
+  if (principal.role === 'tenant') delivery = await deliveryRepository.get(principal.tenantId, deliveryId, consistent);
+  else {
+    delivery = await deliveryRepository.findById(deliveryId);
+    if (delivery && consistent) delivery = await deliveryRepository.get(delivery.tenantId, deliveryId, true);
+    if (principal.role === 'courier' && delivery?.courierId !== principal.courierId) delivery = undefined;
+  }
+  if (!delivery) throw notFound('delivery', deliveryId);
+  return delivery;
+}
+
+export interface Change {
+  after: Delivery;
+  /** Other items of the same transaction (a slot unit given back, a courier that must exist). */
+  extra?: Array<{ item: TransactItem; onFailure: () => Error }>;
+  /** Position updates change the delivery without a lifecycle event. */
+  event?: boolean;
+}
+
+/**
+ * Optimistic concurrency for every change: compute the next version from what was read, write
+ * it on the condition that nobody wrote in between, and on a conflict read again and
+ * re-decide (the other actor's change may have made ours invalid: then 409). No lost update.
+ */
+async function change(principal: Principal, deliveryId: string, decide: (current: Delivery) => Change | Delivery | Promise<Change | Delivery>): Promise<Delivery> {
+  let current = await loadDelivery(principal, deliveryId);
+  for (let attempt = 0; ; attempt += 1) {
+    const decision = await decide(current);
+    if (!('after' in decision)) return decision;
+    const { after, extra = [], event = true } = decision;
+    const type = eventTypeFor(after.status);
+    const items: TransactItem[] = [putDelivery(after, current.version), ...extra.map((entry) => entry.item)];
+    if (event && type) items.push({ Put: outboxEntry(type, after.tenantId, after, new Date(after.updatedAt)).put });
+    try {
+      await transact(items, ({ index }) => (index === 0 ? new VersionConflict() : (extra[index - 1]?.onFailure() ?? new Error('condition failed'))));
+      return after;
+    } catch (error) {
+      if (!(error instanceof VersionConflict) || attempt >= MAX_VERSION_RETRIES) throw error;
+      current = await loadDelivery(principal, deliveryId, true);
+    }
+  }
+}
+
+function eventTypeFor(status: DeliveryStatus) {
+  const transition = Object.values(transitions).find((candidate) => candidate.to === status);
+  return transition?.event;
+}
+
+export async function getDelivery(principal: Principal, deliveryId: string): Promise<Delivery> {
+  return loadDelivery(principal, deliveryId);
+}
+
+export interface ListFilter {
+  status?: DeliveryStatus | undefined;
+  tenantId?: string | undefined;
+}
+
+export async function listDeliveries(principal: Principal, filter: ListFilter, page: PageRequest): Promise<Page<Delivery>> {
+  if (principal.role === 'tenant') {
+    if (filter.tenantId !== undefined && filter.tenantId !== principal.tenantId) throw new AppError('parameter_invalid', 'tenantId: a tenant key lists its own deliveries only.', { param: 'tenantId' });
+    return deliveryRepository.listForTenant(principal.tenantId, filter.status, page);
+  }
+  if (filter.tenantId !== undefined) {
+    if (!isId('tenant', filter.tenantId)) return { data: [], hasMore: false, nextCursor: null };
+    return deliveryRepository.listForTenant(filter.tenantId, filter.status, page);
+  }
+  if (filter.status === undefined) {
+    throw new AppError('parameter_missing', 'Give tenantId to list one tenant\'s deliveries, or status to list the whole hub\'s.', { param: 'status' });
+  }
+  return deliveryRepository.listForHub(filter.status, page);
+}
+
+/** Cancelling is free before assignment; after it, the tenant's rate card may charge a fee. */
+export async function cancelDelivery(principal: Principal, deliveryId: string, reason: string | undefined, now = new Date()): Promise<Delivery> {
+  return change(principal, deliveryId, async (current) => {
+    if (current.status === 'cancelled') return current;
+    if (!canApply(current.status, 'cancel')) {
+      throw new AppError('invalid_transition', `A ${current.status.replace('_', ' ')} delivery can no longer be cancelled.`);
+    }
+    const fee = current.status === 'assigned' ? await cancellationFee(current.tenantId) : null;
+    const after = applyTransition(current, 'cancel', { at: now, now, cancellation: { reason: reason ?? null, at: now.toISOString(), fee } });
+    const slot = current.slot;
+    return {
+      after,
+      ...(slot
+        ? { extra: [{ item: slotRepository.releaseUnit({ id: slot.id, date: slot.date }), onFailure: () => new Error(`slot ${slot.id} has no unit to give back`) }] }
+        : {}),
+    };
+  });
+}
+
+async function cancellationFee(tenantId: string): Promise<Delivery['price'] | null> {
+  const { rateCard } = await pricingContext(tenantId);
+  const net = rateCard.cancellationFeeCents;
+  if (net === 0) return null;
+  const vat = Math.floor((net * rateCard.vatRateBasisPoints + 5000) / 10000);
+  return { currency: 'EUR', net, vat, gross: net + vat };
+}
+
+/** The hub assigns (or re-assigns, before pickup) a delivery to a courier that exists. */
+export async function assignDelivery(principal: Principal, deliveryId: string, courierId: string, now = new Date()): Promise<Delivery> {
+  if (!isId('courier', courierId)) throw new AppError('resource_missing', `No such courier: '${courierId.slice(0, 64)}'.`, { param: 'courierId' });
+  return change(principal, deliveryId, (current) => {
+    if (current.status === 'assigned' && current.courierId === courierId) return current;
+    const after = applyTransition(current, 'assign', { at: now, now, courierId });
+    return {
+      after,
+      extra: [
+        {
+          item: { ConditionCheck: { TableName: config.tableName, Key: keys.courier(courierId), ConditionExpression: 'attribute_exists(pk)' } },
+          onFailure: () => new AppError('resource_missing', `No such courier: '${courierId}'.`, { param: 'courierId' }),
+        },
+      ],
+    };
+  });
+}
+
+const courierTransitions: Record<Exclude<CourierEventBody['type'], 'position'>, Transition> = {
+  picked_up: 'pick_up',
+  delivered: 'deliver',
+  failed: 'fail',
+};
+
+/**
+ * What a courier reports: pickup, delivery (with proof), failure (with a reason) or its
+ * position. A repeated report of the status the delivery already has is answered with the
+ * delivery unchanged (a phone on a bad network retries); a report out of order is a 409.
+ */
+export async function recordCourierEvent(principal: Principal, deliveryId: string, body: CourierEventBody, now = new Date()): Promise<Delivery> {
+  const at = body.at === undefined ? now : new Date(body.at);
+  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError('parameter_invalid', 'at must not be in the future.', { param: 'at' });
+  if (body.type === 'failed' && body.reason === undefined) throw new AppError('parameter_missing', 'reason is required when a delivery failed.', { param: 'reason' });
+  if (body.type === 'position' && body.position === undefined) throw new AppError('parameter_missing', 'position is required for a position report.', { param: 'position' });
+  if (body.type !== 'delivered' && body.proof !== undefined) throw new AppError('parameter_invalid', 'proof goes with a delivered event only.', { param: 'proof' });
+  if (body.type !== 'failed' && body.reason !== undefined) throw new AppError('parameter_invalid', 'reason goes with a failed event only.', { param: 'reason' });
+
+  return change(principal, deliveryId, (current) => {
+    if (body.type === 'position') {
+      const position = body.position as { lat: number; lng: number };
+      if (current.status !== 'assigned' && current.status !== 'picked_up') {
+        throw new AppError('invalid_transition', `Positions are kept while a delivery is under way, not when it is ${current.status.replace('_', ' ')}.`);
+      }
+      if (current.lastPosition && Date.parse(current.lastPosition.at) > at.getTime()) return current; // an older report arriving late
+      return { after: { ...current, lastPosition: { ...position, at: at.toISOString() }, updatedAt: now.toISOString(), version: current.version + 1 }, event: false };
+    }
+    const transition = courierTransitions[body.type];
+    if (current.status === transitions[transition].to) return current;
+    return {
+      after: applyTransition(current, transition, {
+        at,
+        now,
+        ...(body.type === 'delivered' ? { proof: body.proof ?? {} } : {}),
+        ...(body.type === 'failed' ? { failureReason: body.reason as string } : {}),
+      }),
+    };
+  });
+}
+
+export async function listCourierDeliveries(principal: Principal, page: PageRequest): Promise<Page<Delivery>> {
+  if (principal.role !== 'courier') throw new AppError('forbidden', 'Only couriers have a task list.');
+  return deliveryRepository.listOpenForCourier(principal.courierId, page);
+}

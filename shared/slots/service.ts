@@ -1,0 +1,73 @@
+import { config } from '../config.js';
+import { keys } from '../db/keys.js';
+import { transact, type TransactItem } from '../db/transact.js';
+import { AppError } from '../errors.js';
+import { LocalDate, type PutSlotsBody, type Slot } from './schemas.js';
+import { newSlotId, parisDate, parisInstant, slotRepository, slotView, type StoredSlot } from './repository.js';
+
+function checkDate(date: string, now: Date): void {
+  if (!LocalDate.safeParse(date).success) throw new AppError('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
+  if (date < parisDate(now)) throw new AppError('parameter_invalid', 'date is in the past.', { param: 'date' });
+}
+
+/**
+ * Sets a day's pickup slots. A slot is known by its start and end: one kept keeps its id and
+ * its bookings, and its capacity may not drop below them; one left out is removed only if
+ * nobody booked it. All in one transaction, each step conditional on the bookings it saw.
+ */
+export async function putDaySlots(date: string, body: PutSlotsBody, now = new Date()): Promise<Slot[]> {
+  checkDate(date, now);
+  const existing = await slotRepository.listDay(date);
+  const byWindow = new Map(existing.map((slot) => [`${slot.start}-${slot.end}`, slot]));
+  const items: TransactItem[] = [];
+  const result: StoredSlot[] = [];
+
+  for (const [index, wanted] of body.slots.entries()) {
+    const kept = byWindow.get(`${wanted.start}-${wanted.end}`);
+    if (kept) {
+      byWindow.delete(`${wanted.start}-${wanted.end}`);
+      if (wanted.capacity < kept.taken) {
+        throw new AppError('slot_has_bookings', `slots[${index}].capacity cannot go below the ${kept.taken} booking(s) already taken.`, { param: `slots[${index}].capacity` });
+      }
+      items.push({
+        Update: {
+          TableName: config.tableName,
+          Key: keys.slot(date, kept.id),
+          UpdateExpression: 'SET capacity = :capacity',
+          ConditionExpression: 'attribute_exists(pk) AND taken <= :capacity',
+          ExpressionAttributeValues: { ':capacity': wanted.capacity },
+        },
+      });
+      result.push({ ...kept, capacity: wanted.capacity });
+    } else {
+      const startsAt = parisInstant(date, wanted.start);
+      const slot: StoredSlot = {
+        id: newSlotId(startsAt),
+        date,
+        start: wanted.start,
+        end: wanted.end,
+        startsAt: startsAt.toISOString(),
+        endsAt: parisInstant(date, wanted.end).toISOString(),
+        capacity: wanted.capacity,
+        taken: 0,
+      };
+      items.push({ Put: { TableName: config.tableName, Item: { ...keys.slot(date, slot.id), entity: 'slot', ...slot }, ConditionExpression: 'attribute_not_exists(pk)' } });
+      result.push(slot);
+    }
+  }
+  for (const removed of byWindow.values()) {
+    if (removed.taken > 0) {
+      throw new AppError('slot_has_bookings', `The ${removed.start}–${removed.end} slot has ${removed.taken} booking(s): it cannot be removed (set its capacity instead).`, { param: 'slots' });
+    }
+    items.push({ Delete: { TableName: config.tableName, Key: keys.slot(date, removed.id), ConditionExpression: 'taken = :zero', ExpressionAttributeValues: { ':zero': 0 } } });
+  }
+  if (items.length > 0) {
+    await transact(items, () => new AppError('slot_has_bookings', 'Bookings arrived while the slots were being changed: read them again and retry.', { param: 'slots' }));
+  }
+  return result.sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end)).map(slotView);
+}
+
+export async function listDaySlots(date: string): Promise<Slot[]> {
+  if (!LocalDate.safeParse(date).success) throw new AppError('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
+  return (await slotRepository.listDay(date)).map(slotView);
+}
