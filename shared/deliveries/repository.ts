@@ -26,7 +26,7 @@ export function putDelivery(delivery: Delivery, previousVersion: number | undefi
       Item: deliveryItem(delivery),
       ...(previousVersion === undefined
         ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : { ConditionExpression: 'version = :previous', ExpressionAttributeValues: { ':previous': previousVersion } }),
+        : { ConditionExpression: '#version = :previous', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':previous': previousVersion } }),
     },
   };
 }

@@ -89,8 +89,9 @@ export const slotRepository = {
       Update: {
         TableName: config.tableName,
         Key: keys.slot(slot.date, slot.id),
-        UpdateExpression: 'SET taken = taken + :one',
-        ConditionExpression: 'attribute_exists(pk) AND taken < capacity',
+        UpdateExpression: 'SET #taken = #taken + :one',
+        ConditionExpression: 'attribute_exists(pk) AND #taken < #capacity',
+        ExpressionAttributeNames: { '#taken': 'taken', '#capacity': 'capacity' },
         ExpressionAttributeValues: { ':one': 1 },
         ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
       },
@@ -103,8 +104,9 @@ export const slotRepository = {
       Update: {
         TableName: config.tableName,
         Key: keys.slot(slot.date, slot.id),
-        UpdateExpression: 'SET taken = taken - :one',
-        ConditionExpression: 'attribute_exists(pk) AND taken > :zero',
+        UpdateExpression: 'SET #taken = #taken - :one',
+        ConditionExpression: 'attribute_exists(pk) AND #taken > :zero',
+        ExpressionAttributeNames: { '#taken': 'taken' },
         ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
       },
     };

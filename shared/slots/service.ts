@@ -33,8 +33,9 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
         Update: {
           TableName: config.tableName,
           Key: keys.slot(date, kept.id),
-          UpdateExpression: 'SET capacity = :capacity',
-          ConditionExpression: 'attribute_exists(pk) AND taken <= :capacity',
+          UpdateExpression: 'SET #capacity = :capacity',
+          ConditionExpression: 'attribute_exists(pk) AND #taken <= :capacity',
+          ExpressionAttributeNames: { '#capacity': 'capacity', '#taken': 'taken' },
           ExpressionAttributeValues: { ':capacity': wanted.capacity },
         },
       });
@@ -59,7 +60,9 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
     if (removed.taken > 0) {
       throw new AppError('slot_has_bookings', `The ${removed.start}–${removed.end} slot has ${removed.taken} booking(s): it cannot be removed (set its capacity instead).`, { param: 'slots' });
     }
-    items.push({ Delete: { TableName: config.tableName, Key: keys.slot(date, removed.id), ConditionExpression: 'taken = :zero', ExpressionAttributeValues: { ':zero': 0 } } });
+    items.push({
+      Delete: { TableName: config.tableName, Key: keys.slot(date, removed.id), ConditionExpression: '#taken = :zero', ExpressionAttributeNames: { '#taken': 'taken' }, ExpressionAttributeValues: { ':zero': 0 } },
+    });
   }
   if (items.length > 0) {
     await transact(items, () => new AppError('slot_has_bookings', 'Bookings arrived while the slots were being changed: read them again and retry.', { param: 'slots' }));

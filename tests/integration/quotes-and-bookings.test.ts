@@ -1,0 +1,175 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { db } from '../../shared/db/client.js';
+import { keys } from '../../shared/db/keys.js';
+import { routes } from '../../shared/http/routes.js';
+import { expectError, startTestApi, type TestApi } from '../helpers/runtime.js';
+import { places, quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
+
+let api: TestApi;
+let actors: Actors;
+const asTenant = (options: Record<string, unknown> = {}) => ({ key: actors.tenantKey, ...options });
+
+beforeAll(async () => {
+  api = await startTestApi();
+  actors = await setUpActors(api);
+});
+afterAll(() => api?.stop());
+
+describe('quotes', () => {
+  it('prices a delivery in integer cents: lines sum to net, gross = net + vat, valid 15 minutes', async () => {
+    const before = Date.now();
+    const response = await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody() }));
+    expect(response.status).toBe(201);
+    const quote = response.json;
+    expect(routes.createQuote.responses[201].schema.safeParse(quote).success).toBe(true);
+    expect(quote.id).toMatch(/^quo_/);
+    expect(quote.status).toBe('open');
+    const sum = quote.lines.reduce((total: number, line: { amount: number }) => total + line.amount, 0);
+    expect(sum).toBe(quote.price.net);
+    expect(quote.price.gross).toBe(quote.price.net + quote.price.vat);
+    expect(quote.price.currency).toBe('EUR');
+    for (const amount of [quote.price.net, quote.price.vat, quote.price.gross]) expect(Number.isInteger(amount)).toBe(true);
+    expect(quote.distanceMeters).toBeGreaterThan(9_000);
+    const lifetime = Date.parse(quote.expiresAt) - before;
+    expect(lifetime).toBeGreaterThan(14.9 * 60_000);
+    expect(lifetime).toBeLessThanOrEqual(15 * 60_000 + 2_000);
+    expect((await api.call('GET', `/v1/quotes/${quote.id}`, asTenant())).json).toEqual(quote);
+  });
+
+  it('charges more for a longer ride and for express', async () => {
+    const near = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody({ dropoff: { ...quoteBody().dropoff, address: places.jeanJaures } }) }))).json;
+    const far = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody() }))).json;
+    const express = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody({ service: 'express' }) }))).json;
+    expect(far.price.net).toBeGreaterThan(near.price.net);
+    expect(express.price.net).toBeGreaterThan(far.price.net);
+    expect(express.lines.map((line: { code: string }) => line.code)).toContain('express');
+  });
+
+  it.each([
+    ['a missing dropoff', { pickup: quoteBody().pickup, parcels: quoteBody().parcels }, 400, 'parameter_missing', 'dropoff'],
+    ['no parcels', quoteBody({ parcels: [] }), 400, 'parameter_invalid', 'parcels'],
+    ['a negative weight', quoteBody({ parcels: [{ weightKg: -2 }] }), 400, 'parameter_invalid', 'parcels[0].weightKg'],
+    ['an absurd weight', quoteBody({ parcels: [{ weightKg: 1e9 }] }), 400, 'parameter_invalid', 'parcels[0].weightKg'],
+    ['a weight given as text', quoteBody({ parcels: [{ weightKg: '3' }] }), 400, 'parameter_invalid', 'parcels[0].weightKg'],
+    ['partial dimensions', quoteBody({ parcels: [{ weightKg: 3, lengthCm: 20 }] }), 400, 'parameter_invalid', 'parcels[0]'],
+    ['an invalid latitude', quoteBody({ dropoff: { ...quoteBody().dropoff, address: { ...places.firminy, lat: 123 } } }), 400, 'parameter_invalid', 'dropoff.address.lat'],
+    ['a dropoff without a contact', quoteBody({ dropoff: { address: places.firminy } }), 400, 'parameter_missing', 'dropoff.contact'],
+    ['a window that ends before it starts', quoteBody({ pickup: { ...quoteBody().pickup, window: { start: new Date(Date.now() + 7200e3).toISOString(), end: new Date(Date.now() + 3600e3).toISOString() } } }), 400, 'parameter_invalid', 'pickup.window.end'],
+    ['a window in the past', quoteBody({ dropoff: { ...quoteBody().dropoff, window: { start: '2020-01-01T08:00:00Z', end: '2020-01-01T10:00:00Z' } } }), 400, 'parameter_invalid', 'dropoff.window.end'],
+    ['an unknown service', quoteBody({ service: 'teleport' }), 400, 'parameter_invalid', 'service'],
+    ['a stop outside the service area', quoteBody({ dropoff: { ...quoteBody().dropoff, address: places.lyon } }), 422, 'outside_service_area', 'dropoff.address'],
+    ['more than one cargo bike carries', quoteBody({ parcels: [{ weightKg: 100 }, { weightKg: 60 }] }), 422, 'exceeds_capacity', 'parcels'],
+    ['a volume beyond one load', quoteBody({ parcels: [{ weightKg: 10, lengthCm: 200, widthCm: 100, heightCm: 100 }] }), 422, 'exceeds_capacity', 'parcels'],
+    ['an address without coordinates and no geocoder', quoteBody({ pickup: { address: { line1: '3 rue Michelet', postcode: '42000', city: 'Saint-Étienne' } } }), 422, 'address_not_geocoded', 'pickup.address'],
+  ])('refuses %s with a precise error', async (_name, body, status, code, param) => {
+    const error = expectError(await api.call('POST', '/v1/quotes', asTenant({ body })), status, code);
+    expect(error.param).toBe(param);
+  });
+
+  it('are tenant business: admin and courier keys are refused, another tenant gets 404', async () => {
+    expectError(await api.call('POST', '/v1/quotes', { body: quoteBody() }), 403, 'forbidden');
+    expectError(await api.call('POST', '/v1/quotes', { key: actors.courier.key, body: quoteBody() }), 403, 'forbidden');
+    const quote = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody() }))).json;
+    expectError(await api.call('GET', `/v1/quotes/${quote.id}`, { key: actors.otherTenantKey }), 404, 'resource_missing');
+  });
+});
+
+describe('bookings', () => {
+  it('books a quote at its price, with a tracking link, once', async () => {
+    const quote = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody() }))).json;
+    const booked = await api.call('POST', '/v1/deliveries', asTenant({ body: { quoteId: quote.id, reference: 'CMD-1042' } }));
+    expect(booked.status).toBe(201);
+    const delivery = booked.json;
+    expect(routes.createDelivery.responses[201].schema.safeParse(delivery).success).toBe(true);
+    expect(delivery).toMatchObject({ status: 'booked', kind: 'delivery', reference: 'CMD-1042', quoteId: quote.id, price: quote.price, lines: quote.lines });
+    expect(delivery.id).toMatch(/^dlv_/);
+    expect(Buffer.from(delivery.tracking.token, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    expect(delivery.tracking.url).toBe(`${process.env.PUBLIC_BASE_URL}/track/${delivery.tracking.token}`);
+    expect(delivery.timeline).toEqual([{ status: 'booked', at: delivery.createdAt }]);
+    expect((await api.call('GET', `/v1/quotes/${quote.id}`, asTenant())).json).toMatchObject({ status: 'booked', deliveryId: delivery.id });
+
+    const again = expectError(await api.call('POST', '/v1/deliveries', asTenant({ body: { quoteId: quote.id } })), 409, 'quote_already_used');
+    expect(again.param).toBe('quoteId');
+  });
+
+  it('books a quote exactly once when ten bookings race for it', async () => {
+    const quote = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody() }))).json;
+    const responses = await Promise.all(Array.from({ length: 10 }, () => api.call('POST', '/v1/deliveries', asTenant({ body: { quoteId: quote.id } }))));
+    expect(responses.filter((response) => response.status === 201)).toHaveLength(1);
+    for (const response of responses.filter((candidate) => candidate.status !== 201)) expectError(response, 409, 'quote_already_used');
+  });
+
+  it('answers 410 for an expired quote, even before DynamoDB deletes it', async () => {
+    const quote = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody() }))).json;
+    await db().send(
+      new PutCommand({
+        TableName: api.runtime.tableName,
+        Item: { ...keys.quote(actors.tenantId, quote.id), entity: 'quote', ...quote, tenantId: actors.tenantId, expiresAtMs: Date.now() - 1000, expiresAt: new Date(Date.now() - 1000).toISOString() },
+      }),
+    );
+    expect((await api.call('GET', `/v1/quotes/${quote.id}`, asTenant())).json.status).toBe('expired');
+    const error = expectError(await api.call('POST', '/v1/deliveries', asTenant({ body: { quoteId: quote.id } })), 410, 'quote_expired');
+    expect(error.type).toBe('gone');
+  });
+
+  it('refuses an unknown quote, or another tenant\'s, with 404 on quoteId', async () => {
+    const quote = (await api.call('POST', '/v1/quotes', asTenant({ body: quoteBody() }))).json;
+    expect(expectError(await api.call('POST', '/v1/deliveries', { key: actors.otherTenantKey, body: { quoteId: quote.id } }), 404, 'resource_missing').param).toBe('quoteId');
+    expect(expectError(await api.call('POST', '/v1/deliveries', asTenant({ body: { quoteId: 'quo_nope' } })), 404, 'resource_missing').param).toBe('quoteId');
+  });
+
+  it('prices and books in one call, as a pickup', async () => {
+    const response = await api.call('POST', '/v1/deliveries', asTenant({ body: { ...quoteBody(), kind: 'pickup', reference: 'DON-7' } }));
+    expect(response.status).toBe(201);
+    expect(response.json).toMatchObject({ kind: 'pickup', status: 'booked', quoteId: null, reference: 'DON-7' });
+    expect(response.json.price.gross).toBe(response.json.price.net + response.json.price.vat);
+  });
+
+  it('answers the contract\'s validation errors for a mixed-up body', async () => {
+    expect(expectError(await api.call('POST', '/v1/deliveries', asTenant({ body: { quoteId: 'quo_x', colour: 'red' } })), 400, 'unknown_parameter').param).toBe('colour');
+    expect(expectError(await api.call('POST', '/v1/deliveries', asTenant({ body: { ...quoteBody(), kind: 'boat' } })), 400, 'parameter_invalid').param).toBe('kind');
+  });
+
+  it('creates one delivery when one Idempotency-Key is retried concurrently', async () => {
+    const headers = { 'idempotency-key': 'order-5531' };
+    const body = { ...quoteBody(), reference: 'ORDER-5531' };
+    const responses = await Promise.all(Array.from({ length: 8 }, () => api.call('POST', '/v1/deliveries', asTenant({ body, headers }))));
+    const ids = new Set(responses.filter((response) => response.status === 201).map((response) => response.json.id));
+    expect(ids.size).toBe(1);
+    const listed = (await api.call('GET', '/v1/deliveries?limit=100', asTenant())).json.data.filter((delivery: { reference: string }) => delivery.reference === 'ORDER-5531');
+    expect(listed).toHaveLength(1);
+  });
+});
+
+describe('lists', () => {
+  it('filters by status, pages with cursors, newest first, and never shows another tenant\'s deliveries', async () => {
+    const mine = [];
+    for (let index = 0; index < 5; index += 1) mine.push((await api.call('POST', '/v1/deliveries', asTenant({ body: { ...quoteBody(), reference: `L-${index}` } }))).json);
+    await api.call('POST', `/v1/deliveries/${mine[0].id}/cancel`, asTenant({ body: {} }));
+    const theirs = (await api.call('POST', '/v1/deliveries', { key: actors.otherTenantKey, body: quoteBody() })).json;
+
+    const seen: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = (await api.call('GET', `/v1/deliveries?limit=3${cursor ? `&cursor=${cursor}` : ''}`, asTenant())).json;
+      seen.push(...page.data.map((delivery: { id: string }) => delivery.id));
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor);
+    expect(seen).not.toContain(theirs.id);
+    expect([...seen].sort().reverse()).toEqual(seen);
+    for (const delivery of mine) expect(seen).toContain(delivery.id);
+
+    const cancelled = (await api.call('GET', '/v1/deliveries?status=cancelled', asTenant())).json.data;
+    expect(cancelled.map((delivery: { id: string }) => delivery.id)).toContain(mine[0].id);
+    expect(cancelled.every((delivery: { status: string }) => delivery.status === 'cancelled')).toBe(true);
+
+    expectError(await api.call('GET', `/v1/deliveries/${theirs.id}`, asTenant()), 404, 'resource_missing');
+    expect((await api.call('GET', `/v1/deliveries/${theirs.id}`)).status).toBe(200);
+    const hubQueue = (await api.call('GET', '/v1/deliveries?status=booked&limit=100')).json.data.map((delivery: { id: string }) => delivery.id);
+    expect(hubQueue).toEqual(expect.arrayContaining([theirs.id, mine[1].id]));
+    expect((await api.call('GET', `/v1/deliveries?tenantId=${actors.otherTenantId}`)).json.data.map((delivery: { id: string }) => delivery.id)).toEqual([theirs.id]);
+    expectError(await api.call('GET', '/v1/deliveries'), 400, 'parameter_missing');
+    expectError(await api.call('GET', `/v1/deliveries?tenantId=${actors.otherTenantId}`, asTenant()), 400, 'parameter_invalid');
+  });
+});
