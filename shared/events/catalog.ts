@@ -1,5 +1,12 @@
 import * as z from 'zod';
-import { Delivery } from '../deliveries/schemas.js';
+import { deliveryEvents } from '../deliveries/events.js';
+import { tenantEvents } from '../tenants/events.js';
+
+/** One event type: the schema of its `data` and its version. Each area declares its own (`shared/<area>/events.ts`). */
+export interface EventDefinition {
+  version: number;
+  data: z.ZodType;
+}
 
 /**
  * Every event type this system puts on the bus, with the schema of its `data` and its version.
@@ -7,26 +14,9 @@ import { Delivery } from '../deliveries/schemas.js';
  * a `data` schema is a new version, never an edit in place.
  */
 export const eventCatalog = {
-  'tenant.created': {
-    version: 1,
-    data: z.object({ tenantId: z.string(), name: z.string(), kind: z.string() }),
-  },
-  'api_key.created': {
-    version: 1,
-    data: z.object({ keyId: z.string(), role: z.string(), ownerId: z.string() }),
-  },
-  'courier.created': {
-    version: 1,
-    data: z.object({ courierId: z.string() }),
-  },
-  /** Delivery events carry the whole delivery: webhooks and consumers need no second read. */
-  'delivery.booked': { version: 1, data: Delivery },
-  'delivery.assigned': { version: 1, data: Delivery },
-  'delivery.picked_up': { version: 1, data: Delivery },
-  'delivery.delivered': { version: 1, data: Delivery },
-  'delivery.failed': { version: 1, data: Delivery },
-  'delivery.cancelled': { version: 1, data: Delivery },
-} as const satisfies Record<string, { version: number; data: z.ZodType }>;
+  ...tenantEvents,
+  ...deliveryEvents,
+} as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof eventCatalog;
 export type EventData<T extends EventType> = z.output<(typeof eventCatalog)[T]['data']>;

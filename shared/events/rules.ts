@@ -22,7 +22,7 @@ export interface EventRule {
   };
 }
 
-export const eventRules: readonly EventRule[] = [
+const auditRules: readonly EventRule[] = [
   {
     name: 'audit-trail',
     description: 'Keeps every event of a tenant, idempotently, so the hub can see what happened and when.',
@@ -30,6 +30,9 @@ export const eventRules: readonly EventRule[] = [
     target: { handler: 'functions/consumers/audit-trail.ts', retryAttempts: 8, maximumEventAgeSeconds: 3600 },
   },
 ];
+
+/** Every rule, from every area (`shared/<area>/rules.ts` where an area has consumers). */
+export const eventRules: readonly EventRule[] = [...auditRules];
 
 /**
  * The consumer of the table's stream: relays outbox items to the bus. In AWS, a Lambda event

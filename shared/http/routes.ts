@@ -1,21 +1,10 @@
 import * as z from 'zod';
-import { AuditEvent } from '../audit/schemas.js';
-import { CourierCreated, CreateCourierBody } from '../couriers/schemas.js';
-import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, Tenant } from '../tenants/schemas.js';
-import { AssignBody, CancelBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery, Quote, QuoteRequest } from '../deliveries/schemas.js';
-import { HubCapacity, ServiceArea } from '../geo/service-area.js';
-import { RateCardView } from '../hub/schemas.js';
-import { RateCard } from '../pricing/rate-card.js';
-import { PutSlotsBody, SlotDateParam, SlotDay, SlotsQuery } from '../slots/schemas.js';
+import { deliveryRoutes } from '../deliveries/routes.js';
+import { hubRoutes } from '../hub/routes.js';
+import { tenantRoutes } from '../tenants/routes.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 
-/**
- * THE route table. The CDK stack makes one Lambda function and one API Gateway route of each
- * entry; the local runtime serves the same entries with the same handler modules; the OpenAPI
- * document is generated from it. Add an endpoint here, then write its handler module.
- */
-export const routes = {
+const systemRoutes = {
   health: defineRoute({
     method: 'GET',
     path: '/health',
@@ -34,265 +23,19 @@ export const routes = {
     tag: 'System',
     responses: { 200: { description: 'The OpenAPI document.', schema: z.record(z.string(), z.unknown()) } },
   }),
+} as const satisfies Record<string, RouteDefinition>;
 
-  createTenant: defineRoute({
-    method: 'POST',
-    path: '/v1/tenants',
-    roles: ['admin'],
-    handler: 'functions/tenants/create-tenant.ts',
-    summary: 'Creates a tenant: an organisation the hub delivers for.',
-    tag: 'Tenants',
-    idempotent: true,
-    request: { body: CreateTenantBody },
-    responses: { 201: { description: 'The tenant.', schema: Tenant } },
-  }),
-  listTenants: defineRoute({
-    method: 'GET',
-    path: '/v1/tenants',
-    roles: ['admin'],
-    handler: 'functions/tenants/list-tenants.ts',
-    summary: 'Lists the tenants, oldest first.',
-    tag: 'Tenants',
-    request: { query: PageQuery },
-    responses: { 200: { description: 'A page of tenants.', schema: listOf(Tenant) } },
-  }),
-  getTenant: defineRoute({
-    method: 'GET',
-    path: '/v1/tenants/{id}',
-    roles: ['admin', 'tenant'],
-    handler: 'functions/tenants/get-tenant.ts',
-    summary: 'Reads a tenant. A tenant key reads only its own tenant (another id answers 404).',
-    tag: 'Tenants',
-    request: { params: IdParam },
-    responses: { 200: { description: 'The tenant.', schema: Tenant } },
-  }),
-  createApiKey: defineRoute({
-    method: 'POST',
-    path: '/v1/tenants/{id}/api-keys',
-    roles: ['admin'],
-    handler: 'functions/tenants/create-api-key.ts',
-    summary: 'Issues an API key for a tenant (role `tenant`, or `accountant`). The key is shown once.',
-    tag: 'Tenants',
-    idempotent: true,
-    request: { params: IdParam, body: CreateApiKeyBody },
-    responses: { 201: { description: 'The key, shown this once.', schema: ApiKeyCreated } },
-  }),
-  listTenantEvents: defineRoute({
-    method: 'GET',
-    path: '/v1/tenants/{id}/events',
-    roles: ['admin', 'tenant'],
-    handler: 'functions/tenants/list-tenant-events.ts',
-    summary: "The tenant's audit trail: every event of its data, newest first.",
-    tag: 'Tenants',
-    request: { params: IdParam, query: PageQuery },
-    responses: { 200: { description: 'A page of events.', schema: listOf(AuditEvent) } },
-  }),
-  createCourier: defineRoute({
-    method: 'POST',
-    path: '/v1/couriers',
-    roles: ['admin'],
-    handler: 'functions/couriers/create-courier.ts',
-    summary: 'Registers a courier and issues its API key (shown once).',
-    tag: 'Couriers',
-    idempotent: true,
-    request: { body: CreateCourierBody },
-    responses: { 201: { description: 'The courier and its key.', schema: CourierCreated } },
-  }),
-
-  putTenantRateCard: defineRoute({
-    method: 'PUT',
-    path: '/v1/tenants/{id}/rate-card',
-    roles: ['admin'],
-    handler: 'functions/hub/put-tenant-rate-card.ts',
-    summary: "Sets a tenant's own rates (cooperative members often have their own); the hub default applies otherwise.",
-    tag: 'Rates and area',
-    request: { params: IdParam, body: RateCard },
-    responses: { 200: { description: "The tenant's rate card.", schema: RateCardView } },
-  }),
-  getTenantRateCard: defineRoute({
-    method: 'GET',
-    path: '/v1/tenants/{id}/rate-card',
-    roles: ['admin', 'tenant'],
-    handler: 'functions/hub/get-tenant-rate-card.ts',
-    summary: 'The rates that apply to a tenant: its own, or the hub default (`source` says which).',
-    tag: 'Rates and area',
-    request: { params: IdParam },
-    responses: { 200: { description: 'The rate card in force.', schema: RateCardView } },
-  }),
-  getHubRateCard: defineRoute({
-    method: 'GET',
-    path: '/v1/hub/rate-card',
-    roles: ['admin', 'tenant', 'accountant'],
-    handler: 'functions/hub/get-hub-rate-card.ts',
-    summary: "The hub's default rate card.",
-    tag: 'Rates and area',
-    responses: { 200: { description: 'The default rate card.', schema: RateCardView } },
-  }),
-  putHubRateCard: defineRoute({
-    method: 'PUT',
-    path: '/v1/hub/rate-card',
-    roles: ['admin'],
-    handler: 'functions/hub/put-hub-rate-card.ts',
-    summary: "Sets the hub's default rate card.",
-    tag: 'Rates and area',
-    request: { body: RateCard },
-    responses: { 200: { description: 'The default rate card.', schema: RateCardView } },
-  }),
-  getServiceArea: defineRoute({
-    method: 'GET',
-    path: '/v1/hub/service-area',
-    roles: ['admin', 'tenant', 'courier', 'accountant'],
-    handler: 'functions/hub/get-service-area.ts',
-    summary: 'The area the hub serves (GeoJSON Polygon or MultiPolygon, WGS 84).',
-    tag: 'Rates and area',
-    responses: { 200: { description: 'The service area.', schema: ServiceArea } },
-  }),
-  putServiceArea: defineRoute({
-    method: 'PUT',
-    path: '/v1/hub/service-area',
-    roles: ['admin'],
-    handler: 'functions/hub/put-service-area.ts',
-    summary: 'Sets the area the hub serves: stops outside it get 422 `outside_service_area`.',
-    tag: 'Rates and area',
-    request: { body: ServiceArea },
-    responses: { 200: { description: 'The service area.', schema: ServiceArea } },
-  }),
-  getCapacity: defineRoute({
-    method: 'GET',
-    path: '/v1/hub/capacity',
-    roles: ['admin', 'tenant', 'courier', 'accountant'],
-    handler: 'functions/hub/get-capacity.ts',
-    summary: 'What one cargo bike carries: parcels beyond it get 422 `exceeds_capacity`.',
-    tag: 'Rates and area',
-    responses: { 200: { description: 'The capacity of one delivery.', schema: HubCapacity } },
-  }),
-  putCapacity: defineRoute({
-    method: 'PUT',
-    path: '/v1/hub/capacity',
-    roles: ['admin'],
-    handler: 'functions/hub/put-capacity.ts',
-    summary: 'Sets the capacity of one delivery (one cargo-bike load).',
-    tag: 'Rates and area',
-    request: { body: HubCapacity },
-    responses: { 200: { description: 'The capacity of one delivery.', schema: HubCapacity } },
-  }),
-
-  createQuote: defineRoute({
-    method: 'POST',
-    path: '/v1/quotes',
-    roles: ['tenant'],
-    handler: 'functions/quotes/create-quote.ts',
-    summary: 'Prices a delivery. The quote holds its price for 15 minutes and books once.',
-    tag: 'Quotes',
-    idempotent: true,
-    request: { body: QuoteRequest },
-    responses: { 201: { description: 'The quote.', schema: Quote } },
-  }),
-  getQuote: defineRoute({
-    method: 'GET',
-    path: '/v1/quotes/{id}',
-    roles: ['tenant'],
-    handler: 'functions/quotes/get-quote.ts',
-    summary: 'Reads a quote (`status`: open, booked or expired).',
-    tag: 'Quotes',
-    request: { params: IdParam },
-    responses: { 200: { description: 'The quote.', schema: Quote } },
-  }),
-
-  createDelivery: defineRoute({
-    method: 'POST',
-    path: '/v1/deliveries',
-    roles: ['tenant'],
-    handler: 'functions/deliveries/create-delivery.ts',
-    summary: 'Books a delivery or a pickup: from a quote (at its price), or priced and booked in one call; optionally in a pickup slot.',
-    tag: 'Deliveries',
-    idempotent: true,
-    request: { body: CreateDeliveryBody },
-    responses: { 201: { description: 'The delivery, `booked`.', schema: Delivery } },
-  }),
-  listDeliveries: defineRoute({
-    method: 'GET',
-    path: '/v1/deliveries',
-    roles: ['tenant', 'admin', 'accountant'],
-    handler: 'functions/deliveries/list-deliveries.ts',
-    summary: 'Lists deliveries, newest first. A tenant sees its own; the hub gives `tenantId`, or `status` for the whole hub.',
-    tag: 'Deliveries',
-    request: { query: ListDeliveriesQuery },
-    responses: { 200: { description: 'A page of deliveries.', schema: listOf(Delivery) } },
-  }),
-  getDelivery: defineRoute({
-    method: 'GET',
-    path: '/v1/deliveries/{id}',
-    roles: ['tenant', 'admin', 'accountant'],
-    handler: 'functions/deliveries/get-delivery.ts',
-    summary: 'Reads a delivery.',
-    tag: 'Deliveries',
-    request: { params: IdParam },
-    responses: { 200: { description: 'The delivery.', schema: Delivery } },
-  }),
-  cancelDelivery: defineRoute({
-    method: 'POST',
-    path: '/v1/deliveries/{id}/cancel',
-    roles: ['tenant', 'admin'],
-    handler: 'functions/deliveries/cancel-delivery.ts',
-    summary: 'Cancels a booked or assigned delivery (free before assignment; the rate card may charge a fee after). Cancelling again answers the same delivery.',
-    tag: 'Deliveries',
-    request: { params: IdParam, body: CancelBody },
-    responses: { 200: { description: 'The delivery, `cancelled`.', schema: Delivery } },
-  }),
-
-  putSlots: defineRoute({
-    method: 'PUT',
-    path: '/v1/hub/slots/{date}',
-    roles: ['admin'],
-    handler: 'functions/slots/put-slots.ts',
-    summary: "Sets a day's pickup slots (Europe/Paris times). Kept slots keep their bookings; capacity never drops below them.",
-    tag: 'Pickup slots',
-    request: { params: SlotDateParam, body: PutSlotsBody },
-    responses: { 200: { description: "The day's slots.", schema: SlotDay } },
-  }),
-  listSlots: defineRoute({
-    method: 'GET',
-    path: '/v1/slots',
-    roles: ['tenant', 'admin'],
-    handler: 'functions/slots/list-slots.ts',
-    summary: "A day's pickup slots with the capacity `remaining`.",
-    tag: 'Pickup slots',
-    request: { query: SlotsQuery },
-    responses: { 200: { description: "The day's slots.", schema: SlotDay } },
-  }),
-
-  assignDelivery: defineRoute({
-    method: 'POST',
-    path: '/v1/hub/deliveries/{id}/assign',
-    roles: ['admin'],
-    handler: 'functions/hub/assign-delivery.ts',
-    summary: 'Assigns a delivery to a courier, or re-assigns it before pickup.',
-    tag: 'Hub and couriers',
-    request: { params: IdParam, body: AssignBody },
-    responses: { 200: { description: 'The delivery, `assigned`.', schema: Delivery } },
-  }),
-  listCourierDeliveries: defineRoute({
-    method: 'GET',
-    path: '/v1/courier/deliveries',
-    roles: ['courier'],
-    handler: 'functions/courier/list-deliveries.ts',
-    summary: "The courier's assigned deliveries that are not finished.",
-    tag: 'Hub and couriers',
-    request: { query: PageQuery },
-    responses: { 200: { description: 'A page of deliveries.', schema: listOf(Delivery) } },
-  }),
-  courierEvent: defineRoute({
-    method: 'POST',
-    path: '/v1/courier/deliveries/{id}/events',
-    roles: ['courier'],
-    handler: 'functions/courier/record-event.ts',
-    summary: 'Reports a pickup, a delivery (with proof), a failure (with a reason) or a position.',
-    tag: 'Hub and couriers',
-    idempotent: true,
-    request: { params: IdParam, body: CourierEventBody },
-    responses: { 200: { description: 'The delivery.', schema: Delivery } },
-  }),
+/**
+ * THE route table. Each area declares its routes beside its domain (`shared/<area>/routes.ts`);
+ * this object is the one list the CDK stack (one Lambda function and one API Gateway route per
+ * entry), the local runtime and the OpenAPI document are made from. Add an endpoint in its
+ * area's file, list the area here if it is new, then write its handler module.
+ */
+export const routes = {
+  ...systemRoutes,
+  ...tenantRoutes,
+  ...hubRoutes,
+  ...deliveryRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

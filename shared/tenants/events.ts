@@ -1,0 +1,8 @@
+import * as z from 'zod';
+
+/** Events of the hub's administration. */
+export const tenantEvents = {
+  'tenant.created': { version: 1, data: z.object({ tenantId: z.string(), name: z.string(), kind: z.string() }) },
+  'api_key.created': { version: 1, data: z.object({ keyId: z.string(), role: z.string(), ownerId: z.string() }) },
+  'courier.created': { version: 1, data: z.object({ courierId: z.string() }) },
+} as const;
