@@ -5,6 +5,9 @@ import { config } from '../../shared/config.js';
 import { db } from '../../shared/db/client.js';
 import { keys } from '../../shared/db/keys.js';
 import { eventRules, outboxRelay, type EventRule } from '../../shared/events/rules.js';
+import { schedules } from '../../shared/schedules.js';
+import { lambdaContext, loadHandler } from './modules.js';
+import { logger } from '../../shared/logging/logger.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { join } from 'node:path';
 import { fallbackRoute, routes } from '../../shared/http/routes.js';
@@ -31,6 +34,8 @@ export interface LocalRuntimeOptions {
   retryBaseMs?: number;
   /** The shared rules by default; tests add consumers of their own. */
   rules?: readonly EventRule[];
+  /** Run the schedules on their local timers (default true; tests may drive them by hand). */
+  runSchedules?: boolean;
 }
 
 export interface LocalRuntime {
@@ -42,6 +47,8 @@ export interface LocalRuntime {
   poller: StreamPoller;
   /** Resolves when every write so far has been relayed and every resulting delivery is done. */
   settle(): Promise<void>;
+  /** Runs one schedule's handler now, as its timer would. */
+  runSchedule(name: string): Promise<unknown>;
   /** Set when this start created the first admin key (no HUB_ADMIN_API_KEY given). */
   bootstrapKey?: IssuedKey;
   stop(): Promise<void>;
@@ -132,6 +139,27 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     const bootstrapKey = options.hubAdminApiKey ? undefined : await bootstrapAdminKey();
 
+    const runSchedule = async (name: string) => {
+      const schedule = schedules.find((candidate) => candidate.name === name);
+      if (!schedule) throw new Error(`No schedule named ${name}`);
+      const handler = await loadHandler(schedule.handler);
+      return handler({ source: 'local.scheduler', 'detail-type': 'Scheduled Event', detail: {}, time: new Date().toISOString() }, lambdaContext(schedule.name, `schedule-${Date.now()}`, 60_000));
+    };
+    if (options.runSchedules ?? true) {
+      for (const schedule of schedules.filter((candidate) => candidate.localEveryMs !== undefined)) {
+        let running = false;
+        const timer = setInterval(() => {
+          if (running) return;
+          running = true;
+          runSchedule(schedule.name)
+            .catch((error: unknown) => logger.error('scheduled run failed', { schedule: schedule.name, error: String(error) }))
+            .finally(() => (running = false));
+        }, schedule.localEveryMs);
+        timer.unref();
+        stops.push(async () => clearInterval(timer));
+      }
+    }
+
     return {
       apiUrl: api.url,
       eventsUrl: bus.endpoint,
@@ -139,6 +167,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       tableName,
       bus,
       poller,
+      runSchedule,
       async settle() {
         // Consumers may write new outbox items: go round until a whole round finds nothing new.
         for (let round = 0; round < 5; round += 1) {

@@ -60,12 +60,31 @@ export const keys = {
   /** The public tracking token points at its delivery (the link is all a recipient has). */
   trackingToken: (token: string) => ({ pk: `TRACK#${token}`, sk: 'TRACK' }),
 
+  /** E-mails to recipients kept in the table (the local outbox notifier), newest last. */
+  notification: (tenantId: string, notificationId: string) => ({ pk: `${tenantRoot(tenantId)}#MAIL`, sk: notificationId }),
+  notificationPartition: (tenantId: string) => ({ pk: `${tenantRoot(tenantId)}#MAIL` }),
+  /** "This event's e-mail was sent": the recipient notifier's claim, one per event. */
+  notificationSent: (tenantId: string, eventId: string) => ({ pk: `${tenantRoot(tenantId)}#NOTIFIED#${eventId}`, sk: 'NOTIFIED' }),
+
+  /** A fixed-window request counter (public endpoints): `subject` is already hashed, `window` its start in epoch seconds. */
+  rateLimit: (scope: string, subject: string, window: number) => ({ pk: `RATE#${scope}#${subject}#${window}`, sk: 'RATE' }),
+
   /** A tenant's own rate card (the hub default applies otherwise). */
   tenantRateCard: (tenantId: string) => ({ pk: tenantRoot(tenantId), sk: 'RATECARD' }),
 
   /** Pickup slots are the hub's: one partition per local date. */
   slotDay: (date: string) => ({ pk: `SLOTS#${date}` }),
   slot: (date: string, slotId: string) => ({ pk: `SLOTS#${date}`, sk: slotId }),
+
+  /** Outbound webhook endpoints of a tenant, and the messages sent to each. */
+  webhookEndpoint: (tenantId: string, endpointId: string) => ({ pk: `${tenantRoot(tenantId)}#WHE#${endpointId}`, sk: 'ENDPOINT' }),
+  webhookEndpointListing: (tenantId: string, endpointId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#WHE`, gsi1sk: endpointId }),
+  webhookEndpointPartition: (tenantId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#WHE` }),
+  webhookMessage: (tenantId: string, endpointId: string, messageId: string) => ({ pk: `${tenantRoot(tenantId)}#WHE#${endpointId}#MSG#${messageId}`, sk: 'MSG' }),
+  webhookMessageListing: (tenantId: string, endpointId: string, messageId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#WHE#${endpointId}#MSG`, gsi1sk: messageId }),
+  webhookMessagePartition: (tenantId: string, endpointId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#WHE#${endpointId}#MSG` }),
+  /** Messages waiting for their next attempt, by due time: what the retry sweeper reads. */
+  webhookDue: (nextAttemptAt: string, messageId: string) => ({ gsi3pk: 'WEBHOOK#DUE', gsi3sk: `${nextAttemptAt}#${messageId}` }),
 
   /** Hub-wide singletons (bootstrap markers, settings). */
   hubSetting: (name: string) => ({ pk: 'HUB', sk: `SETTING#${name}` }),

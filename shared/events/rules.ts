@@ -1,5 +1,6 @@
 import { EVENT_SOURCE } from '../config.js';
 import { outboxStreamFilter } from './outbox.js';
+import { webhookRules } from '../webhooks/rules.js';
 
 /**
  * The event rules: which events go to which consumer. Read by the CDK stack (an EventBridge rule
@@ -32,7 +33,7 @@ const auditRules: readonly EventRule[] = [
 ];
 
 /** Every rule, from every area (`shared/<area>/rules.ts` where an area has consumers). */
-export const eventRules: readonly EventRule[] = [...auditRules];
+export const eventRules: readonly EventRule[] = [...auditRules, ...webhookRules];
 
 /**
  * The consumer of the table's stream: relays outbox items to the bus. In AWS, a Lambda event

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { deliveryRoutes } from '../deliveries/routes.js';
 import { hubRoutes } from '../hub/routes.js';
 import { tenantRoutes } from '../tenants/routes.js';
+import { webhookRoutes } from '../webhooks/routes.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 
 const systemRoutes = {
@@ -36,6 +37,7 @@ export const routes = {
   ...tenantRoutes,
   ...hubRoutes,
   ...deliveryRoutes,
+  ...webhookRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;
