@@ -1,8 +1,9 @@
 /**
  * When to try a message again after a failed attempt: the Standard Webhooks (Svix) schedule —
  * immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h — about 27.5 hours in all, so a
- * receiver that is down for a day still gets every message. Each delay gets ±20 % jitter so
- * retries from one outage do not arrive as a burst.
+ * receiver that is down for a day still gets every message. Each delay gets −10 % to +20 % jitter
+ * so retries from one outage do not arrive as a burst, and the whole schedule never shrinks
+ * below 24 hours (27.6 h × 0.9 = 24.8 h).
  */
 export const RETRY_DELAYS_SECONDS = [5, 5 * 60, 30 * 60, 2 * 3600, 5 * 3600, 10 * 3600, 10 * 3600] as const;
 export const MAX_ATTEMPTS = 1 + RETRY_DELAYS_SECONDS.length;
@@ -11,7 +12,7 @@ export const MAX_ATTEMPTS = 1 + RETRY_DELAYS_SECONDS.length;
 export function nextDelaySeconds(attemptsMade: number, retryAfterSeconds: number | null, random: () => number = Math.random): number | null {
   const base = RETRY_DELAYS_SECONDS[attemptsMade - 1];
   if (base === undefined) return null;
-  const jittered = Math.round(base * (0.8 + 0.4 * random()));
+  const jittered = Math.round(base * (0.9 + 0.3 * random()));
   // A receiver that says when to come back is listened to, within a day.
   return retryAfterSeconds === null ? jittered : Math.max(jittered, Math.min(retryAfterSeconds, 86_400));
 }

@@ -5,7 +5,8 @@ import { AppError } from '../errors.js';
 /**
  * Addresses a webhook may never reach: loopback, private, link-local (cloud metadata at
  * 169.254.169.254), carrier-grade NAT, multicast, reserved, and their IPv6 equivalents
- * (including IPv4-mapped ones).
+ * (IPv4-mapped IPv6 addresses are checked as the IPv4 address they carry: a `::ffff:0:0/96` rule
+ * would make Node's BlockList refuse every IPv4 address).
  */
 const forbidden = new BlockList();
 for (const [network, prefix] of [
@@ -29,8 +30,6 @@ for (const [network, prefix] of [
 for (const [network, prefix] of [
   ['::', 128],
   ['::1', 128],
-  ['::ffff:0:0', 96],
-  ['64:ff9b::', 96],
   ['100::', 64],
   ['2001:db8::', 32],
   ['fc00::', 7],

@@ -121,7 +121,7 @@ describe('delivery of status events', () => {
     let [message] = await messages(created.id);
     expect(message).toMatchObject({ status: 'pending', attempts: 1, lastResponseStatus: 500 });
     const firstRetryIn = Date.parse(message.nextAttemptAt) - Date.parse(message.attemptLog[0].at);
-    expect(firstRetryIn).toBeGreaterThanOrEqual(4_000);
+    expect(firstRetryIn).toBeGreaterThanOrEqual(4_500);
     expect(firstRetryIn).toBeLessThanOrEqual(6_000);
 
     await sweepDueMessages(later(10_000));
