@@ -86,6 +86,19 @@ export const keys = {
   /** Messages waiting for their next attempt, by due time: what the retry sweeper reads. */
   webhookDue: (nextAttemptAt: string, messageId: string) => ({ gsi3pk: 'WEBHOOK#DUE', gsi3sk: `${nextAttemptAt}#${messageId}` }),
 
+  /** Inbound order integrations of a tenant, found by id alone (gsi5) when a platform posts. */
+  integration: (tenantId: string, integrationId: string) => ({ pk: `${tenantRoot(tenantId)}#INT#${integrationId}`, sk: 'INTEGRATION' }),
+  integrationListing: (tenantId: string, integrationId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#INT`, gsi1sk: integrationId }),
+  integrationPartition: (tenantId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#INT` }),
+  integrationById: (integrationId: string) => ({ gsi5pk: integrationId, gsi5sk: 'INTEGRATION' }),
+  /** One record per order received: what makes a retried order land on the same delivery. */
+  inboundOrder: (tenantId: string, integrationId: string, orderId: string) => ({ pk: `${tenantRoot(tenantId)}#INT#${integrationId}#ORDER#${orderId}`, sk: 'ORDER' }),
+  inboundOrderListing: (tenantId: string, integrationId: string, receivedAt: string, orderId: string) => ({
+    gsi1pk: `${tenantRoot(tenantId)}#INT#${integrationId}#ORDERS`,
+    gsi1sk: `${receivedAt}#${orderId}`,
+  }),
+  inboundOrderPartition: (tenantId: string, integrationId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#INT#${integrationId}#ORDERS` }),
+
   /** Hub-wide singletons (bootstrap markers, settings). */
   hubSetting: (name: string) => ({ pk: 'HUB', sk: `SETTING#${name}` }),
 } as const;

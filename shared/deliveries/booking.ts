@@ -34,7 +34,12 @@ async function loadSlot(slotId: string, now: Date): Promise<StoredSlot> {
  * the `delivery.booked` event. So a quote books once, a slot never goes beyond its capacity,
  * and nothing is half-written, whatever runs at the same time.
  */
-export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, now = new Date()): Promise<Delivery> {
+export interface BookingOptions {
+  /** More writes of the same transaction (an inbound order's record), each with its refusal. */
+  extra?: (delivery: Delivery) => Array<{ item: TransactItem; onFailure: (old: Record<string, unknown> | undefined) => Error }>;
+}
+
+export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, now = new Date(), options: BookingOptions = {}): Promise<Delivery> {
   let priced: PricedRequest;
   let quoteId: string | null = null;
   if ('quoteId' in body) {
@@ -104,6 +109,9 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
   }
   const slotIndex = slot === undefined ? -1 : items.length;
   if (slot) items.push(slotRepository.takeUnit(slot));
+  const extras = options.extra?.(delivery) ?? [];
+  const extraStart = items.length;
+  for (const extra of extras) items.push(extra.item);
 
   await transact(items, ({ index, item }) => {
     if (index === quoteIndex) {
@@ -115,6 +123,8 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
       if (!item) return new AppError('resource_missing', 'This slot no longer exists.', { param: 'slotId' });
       return new AppError('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' });
     }
+    const extra = extras[index - extraStart];
+    if (index >= extraStart && extra) return extra.onFailure(item);
     return new Error(`Unexpected condition failure on item ${index} of a booking`);
   });
   return delivery;

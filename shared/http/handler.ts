@@ -28,8 +28,12 @@ export interface ApiRequest<R extends RouteDefinition> {
   query: RequestPart<R, 'query'>;
   principal: R['roles'] extends 'public' ? undefined : Principal;
   headers: Record<string, string | undefined>;
-  /** The body exactly as received (signature checks need the bytes). */
+  /** The body as received, as text. */
   rawBody: string;
+  /** The body's exact bytes: what a signature is computed over. */
+  rawBytes: Buffer;
+  /** The client's address as API Gateway saw it (per-client rate limits). */
+  sourceIp: string;
   requestId: string;
   log: Logger;
 }
@@ -38,6 +42,7 @@ interface RequestState {
   requestId: string;
   log: Logger;
   rawBody: string;
+  rawBytes: Buffer;
   principal?: Principal;
   input: { body?: unknown; params?: unknown; query?: unknown };
   idempotencyLock?: IdempotencyLock;
@@ -46,19 +51,21 @@ interface RequestState {
 type ApiContext = Context & { api: RequestState };
 type Middleware = MiddlewareObj<HttpEvent, HttpResponse, Error, ApiContext>;
 
-function rawBodyOf(event: HttpEvent): string {
-  if (typeof event.body !== 'string') return '';
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+function rawBytesOf(event: HttpEvent): Buffer {
+  if (typeof event.body !== 'string') return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
 /** Sets up the request's id, logger and raw body; first in, so everything after can log. */
 const requestState = (route: RouteDefinition): Middleware => ({
   before: (request) => {
     const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
+    const rawBytes = rawBytesOf(request.event);
     request.context.api = {
       requestId,
       log: logger.createChild({ persistentKeys: { requestId, route: `${route.method} ${route.path}` } }),
-      rawBody: rawBodyOf(request.event),
+      rawBytes,
+      rawBody: rawBytes.toString('utf8'),
       input: {},
     };
   },
@@ -93,7 +100,7 @@ const authenticate = (route: RouteDefinition): Middleware => ({
 
 const limitBodySize = (): Middleware => ({
   before: (request) => {
-    if (Buffer.byteLength(request.context.api.rawBody, 'utf8') > MAX_BODY_BYTES) {
+    if (request.context.api.rawBytes.length > MAX_BODY_BYTES) {
       throw new AppError('payload_too_large', `The request body must not exceed ${MAX_BODY_BYTES / 1024} KiB.`);
     }
   },
@@ -203,6 +210,8 @@ export function apiHandler<const R extends RouteDefinition>(route: R, fn: (reque
       principal: api.principal,
       headers: event.headers ?? {},
       rawBody: api.rawBody,
+      rawBytes: api.rawBytes,
+      sourceIp: event.requestContext?.http?.sourceIp ?? '',
       requestId: api.requestId,
       log: api.log,
     } as ApiRequest<R>);

@@ -1,8 +1,11 @@
 import * as z from 'zod';
 import { deliveryRoutes } from '../deliveries/routes.js';
 import { hubRoutes } from '../hub/routes.js';
+import { notificationRoutes } from '../notifications/routes.js';
 import { tenantRoutes } from '../tenants/routes.js';
+import { trackingRoutes } from '../tracking/routes.js';
 import { webhookRoutes } from '../webhooks/routes.js';
+import { integrationRoutes } from '../integrations/routes.js';
 import { defineRoute, type RouteDefinition } from './route.js';
 
 const systemRoutes = {
@@ -38,6 +41,9 @@ export const routes = {
   ...hubRoutes,
   ...deliveryRoutes,
   ...webhookRoutes,
+  ...trackingRoutes,
+  ...notificationRoutes,
+  ...integrationRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

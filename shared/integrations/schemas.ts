@@ -1,0 +1,79 @@
+import * as z from 'zod';
+import { Contact, Parcel, Window } from '../deliveries/schemas.js';
+import { Address, Timestamp } from '../schemas/common.js';
+
+export const providers = ['shopify', 'woocommerce', 'generic'] as const;
+export type Provider = (typeof providers)[number];
+
+export const CreateIntegrationBody = z
+  .strictObject({
+    provider: z.enum(providers),
+    pickup: z.strictObject({ address: Address, contact: Contact.optional() }),
+    defaultParcel: z.strictObject({ weightKg: z.number().positive().max(1000) }).optional(),
+    secret: z
+      .string()
+      .min(16)
+      .max(200)
+      .optional()
+      .meta({ description: "Shopify signs with a key it generates: give it here. Otherwise we generate the secret (WooCommerce: paste it in the webhook's settings)." }),
+  })
+  .meta({ id: 'CreateIntegrationRequest' });
+export type CreateIntegrationBody = z.output<typeof CreateIntegrationBody>;
+
+export const Integration = z
+  .object({
+    id: z.string(),
+    object: z.literal('integration'),
+    provider: z.enum(providers),
+    url: z.string(),
+    pickup: z.object({ address: z.record(z.string(), z.unknown()), contact: Contact.optional() }),
+    defaultParcel: z.object({ weightKg: z.number() }).nullable(),
+    createdAt: Timestamp,
+    secretRotatedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'Integration' });
+export type Integration = z.output<typeof Integration>;
+
+export const IntegrationCreated = Integration.extend({ secret: z.string().meta({ description: 'Shown once.' }) }).meta({ id: 'IntegrationCreated' });
+
+export const RotateSecretBody = z
+  .strictObject({ gracePeriodHours: z.number().int().min(0).max(168).default(24) })
+  .meta({ id: 'RotateSecretRequest' });
+
+export const SecretRotated = z
+  .object({ id: z.string(), object: z.literal('integration'), secret: z.string(), previousSecretExpiresAt: Timestamp })
+  .meta({ id: 'SecretRotated' });
+
+export const orderStatuses = ['booked', 'needs_review', 'awaiting_payment'] as const;
+
+export const InboundOrder = z
+  .object({
+    id: z.string().meta({ description: "The platform's order id, as a string (ids beyond 2^53 keep every digit)." }),
+    object: z.literal('inbound_order'),
+    integrationId: z.string(),
+    status: z.enum(orderStatuses),
+    deliveryId: z.string().nullable(),
+    reason: z.object({ code: z.string(), message: z.string() }).nullable(),
+    request: z.record(z.string(), z.unknown()).nullable().meta({ description: 'What we understood of the order (drop-off, parcels).' }),
+    receivedAt: Timestamp,
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'InboundOrder' });
+export type InboundOrder = z.output<typeof InboundOrder>;
+
+export const InboundAccepted = z
+  .object({ deliveryId: z.string().nullable(), status: z.enum(orderStatuses).optional(), reason: z.string().optional() })
+  .meta({ id: 'InboundAccepted' });
+
+export const FixOrderBody = z
+  .strictObject({ dropoff: z.strictObject({ address: Address, contact: Contact }).optional(), parcels: z.array(Parcel).min(1).max(20).optional() })
+  .meta({ id: 'FixOrderRequest' });
+
+export const OrderParams = z.strictObject({ id: z.string().min(1).max(64), orderId: z.string().min(1).max(128) });
+
+/** The generic provider's body: this contract's own shapes. */
+export const GenericOrder = z.strictObject({
+  orderId: z.union([z.string().min(1).max(128), z.number().int()]),
+  dropoff: z.strictObject({ address: Address, contact: Contact, window: Window.optional() }),
+  parcels: z.array(Parcel).min(1).max(20).optional(),
+});
