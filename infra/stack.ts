@@ -1,24 +1,27 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, FilterCriteria, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct, IConstruct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/config.js';
 import { tableDefinition } from '../shared/db/table-definition.js';
 import { eventRules, outboxRelay } from '../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
+import { schedules } from '../shared/schedules.js';
 import { toCdkEventPattern } from './event-pattern.js';
 
 /** Handler paths in the route table and the event rules are relative to the project root. */
@@ -133,6 +136,8 @@ export class DeliveryHubStack extends Stack {
   readonly consumerFunctions: Readonly<Record<string, NodejsFunction>>;
   /** One dead-letter queue per event rule, by rule name. */
   readonly deadLetterQueues: Readonly<Record<string, Queue>>;
+  /** One function per schedule, by schedule name. */
+  readonly scheduledFunctions: Readonly<Record<string, NodejsFunction>>;
   /** Relays outbox items from the table's stream to the bus: the only function that puts events. */
   readonly outboxRelayFunction: NodejsFunction;
   /** The on-failure destination of the relay's event source mapping: stream batches never published. */
@@ -266,6 +271,33 @@ export class DeliveryHubStack extends Stack {
     }
     this.consumerFunctions = consumerFunctions;
     this.deadLetterQueues = deadLetterQueues;
+
+    // Handlers on a clock (webhook retries, monthly billing): EventBridge Scheduler, each with a DLQ.
+    const scheduledFunctions: Record<string, NodejsFunction> = {};
+    for (const schedule of schedules) {
+      const id = pascalCase(schedule.name);
+      const fn = this.createFunction(`${id}ScheduledFn`, environment, { entry: schedule.handler, serves: `schedule ${schedule.name}`, timeoutSeconds: 60 });
+      this.grantTableData(fn);
+      const deadLetterQueue = new Queue(this, `${id}ScheduleDeadLetterQueue`, {
+        queueName: `delivery-hub-${stage}-${schedule.name}-schedule-dlq`,
+        encryption: QueueEncryption.SQS_MANAGED,
+        enforceSSL: true,
+        retentionPeriod: Duration.days(14),
+      });
+      acknowledge(deadLetterQueue, acknowledged.deadLetterQueue);
+      const role = new Role(this, `${id}SchedulerRole`, { assumedBy: new ServicePrincipal('scheduler.amazonaws.com') });
+      acknowledge(role, {
+        id: `AwsSolutions-IAM5[Resource::<${this.getLogicalId(fn.node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: 'The scheduler may invoke this one function (its versions and aliases are what `:*` covers), nothing else.',
+      });
+      new Schedule(this, `${id}Schedule`, {
+        description: schedule.description,
+        schedule: ScheduleExpression.expression(schedule.expression, schedule.timezone ? TimeZone.of(schedule.timezone) : undefined),
+        target: new LambdaInvoke(fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue, role }),
+      });
+      scheduledFunctions[schedule.name] = fn;
+    }
+    this.scheduledFunctions = scheduledFunctions;
 
     // The outbox relay: the table's stream, filtered to new outbox items, put on the bus in order.
     const relayId = pascalCase(outboxRelay.name);

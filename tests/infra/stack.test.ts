@@ -11,6 +11,7 @@ import { createApp } from '../../infra/app.js';
 import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
 import { EVENT_SOURCE } from '../../shared/config.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
+import { schedules } from '../../shared/schedules.js';
 import { eventRules, outboxRelay } from '../../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../../shared/http/routes.js';
@@ -126,8 +127,8 @@ describe('the table follows shared/db/table-definition.ts', () => {
 describe('the functions', () => {
   const functions = resourcesOf('AWS::Lambda::Function');
 
-  it('are one per route, one for the $default route, one per event rule and the outbox relay', () => {
-    expect(Object.keys(functions)).toHaveLength(routeEntries.length + 1 + eventRules.length + 1);
+  it('are one per route, one for the $default route, one per event rule, one per schedule and the outbox relay', () => {
+    expect(Object.keys(functions)).toHaveLength(routeEntries.length + 1 + eventRules.length + schedules.length + 1);
     expect(Object.keys(stack.routeFunctions).sort()).toEqual(Object.keys(routes).sort());
   });
 
@@ -247,6 +248,23 @@ describe('the event bus', () => {
       );
       const statements = policies.flatMap((policy) => policy.Properties.PolicyDocument.Statement as Statement[]);
       expect(statements).toContainEqual(expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }));
+    }
+  });
+});
+
+describe('schedules', () => {
+  it('invoke each scheduled handler with EventBridge Scheduler, its expression and time zone, retries and a DLQ', () => {
+    const found = template.findResources('AWS::Scheduler::Schedule');
+    expect(Object.keys(found)).toHaveLength(schedules.length);
+    for (const schedule of schedules) {
+      const fn = stack.scheduledFunctions[schedule.name];
+      expect(fn, schedule.name).toBeDefined();
+      const match = Object.values(found).find((candidate) => JSON.stringify(candidate.Properties.Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [logicalId(fn as never), 'Arn'] }));
+      expect(match, schedule.name).toBeDefined();
+      expect(match?.Properties.ScheduleExpression).toBe(schedule.expression);
+      if (schedule.timezone) expect(match?.Properties.ScheduleExpressionTimezone).toBe(schedule.timezone);
+      expect(match?.Properties.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+      expect(match?.Properties.Target.DeadLetterConfig.Arn).toBeDefined();
     }
   });
 });
