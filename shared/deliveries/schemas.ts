@@ -63,18 +63,23 @@ const ResolvedAddress = z.object({
 });
 const ResolvedStop = z.object({ address: ResolvedAddress, contact: Contact.optional(), window: Window.optional() });
 
+/** What a priced request carries, in a quote and in the delivery booked from it. */
+const pricedFields = {
+  pickup: ResolvedStop,
+  dropoff: ResolvedStop,
+  parcels: z.array(Parcel),
+  service: z.enum(services),
+  price: Price,
+  lines: z.array(PriceLine),
+  distanceMeters: z.number().int(),
+};
+
 export const Quote = z
   .object({
     id: z.string(),
     object: z.literal('quote'),
     status: z.enum(['open', 'booked', 'expired']),
-    pickup: ResolvedStop,
-    dropoff: ResolvedStop,
-    parcels: z.array(Parcel),
-    service: z.enum(services),
-    price: Price,
-    lines: z.array(PriceLine),
-    distanceMeters: z.number().int(),
+    ...pricedFields,
     expiresAt: Timestamp,
     createdAt: Timestamp,
     deliveryId: z.string().optional(),
@@ -105,13 +110,7 @@ export const Delivery = z
     reference: z.string().nullable(),
     quoteId: z.string().nullable(),
     slot: z.object({ id: z.string(), date: z.string(), start: z.string(), end: z.string() }).nullable(),
-    pickup: ResolvedStop,
-    dropoff: ResolvedStop,
-    parcels: z.array(Parcel),
-    service: z.enum(services),
-    price: Price,
-    lines: z.array(PriceLine),
-    distanceMeters: z.number().int(),
+    ...pricedFields,
     tracking: z.object({ token: z.string(), url: z.string() }),
     courierId: z.string().nullable(),
     timeline: z.array(TimelineEntry),
