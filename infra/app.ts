@@ -21,8 +21,10 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
   const app = new App(props);
   const stage = contextString(app, 'stage', DEFAULT_STAGE);
   const region = contextString(app, 'region', DEFAULT_REGION);
+  const sesFromAddress = contextString(app, 'sesFromAddress', '');
   const stack = new DeliveryHubStack(app, `DeliveryHub-${stage}`, {
     stage,
+    ...(sesFromAddress === '' ? {} : { sesFromAddress }),
     env: { region },
     description: `Delivery Hub (${stage}): HTTP API, functions, single table, event bus.`,
   });

@@ -82,7 +82,8 @@ const acknowledged = {
   },
   publicRoute: {
     id: 'AwsSolutions-APIG4',
-    reason: 'Public by the API contract: this route takes no API key (health check, OpenAPI document, or the 404 answer for unknown routes).',
+    reason:
+      'Public by the API contract: this route takes no API key (health check, OpenAPI document, recipient tracking by an unguessable link, rate-limited per link and per address, or the 404 answer for unknown routes).',
   },
   deadLetterQueue: {
     id: 'AwsSolutions-SQS3',
@@ -111,6 +112,18 @@ function pascalCase(name: string): string {
 export interface DeliveryHubStackProps extends StackProps {
   /** `dev`, `prod`…: names the bus and the queues, and turns on deletion protection in `prod`. */
   stage: string;
+  /**
+   * The verified SES identity recipients' e-mails are sent from (`-c sesFromAddress=suivi@coop.example`).
+   * Without it, e-mails stay in the table's outbox (`GET /v1/hub/notifications`), as locally.
+   */
+  sesFromAddress?: string;
+}
+
+/** The SES identities a sender may be verified as: its address, or its domain. */
+function sesIdentities(fromAddress: string): string[] {
+  const address = /<([^<>]+)>\s*$/.exec(fromAddress)?.[1] ?? fromAddress.trim();
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  return [...new Set([address, domain])];
 }
 
 interface FunctionOptions {
@@ -240,12 +253,23 @@ export class DeliveryHubStack extends Stack {
     const deadLetterQueues: Record<string, Queue> = {};
     for (const rule of eventRules) {
       const id = pascalCase(rule.name);
-      const consumer = this.createFunction(`${id}ConsumerFn`, environment, {
-        entry: rule.target.handler,
-        serves: `event rule ${rule.name}`,
-      });
+      const sendsEmail = rule.target.sendsEmail === true && props.sesFromAddress !== undefined;
+      const consumer = this.createFunction(
+        `${id}ConsumerFn`,
+        sendsEmail ? { ...environment, NOTIFIER: 'ses', SES_FROM_ADDRESS: props.sesFromAddress as string } : environment,
+        { entry: rule.target.handler, serves: `event rule ${rule.name}` },
+      );
       // Consumers record what happened; they publish nothing.
       this.grantTableData(consumer);
+      if (sendsEmail) {
+        // SendEmail from the configured identity only (SES checks the identity resource).
+        consumer.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['ses:SendEmail'],
+            resources: sesIdentities(props.sesFromAddress as string).map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
+          }),
+        );
+      }
       const deadLetterQueue = new Queue(this, `${id}DeadLetterQueue`, {
         queueName: `delivery-hub-${stage}-${rule.name}-dlq`,
         encryption: QueueEncryption.SQS_MANAGED,

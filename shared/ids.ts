@@ -14,6 +14,7 @@ export const idPrefixes = {
   event: 'evt',
   request: 'req',
   slot: 'slt',
+  notification: 'ntf',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

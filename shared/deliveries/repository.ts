@@ -50,6 +50,14 @@ export const deliveryRepository = {
     return item?.entity === ENTITY ? fromItem(item) : undefined;
   },
 
+  /** The delivery a public tracking link points at: the link's pointer item, then the delivery (two GetItems). */
+  async findByTrackingToken(token: string): Promise<Delivery | undefined> {
+    const { Item: pointer } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.trackingToken(token) }));
+    if (pointer?.entity !== 'tracking') return undefined;
+    const delivery = await deliveryRepository.get(String(pointer.tenantId), String(pointer.deliveryId));
+    return delivery?.tracking.token === token ? delivery : undefined;
+  },
+
   async listForTenant(tenantId: string, status: DeliveryStatus | undefined, page: PageRequest): Promise<Page<Delivery>> {
     const result = await queryPage({ index: status === undefined ? 'gsi1' : 'gsi2', partition: keys.tenantDeliveries(tenantId, status), page, descending: true });
     return { ...result, data: result.data.map(fromItem) };

@@ -1,5 +1,6 @@
 import { EVENT_SOURCE } from '../config.js';
 import { outboxStreamFilter } from './outbox.js';
+import { notificationRules } from '../notifications/rules.js';
 import { webhookRules } from '../webhooks/rules.js';
 
 /**
@@ -20,6 +21,8 @@ export interface EventRule {
     retryAttempts: number;
     /** How long EventBridge keeps retrying (AWS allows 60–86400 s). */
     maximumEventAgeSeconds: number;
+    /** Sends e-mail: in AWS, given a sender, it may call SES `SendEmail` from that identity. */
+    sendsEmail?: boolean;
   };
 }
 
@@ -33,7 +36,7 @@ const auditRules: readonly EventRule[] = [
 ];
 
 /** Every rule, from every area (`shared/<area>/rules.ts` where an area has consumers). */
-export const eventRules: readonly EventRule[] = [...auditRules, ...webhookRules];
+export const eventRules: readonly EventRule[] = [...auditRules, ...webhookRules, ...notificationRules];
 
 /**
  * The consumer of the table's stream: relays outbox items to the bus. In AWS, a Lambda event

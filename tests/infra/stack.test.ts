@@ -382,6 +382,41 @@ describe('least privilege', () => {
   });
 });
 
+describe("recipients' e-mails", () => {
+  const emailRules = eventRules.filter((rule) => rule.target.sendsEmail);
+  const sesStatements = (json: { Resources: Record<string, Resource> }) =>
+    Object.values(json.Resources)
+      .filter((candidate) => candidate.Type === 'AWS::IAM::Policy')
+      .flatMap((policy) => (policy.Properties.PolicyDocument.Statement as Statement[]).map((statement) => ({ statement, roles: policy.Properties.Roles as unknown[] })))
+      .filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('ses:')));
+
+  it('stay in the table outbox without a sender: no SES permission anywhere', () => {
+    expect(emailRules.map((rule) => rule.name)).toEqual(['notify-recipient']);
+    expect(sesStatements(template.toJSON() as never)).toEqual([]);
+    const consumer = resource(logicalId(stack.consumerFunctions['notify-recipient']!));
+    expect(consumer.Properties.Environment.Variables.NOTIFIER ?? 'outbox').toBe('outbox');
+  });
+
+  it('go through SES given -c sesFromAddress: SendEmail from that address or its domain, for the e-mail consumer only', () => {
+    const withSes = createApp({ context: { ...testContext, sesFromAddress: 'Coopérative <suivi@coop.example>' } });
+    const json = Template.fromStack(withSes.stack).toJSON() as { Resources: Record<string, Resource> };
+    const found = sesStatements(json);
+    expect(found).toHaveLength(1);
+    const [{ statement, roles }] = found as [(typeof found)[number]];
+    expect(statement.Action).toBe('ses:SendEmail');
+    const resources = JSON.stringify(statement.Resource);
+    expect(resources).toContain(':identity/suivi@coop.example');
+    expect(resources).toContain(':identity/coop.example');
+    expect(resources).not.toContain('*');
+    const consumer = withSes.stack.consumerFunctions['notify-recipient']!;
+    expect(roles).toEqual([{ Ref: withSes.stack.getLogicalId(consumer.role!.node.defaultChild as CfnElement) }]);
+    const environment = json.Resources[withSes.stack.getLogicalId(consumer.node.defaultChild as CfnElement)]!.Properties.Environment.Variables;
+    expect(environment).toMatchObject({ NOTIFIER: 'ses', SES_FROM_ADDRESS: 'Coopérative <suivi@coop.example>' });
+    const report = new AwsSolutionsChecks().validateScope(withSes.app);
+    expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
+  });
+});
+
 describe('cdk-nag (AWS Solutions)', () => {
   // Template.fromStack already synthesized the app, so the validation plugins have run.
   const assembly = app.synth();

@@ -1,0 +1,31 @@
+import * as z from 'zod';
+import { Timestamp } from '../schemas/common.js';
+
+/** The events that e-mail the recipient: the tracking link on booking, then the outcome. */
+export const notifiedEventTypes = ['delivery.booked', 'delivery.delivered', 'delivery.failed'] as const;
+export type NotifiedEventType = (typeof notifiedEventTypes)[number];
+
+/** An e-mail to a recipient, as kept by the table outbox (what would have been sent). */
+export const Notification = z
+  .object({
+    id: z.string(),
+    object: z.literal('notification'),
+    channel: z.literal('email'),
+    tenantId: z.string(),
+    deliveryId: z.string(),
+    eventId: z.string(),
+    eventType: z.enum(notifiedEventTypes),
+    to: z.string(),
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    createdAt: Timestamp,
+  })
+  .meta({ id: 'Notification' });
+export type Notification = z.output<typeof Notification>;
+
+export const ListNotificationsQuery = z.strictObject({
+  tenantId: z.string().min(1).max(64).meta({ description: "Whose recipients' e-mails." }),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  cursor: z.string().min(1).max(2048).optional(),
+});

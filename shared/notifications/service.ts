@@ -1,0 +1,52 @@
+import { config } from '../config.js';
+import type { Delivery } from '../deliveries/schemas.js';
+import type { EventDetail, EventType } from '../events/catalog.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { idPrefixes, isId } from '../ids.js';
+import { activeNotifier } from './adapters.js';
+import { composeRecipientEmail } from './messages.js';
+import { notificationRepository } from './repository.js';
+import { notifiedEventTypes, type Notification, type NotifiedEventType } from './schemas.js';
+
+export type NotifyOutcome = 'sent' | 'duplicate' | 'no_recipient' | 'not_notified';
+
+const isNotified = (type: EventType): type is NotifiedEventType => (notifiedEventTypes as readonly string[]).includes(type);
+
+/** One e-mail per event, and its id follows from the event's: `evt_01J…` → `ntf_01J…`. */
+export function notificationIdFor(eventId: string): string {
+  return `${idPrefixes.notification}_${eventId.slice(eventId.indexOf('_') + 1)}`;
+}
+
+/**
+ * E-mails the recipient (the drop-off contact, when it has an e-mail address) about a delivery
+ * event, at most once per event although EventBridge delivers at least once: a conditional
+ * "claimed" marker keyed by the event id is written before sending and marked sent after. A
+ * failed send gives the claim back and throws, so the bus retries. Only a crash between the
+ * provider's acceptance and the marker's update can send twice (after the claim's lease).
+ */
+export async function notifyRecipient(type: EventType, detail: EventDetail, now = new Date()): Promise<NotifyOutcome> {
+  if (!isNotified(type)) return 'not_notified';
+  const delivery = detail.data as Delivery;
+  const to = delivery.dropoff.contact?.email;
+  if (to === undefined || detail.tenantId === null) return 'no_recipient';
+
+  const claim = await notificationRepository.claim(detail.tenantId, detail.id, now);
+  if (!claim) return 'duplicate';
+  const content = composeRecipientEmail(type, delivery, { hubName: config.hubName, retentionDays: config.trackingRetentionDays });
+  const email = { id: notificationIdFor(detail.id), tenantId: detail.tenantId, deliveryId: delivery.id, eventId: detail.id, eventType: type, to, ...content };
+  let messageId: string;
+  try {
+    ({ messageId } = await activeNotifier().send(email, now));
+  } catch (error) {
+    await notificationRepository.release(claim);
+    throw error;
+  }
+  await notificationRepository.markSent(claim, messageId, now);
+  return 'sent';
+}
+
+/** The e-mails the table outbox kept for a tenant's recipients (an id that cannot be a tenant's has none). */
+export async function listOutboxEmails(tenantId: string, page: PageRequest): Promise<Page<Notification>> {
+  if (!isId('tenant', tenantId)) return { data: [], hasMore: false, nextCursor: null };
+  return notificationRepository.listOutbox(tenantId, page);
+}

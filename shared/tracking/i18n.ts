@@ -1,0 +1,151 @@
+import { TZDate } from '@date-fns/tz';
+import { format } from 'date-fns';
+import { enGB, fr } from 'date-fns/locale';
+import type { DeliveryStatus } from '../deliveries/schemas.js';
+import { HUB_TIME_ZONE } from '../slots/repository.js';
+
+export const languages = ['fr', 'en'] as const;
+export type Language = (typeof languages)[number];
+export const DEFAULT_LANGUAGE: Language = 'fr';
+
+type Kind = 'delivery' | 'pickup';
+
+/** `fr-FR;q=0.8, en;q=0.9, *;q=0.1` → tags by preference (q=0 means "not this"), as RFC 9110 §12.5.4 says. */
+export function parseAcceptLanguage(header: string | undefined): string[] {
+  if (!header) return [];
+  return header
+    .split(',')
+    .slice(0, 32)
+    .map((part, index) => {
+      const [tag = '', ...parameters] = part.trim().split(';');
+      const q = parameters.map((parameter) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(parameter)?.[1]).find((value) => value !== undefined);
+      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((entry) => entry.tag !== '' && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((entry) => entry.tag);
+}
+
+/** `?lang=` wins; then the first of the browser's languages we have; then French. */
+export function negotiateLanguage(requested: string | undefined, acceptLanguage: string | undefined): Language {
+  if (requested === 'fr' || requested === 'en') return requested;
+  for (const tag of parseAcceptLanguage(acceptLanguage)) {
+    const primary = tag.split('-')[0];
+    if (primary === 'fr' || primary === 'en') return primary;
+  }
+  return DEFAULT_LANGUAGE;
+}
+
+const dateLocales = { fr, en: enGB } as const;
+const dayAndTime = { fr: "EEEE d MMMM 'à' HH:mm", en: "EEEE d MMMM 'at' HH:mm" } as const;
+
+/** `mardi 26 novembre à 09:30`, in the hub's time zone (times are stored in UTC). */
+export function formatDayAndTime(instant: string | number, language: Language): string {
+  return format(new TZDate(new Date(instant).getTime(), HUB_TIME_ZONE), dayAndTime[language], { locale: dateLocales[language] });
+}
+
+/** `09:30`, in the hub's time zone. */
+export function formatTime(instant: string | number): string {
+  return format(new TZDate(new Date(instant).getTime(), HUB_TIME_ZONE), 'HH:mm');
+}
+
+/** The local calendar day of an instant, to say "today" without a date. */
+export function localDay(instant: string | number): string {
+  return format(new TZDate(new Date(instant).getTime(), HUB_TIME_ZONE), 'yyyy-MM-dd');
+}
+
+interface StatusTexts {
+  label: string;
+  explanation: string;
+}
+
+export interface Texts {
+  title: Record<Kind, string>;
+  status: Record<Kind, Record<DeliveryStatus, StatusTexts>>;
+  /** Before the status, for screen readers: `Statut :`. */
+  statusHeading: string;
+  etaHeading: string;
+  /** `entre <from> et <to>`: the words around the two times. */
+  etaBetween: { before: string; middle: string };
+  etaNote: (basis: 'courier_position' | 'pickup', speedKmh: number) => string;
+  destinationHeading: string;
+  stepsHeading: string;
+  upcoming: string;
+  refresh: string;
+  otherLanguage: { language: Language; label: string };
+  privacy: string;
+  notFoundTitle: string;
+  notFoundBody: (retentionDays: number) => string;
+}
+
+/** Everything the recipient reads, in both languages. */
+export const texts: Record<Language, Texts> = {
+  fr: {
+    title: { delivery: 'Suivi de votre livraison', pickup: 'Suivi de votre collecte' },
+    status: {
+      delivery: {
+        booked: { label: 'Livraison réservée', explanation: 'Votre livraison est enregistrée. Un coursier à vélo va en être chargé.' },
+        assigned: { label: 'Coursier attribué', explanation: 'Un coursier à vélo va récupérer votre colis.' },
+        picked_up: { label: 'En route vers vous', explanation: 'Votre colis est à bord d’un vélo-cargo, en route vers vous.' },
+        delivered: { label: 'Livrée', explanation: 'Votre colis a été livré. Merci !' },
+        failed: { label: 'Livraison impossible', explanation: 'La livraison n’a pas pu être faite. Contactez l’expéditeur pour convenir d’une nouvelle livraison.' },
+        cancelled: { label: 'Annulée', explanation: 'Cette livraison a été annulée.' },
+      },
+      pickup: {
+        booked: { label: 'Collecte programmée', explanation: 'Votre collecte est enregistrée. Un coursier à vélo va en être chargé.' },
+        assigned: { label: 'Coursier attribué', explanation: 'Un coursier à vélo va venir chercher les objets.' },
+        picked_up: { label: 'Objets collectés', explanation: 'Les objets ont été collectés et sont en route vers leur destination.' },
+        delivered: { label: 'Arrivés à destination', explanation: 'Les objets sont arrivés à destination. Merci !' },
+        failed: { label: 'Collecte impossible', explanation: 'La collecte n’a pas pu être faite. Contactez l’organisme qui l’a programmée.' },
+        cancelled: { label: 'Annulée', explanation: 'Cette collecte a été annulée.' },
+      },
+    },
+    statusHeading: 'Statut\u00a0:',
+    etaHeading: 'Arrivée estimée',
+    etaBetween: { before: 'entre', middle: 'et' },
+    etaNote: (basis, kmh) => `Estimation d’après ${basis === 'courier_position' ? 'la position récente du coursier' : 'le point de départ'}, à ${kmh} km/h de moyenne.`,
+    destinationHeading: 'Destination',
+    stepsHeading: 'Étapes',
+    upcoming: 'à venir',
+    refresh: 'Actualiser',
+    otherLanguage: { language: 'en', label: 'English' },
+    privacy: 'Cette page n’affiche ni nom, ni adresse, ni numéro de téléphone. Heures de Paris.',
+    notFoundTitle: 'Lien de suivi introuvable',
+    notFoundBody: (days) =>
+      `Ce lien de suivi n’existe pas ou n’est plus valable : un lien cesse de fonctionner ${days} jour${days > 1 ? 's' : ''} après la fin de la livraison. Vérifiez l’adresse du lien, ou contactez l’expéditeur.`,
+  },
+  en: {
+    title: { delivery: 'Tracking your delivery', pickup: 'Tracking your pickup' },
+    status: {
+      delivery: {
+        booked: { label: 'Delivery booked', explanation: 'Your delivery is booked. A bike courier will be put in charge of it.' },
+        assigned: { label: 'Courier assigned', explanation: 'A bike courier is on the way to collect your parcel.' },
+        picked_up: { label: 'On its way to you', explanation: 'Your parcel is on a cargo bike, on its way to you.' },
+        delivered: { label: 'Delivered', explanation: 'Your parcel has been delivered. Thank you!' },
+        failed: { label: 'Delivery failed', explanation: 'The delivery could not be made. Please contact the sender to arrange a new one.' },
+        cancelled: { label: 'Cancelled', explanation: 'This delivery was cancelled.' },
+      },
+      pickup: {
+        booked: { label: 'Pickup scheduled', explanation: 'Your pickup is booked. A bike courier will be put in charge of it.' },
+        assigned: { label: 'Courier assigned', explanation: 'A bike courier will come to collect the items.' },
+        picked_up: { label: 'Items collected', explanation: 'The items have been collected and are on their way.' },
+        delivered: { label: 'Arrived', explanation: 'The items have arrived at their destination. Thank you!' },
+        failed: { label: 'Pickup failed', explanation: 'The pickup could not be made. Please contact the organisation that booked it.' },
+        cancelled: { label: 'Cancelled', explanation: 'This pickup was cancelled.' },
+      },
+    },
+    statusHeading: 'Status:',
+    etaHeading: 'Estimated arrival',
+    etaBetween: { before: 'between', middle: 'and' },
+    etaNote: (basis, kmh) => `Estimated from ${basis === 'courier_position' ? 'the courier’s recent position' : 'the starting point'}, at an average ${kmh} km/h.`,
+    destinationHeading: 'Destination',
+    stepsHeading: 'Progress',
+    upcoming: 'upcoming',
+    refresh: 'Refresh',
+    otherLanguage: { language: 'fr', label: 'Français' },
+    privacy: 'This page shows no name, address or phone number. Paris time.',
+    notFoundTitle: 'Tracking link not found',
+    notFoundBody: (days) =>
+      `This tracking link does not exist or is no longer valid: a link stops working ${days} day${days === 1 ? '' : 's'} after the delivery ends. Check the link, or contact the sender.`,
+  },
+};

@@ -1,0 +1,38 @@
+import * as z from 'zod';
+import { deliveryKinds, deliveryStatuses } from '../deliveries/schemas.js';
+import { Timestamp } from '../schemas/common.js';
+
+/**
+ * What anyone holding a tracking link may see. Built field by field (shared/tracking/view.ts):
+ * no name, phone, e-mail, street, price, reference or courier position is ever in it.
+ */
+export const TrackingView = z
+  .object({
+    object: z.literal('tracking'),
+    kind: z.enum(deliveryKinds),
+    status: z.enum(deliveryStatuses),
+    events: z.array(z.object({ status: z.enum(deliveryStatuses), at: Timestamp })).meta({ description: 'The timeline, oldest first.' }),
+    eta: z
+      .object({
+        earliest: Timestamp,
+        latest: Timestamp,
+        basis: z.enum(['courier_position', 'pickup']).meta({ description: "Estimated from the courier's recent position, or from the pickup address." }),
+      })
+      .optional()
+      .meta({ description: 'While the delivery is under way (assigned or picked up): a window, rounded to 5 minutes.' }),
+    dropoff: z.object({ city: z.string() }),
+    hub: z.object({ name: z.string() }).meta({ description: 'The cooperative that delivers.' }),
+  })
+  .meta({ id: 'Tracking' });
+export type TrackingView = z.output<typeof TrackingView>;
+
+/**
+ * Any string: a malformed token must get the very 404 an unknown or expired one gets (a failed
+ * path validation would answer differently), so the domain checks the shape.
+ */
+export const TokenParam = z.object({ token: z.string() });
+
+/** `lang` chooses the page's language; anything else in the query is ignored (links get decorated). */
+export const TrackingPageQuery = z.object({
+  lang: z.enum(['fr', 'en']).optional().catch(undefined).meta({ description: 'The page language; without it, `Accept-Language` decides, then French.' }),
+});
