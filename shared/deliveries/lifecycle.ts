@@ -1,4 +1,7 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../auth/principal.js';
+import { db } from '../db/client.js';
 import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import type { Page, PageRequest } from '../db/pagination.js';
@@ -57,7 +60,16 @@ async function change(principal: Principal, deliveryId: string, decide: (current
     const items: TransactItem[] = [putDelivery(after, current.version), ...extra.map((entry) => entry.item)];
     if (event && type) items.push({ Put: outboxEntry(type, after.tenantId, after, new Date(after.updatedAt)).put });
     try {
-      await transact(items, ({ index }) => (index === 0 ? new VersionConflict() : (extra[index - 1]?.onFailure() ?? new Error('condition failed'))));
+      if (items.length === 1) {
+        // A lone write (a position report) needs no transaction: a conditional put at half the cost.
+        await db()
+          .send(new PutCommand(putDelivery(after, current.version).Put))
+          .catch((error: unknown) => {
+            throw error instanceof ConditionalCheckFailedException ? new VersionConflict() : error;
+          });
+      } else {
+        await transact(items, ({ index }) => (index === 0 ? new VersionConflict() : (extra[index - 1]?.onFailure() ?? new Error('condition failed'))));
+      }
       return after;
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= MAX_VERSION_RETRIES) throw error;
