@@ -117,7 +117,7 @@ export const roundTripSection: Section = {
         '(its times go into the delivery, and a full or past slot is refused before writing). Neither is a write: the booking itself is one transaction.',
       '- `Query (gsi5: delivery by id)`: couriers (and the hub) do not know which tenant a delivery belongs to, so the delivery is found on the id index; a tenant reads by key (`GetItem (delivery)`).',
       '- `TransactWriteItems (n: …)`: the items of the one transaction: the delivery, its tracking token, the outbox event (relayed to the bus from the table\'s stream), the quote marked booked, the slot unit taken. ' +
-        'A position report writes the delivery alone (no lifecycle event).',
+        'A position report writes the delivery alone (no lifecycle event), with a conditional `PutItem` rather than a transaction.',
       '- `PutItem (idempotency)` / `UpdateItem (idempotency: store response)`: only with an `Idempotency-Key` header: the key is claimed before and the answer stored after (`shared/http/idempotency.ts`).',
       '- In the background, per event: `PutItem (audit)` by the audit trail; `Query (gsi1: webhook endpoints)` by the webhook dispatch, ' +
         'which reads the tenant\'s endpoints for every delivery event, even when it has none (this tenant has none); and for the events a ' +
