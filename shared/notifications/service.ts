@@ -18,7 +18,8 @@ export function notificationIdFor(eventId: string): string {
 }
 
 /**
- * E-mails the recipient (the drop-off contact, when it has an e-mail address) about a delivery
+ * E-mails the person the delivery serves (the drop-off contact, or the pickup contact of a
+ * `pickup`: the donor), when they have an e-mail address, about a delivery
  * event, at most once per event although EventBridge delivers at least once: a conditional
  * "claimed" marker keyed by the event id is written before sending and marked sent after. A
  * failed send gives the claim back and throws, so the bus retries. Only a crash between the
@@ -27,7 +28,8 @@ export function notificationIdFor(eventId: string): string {
 export async function notifyRecipient(type: EventType, detail: EventDetail, now = new Date()): Promise<NotifyOutcome> {
   if (!isNotified(type)) return 'not_notified';
   const delivery = detail.data as Delivery;
-  const to = delivery.dropoff.contact?.email;
+  // The person a delivery serves: the recipient at the drop-off, or for a pickup the donor at the pickup.
+  const to = (delivery.kind === 'pickup' ? delivery.pickup.contact : delivery.dropoff.contact)?.email;
   if (to === undefined || detail.tenantId === null) return 'no_recipient';
 
   const claim = await notificationRepository.claim(detail.tenantId, detail.id, now);

@@ -17,6 +17,10 @@ import { estimateRideSeconds, type LatLng, type Router } from '../geo/router.js'
  *      open if it has not, + PICKUP_HANDLING_SECONDS + ride(pickup → drop-off);
  *    - assigned, no fresh position: the later of now and the pickup window's start,
  *      + PICKUP_HANDLING_SECONDS + ride(pickup → drop-off).
+ * 5. A pickup (a ressourcerie collecting at a donor's home) is tracked by the donor, who waits for
+ *    the courier at the pickup: its ETA is the arrival at the pickup, while `assigned` only —
+ *    from a fresh position (ride to the pickup, not before the pickup window opens), else the
+ *    booked window itself (basis `slot`), else none.
  * 4. A window, not a minute: earliest = that arrival; latest = earliest + the larger of
  *    SPREAD_RATIO × the time still to go and MIN_SPREAD_MS. Earliest is rounded down and latest
  *    up to ROUND_MS, so "between 14:05 and 14:30", never "at 14:17".
@@ -28,7 +32,7 @@ export const SPREAD_RATIO = 0.5;
 export const MIN_SPREAD_MS = 15 * 60_000;
 export const ROUND_MS = 5 * 60_000;
 
-export type EtaBasis = 'courier_position' | 'pickup';
+export type EtaBasis = 'courier_position' | 'pickup' | 'slot';
 
 export interface EtaWindow {
   earliest: string;
@@ -99,9 +103,26 @@ export function etaWindow(arrival: number, now: number, basis: EtaBasis): EtaWin
 
 /** The ETA window of a delivery under way, through the routing port; undefined otherwise. */
 export async function estimateEta(delivery: Delivery, router: Router, now: number): Promise<EtaWindow | undefined> {
+  if (delivery.kind === 'pickup') return estimatePickupArrival(delivery, router, now);
   const plan = planEta(delivery, now);
   if (!plan) return undefined;
   const ride = async (leg: [LatLng, LatLng]) => estimateRideSeconds(await router.distanceMeters(leg[0], leg[1]));
   const [toPickup, toDropoff] = await Promise.all([plan.toPickup ? ride(plan.toPickup) : undefined, ride(plan.toDropoff)]);
   return etaWindow(arrivalTime(plan, { ...(toPickup === undefined ? {} : { toPickup }), toDropoff }), now, plan.basis);
+}
+
+/** Rule 5: for a pickup, the arrival at the donor's door. */
+async function estimatePickupArrival(delivery: Delivery, router: Router, now: number): Promise<EtaWindow | undefined> {
+  if (delivery.status !== 'assigned') return undefined;
+  const window = delivery.pickup.window;
+  const notBefore = window ? Date.parse(window.start) : now;
+  const position = freshPosition(delivery, now);
+  if (position) {
+    const ride = estimateRideSeconds(await router.distanceMeters(position, coordinates(delivery.pickup.address)));
+    return etaWindow(Math.max(now + ride * 1000, notBefore), now, 'courier_position');
+  }
+  if (window && Date.parse(window.end) > now) {
+    return { earliest: new Date(Math.max(notBefore, Math.floor(now / ROUND_MS) * ROUND_MS)).toISOString(), latest: new Date(Date.parse(window.end)).toISOString(), basis: 'slot' };
+  }
+  return undefined;
 }

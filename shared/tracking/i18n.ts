@@ -67,7 +67,7 @@ export interface Texts {
   etaHeading: string;
   /** `entre <from> et <to>`: the words around the two times. */
   etaBetween: { before: string; middle: string };
-  etaNote: (basis: 'courier_position' | 'pickup', speedKmh: number) => string;
+  etaNote: (basis: 'courier_position' | 'pickup' | 'slot', speedKmh: number) => string;
   destinationHeading: string;
   stepsHeading: string;
   upcoming: string;
@@ -103,7 +103,7 @@ export const texts: Record<Language, Texts> = {
     statusHeading: 'Statut\u00a0:',
     etaHeading: 'Arrivée estimée',
     etaBetween: { before: 'entre', middle: 'et' },
-    etaNote: (basis, kmh) => `Estimation d’après ${basis === 'courier_position' ? 'la position récente du coursier' : 'le point de départ'}, à ${kmh} km/h de moyenne.`,
+    etaNote: (basis, kmh) => (basis === 'slot' ? 'D’après le créneau réservé.' : `Estimation d’après ${basis === 'courier_position' ? 'la position récente du coursier' : 'le point de départ'}, à ${kmh} km/h de moyenne.`),
     destinationHeading: 'Destination',
     stepsHeading: 'Étapes',
     upcoming: 'à venir',
@@ -137,7 +137,7 @@ export const texts: Record<Language, Texts> = {
     statusHeading: 'Status:',
     etaHeading: 'Estimated arrival',
     etaBetween: { before: 'between', middle: 'and' },
-    etaNote: (basis, kmh) => `Estimated from ${basis === 'courier_position' ? 'the courier’s recent position' : 'the starting point'}, at an average ${kmh} km/h.`,
+    etaNote: (basis, kmh) => (basis === 'slot' ? 'From the booked time slot.' : `Estimated from ${basis === 'courier_position' ? 'the courier’s recent position' : 'the starting point'}, at an average ${kmh} km/h.`),
     destinationHeading: 'Destination',
     stepsHeading: 'Progress',
     upcoming: 'upcoming',
