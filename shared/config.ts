@@ -62,6 +62,43 @@ export const config = {
   get sesFromAddress(): string | undefined {
     return env('SES_FROM_ADDRESS');
   },
+  /** Billing goes to Stripe when set (in AWS, injected from Secrets Manager); stays in the ledger otherwise. */
+  get stripeSecretKey(): string | undefined {
+    return env('STRIPE_SECRET_KEY');
+  },
+  /** Verifies `Stripe-Signature` on `POST /v1/stripe/webhook`; without it every webhook is refused. */
+  get stripeWebhookSecret(): string | undefined {
+    return env('STRIPE_WEBHOOK_SECRET');
+  },
+  /** A Stripe-compatible server for tests (`http://127.0.0.1:12111`); Stripe's own when unset. */
+  get stripeApiBase(): string | undefined {
+    return env('STRIPE_API_BASE');
+  },
+  /** Who issues the invoices, and the accounts of the FEC export (French chart of accounts). */
+  get billing() {
+    return {
+      seller: {
+        name: env('BILLING_SELLER_NAME') ?? env('HUB_NAME') ?? 'Coopérative des coursiers à vélo de Saint-Étienne',
+        address: {
+          line1: env('BILLING_SELLER_ADDRESS_LINE1') ?? '12 rue de la Résistance',
+          postcode: env('BILLING_SELLER_POSTCODE') ?? '42000',
+          city: env('BILLING_SELLER_CITY') ?? 'Saint-Étienne',
+          country: 'FR',
+        },
+        siret: env('BILLING_SELLER_SIRET') ?? '000 000 000 00000',
+        vatNumber: env('BILLING_SELLER_VAT_NUMBER') ?? 'FR00000000000',
+        legalMentions: env('BILLING_SELLER_LEGAL_MENTIONS') ?? 'SCIC SAS à capital variable, RCS Saint-Étienne',
+        email: env('BILLING_SELLER_EMAIL') ?? null,
+      },
+      invoicePrefix: env('BILLING_INVOICE_PREFIX') ?? 'F',
+      paymentTermsDays: intEnv('BILLING_PAYMENT_TERMS_DAYS', 30, 0),
+      customerAccount: env('BILLING_ACCOUNT_CUSTOMERS') ?? '411',
+      revenueAccount: env('BILLING_ACCOUNT_REVENUE') ?? '706',
+      vatAccount: env('BILLING_ACCOUNT_VAT') ?? '44571',
+      journalCode: env('BILLING_JOURNAL_CODE') ?? 'VE',
+      journalLabel: env('BILLING_JOURNAL_LABEL') ?? 'Ventes',
+    };
+  },
 };
 
 /** The event source of every event this system puts on the bus. */

@@ -10,6 +10,7 @@ export const idPrefixes = {
   webhookEndpoint: 'whe',
   integration: 'int',
   invoice: 'inv',
+  billingRun: 'run',
   webhookMessage: 'msg',
   event: 'evt',
   request: 'req',

@@ -1,3 +1,6 @@
+import { billingSchedules } from './billing/schedule.js';
+import type { Capability } from './capabilities.js';
+
 /**
  * Handlers that run on a clock. The CDK stack makes an EventBridge Scheduler schedule of each;
  * the local runtime runs those with `localEveryMs` on a timer (a monthly job is run on demand
@@ -11,9 +14,19 @@ export interface ScheduleDefinition {
   timezone?: string;
   handler: string;
   localEveryMs?: number;
+  /** What the handler may do beyond table access (`shared/capabilities.ts`); the stack grants exactly these. */
+  needs?: readonly Capability[];
+  /** Lambda memory and timeout (defaults in the stack: 512 MB, 60 s; a long run may take up to 900 s). */
+  memoryMb?: number;
+  timeoutSeconds?: number;
+  /** The invocation's payload; `<aws.scheduler.scheduled-time>` is replaced by the time the schedule fired. */
+  input?: Record<string, unknown>;
+  /** Scheduler's retries before the dead-letter queue (defaults in the stack: 2 retries within 1 h). */
+  retryPolicy?: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
 }
 
 export const schedules: readonly ScheduleDefinition[] = [
+  ...billingSchedules,
   {
     name: 'webhook-retries',
     description: 'Sends the webhook messages whose next attempt is due.',

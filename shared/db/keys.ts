@@ -99,6 +99,34 @@ export const keys = {
   }),
   inboundOrderPartition: (tenantId: string, integrationId: string) => ({ gsi1pk: `${tenantRoot(tenantId)}#INT#${integrationId}#ORDERS` }),
 
+  /**
+   * Billing. A tenant's billable lines of one period share a partition, read with consistent
+   * Queries by billing runs (which line is still free is decided there). Invoices are listed by
+   * period hub-wide (gsi1) or per tenant and period (gsi2), and found by id (gsi5).
+   */
+  billableLine: (tenantId: string, period: string, lineId: string) => ({ pk: `${tenantRoot(tenantId)}#BILL#${period}`, sk: `LINE#${lineId}` }),
+  billablePeriod: (tenantId: string, period: string) => ({ pk: `${tenantRoot(tenantId)}#BILL#${period}` }),
+  invoice: (tenantId: string, invoiceId: string) => ({ pk: `${tenantRoot(tenantId)}#INV#${invoiceId}`, sk: 'INVOICE' }),
+  invoiceIndexes: (invoice: { tenantId: string; id: string; period: string }) => ({
+    gsi1pk: `BILLING#INV#${invoice.period}`,
+    gsi1sk: invoice.id,
+    gsi2pk: `${tenantRoot(invoice.tenantId)}#INV#${invoice.period}`,
+    gsi2sk: invoice.id,
+    gsi5pk: invoice.id,
+    gsi5sk: 'INVOICE',
+  }),
+  periodInvoices: (period: string) => ({ gsi1pk: `BILLING#INV#${period}` }),
+  tenantPeriodInvoices: (tenantId: string, period: string) => ({ gsi2pk: `${tenantRoot(tenantId)}#INV#${period}` }),
+  invoiceById: (invoiceId: string) => ({ gsi5pk: invoiceId }),
+  /** The gapless counter of one invoice number series (`F2026`). */
+  invoiceCounter: (series: string) => ({ pk: `BILLING#SERIES#${series}`, sk: 'COUNTER' }),
+  billingRun: (runId: string) => ({ pk: `BILLING#RUN#${runId}`, sk: 'RUN' }),
+  /** Gives a retried run (same schedule period, same Idempotency-Key) the same run id. */
+  billingRunMarker: (name: string) => ({ pk: `BILLING#RUNKEY#${name}`, sk: 'RUNKEY' }),
+  stripeCustomer: (tenantId: string) => ({ pk: tenantRoot(tenantId), sk: 'STRIPE_CUSTOMER' }),
+  /** Stripe webhook events already applied (Stripe delivers at least once, in any order). */
+  stripeEvent: (eventId: string) => ({ pk: `STRIPE#EVT#${eventId}`, sk: 'STRIPE_EVENT' }),
+
   /** Hub-wide singletons (bootstrap markers, settings). */
   hubSetting: (name: string) => ({ pk: 'HUB', sk: `SETTING#${name}` }),
 } as const;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { billingEvents } from '../billing/events.js';
 import { deliveryEvents } from '../deliveries/events.js';
 import { tenantEvents } from '../tenants/events.js';
 
@@ -16,6 +17,7 @@ export interface EventDefinition {
 export const eventCatalog = {
   ...tenantEvents,
   ...deliveryEvents,
+  ...billingEvents,
 } as const satisfies Record<string, EventDefinition>;
 
 export type EventType = keyof typeof eventCatalog;

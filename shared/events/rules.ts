@@ -1,3 +1,5 @@
+import { billingRules } from '../billing/rules.js';
+import type { Capability } from '../capabilities.js';
 import { EVENT_SOURCE } from '../config.js';
 import { outboxStreamFilter } from './outbox.js';
 import { notificationRules } from '../notifications/rules.js';
@@ -23,6 +25,8 @@ export interface EventRule {
     maximumEventAgeSeconds: number;
     /** Sends e-mail: in AWS, given a sender, it may call SES `SendEmail` from that identity. */
     sendsEmail?: boolean;
+    /** What the consumer may do beyond table access (`shared/capabilities.ts`); the stack grants exactly these. */
+    needs?: readonly Capability[];
   };
 }
 
@@ -36,7 +40,7 @@ const auditRules: readonly EventRule[] = [
 ];
 
 /** Every rule, from every area (`shared/<area>/rules.ts` where an area has consumers). */
-export const eventRules: readonly EventRule[] = [...auditRules, ...webhookRules, ...notificationRules];
+export const eventRules: readonly EventRule[] = [...auditRules, ...billingRules, ...webhookRules, ...notificationRules];
 
 /**
  * The consumer of the table's stream: relays outbox items to the bus. In AWS, a Lambda event

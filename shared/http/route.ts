@@ -1,5 +1,6 @@
 import type * as z from 'zod';
 import type { Role } from '../auth/principal.js';
+import type { Capability } from '../capabilities.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -36,6 +37,14 @@ export interface RouteDefinition {
   /** Lambda memory and timeout (defaults in the stack). */
   memoryMb?: number;
   timeoutSeconds?: number;
+  /** What the function may do beyond table access (`shared/capabilities.ts`); the stack grants exactly these. */
+  needs?: readonly Capability[];
+  /**
+   * API Gateway throttling of this route (requests per second, steady and burst). Without it the
+   * stack applies its default for the route's kind (`infra/throttling.ts`): lower for public
+   * routes that read data, the stage default for the others.
+   */
+  throttle?: { rateLimit: number; burstLimit: number };
 }
 
 export function defineRoute<const R extends RouteDefinition>(route: R): R {

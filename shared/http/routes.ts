@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { billingRoutes } from '../billing/routes.js';
 import { deliveryRoutes } from '../deliveries/routes.js';
 import { hubRoutes } from '../hub/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
@@ -40,6 +41,7 @@ export const routes = {
   ...tenantRoutes,
   ...hubRoutes,
   ...deliveryRoutes,
+  ...billingRoutes,
   ...webhookRoutes,
   ...trackingRoutes,
   ...notificationRoutes,

@@ -1,0 +1,18 @@
+import { reconciliationCsv } from '../../shared/billing/exports.js';
+import { reconcile } from '../../shared/billing/reconciliation.js';
+import { apiHandler } from '../../shared/http/handler.js';
+import { routes } from '../../shared/http/routes.js';
+import { wants } from '../../shared/billing/negotiate.js';
+
+export const handler = apiHandler(routes.getReconciliation, async ({ query, headers }) => {
+  const reconciliation = await reconcile(query.period);
+  if (wants(query.format, headers.accept, 'csv', 'text/csv')) {
+    return {
+      status: 200,
+      contentType: 'text/csv; charset=utf-8',
+      headers: { 'content-disposition': `attachment; filename="reconciliation-${query.period}.csv"` },
+      body: reconciliationCsv(reconciliation),
+    };
+  }
+  return { status: 200, body: reconciliation };
+});

@@ -1,0 +1,15 @@
+import { previousPeriod } from '../../shared/billing/period.js';
+import { runScheduledBilling } from '../../shared/billing/service.js';
+import { logger } from '../../shared/logging/logger.js';
+
+/**
+ * The monthly schedule's target (`shared/billing/schedule.ts`): bills the Paris month before
+ * the scheduled time. Scheduler's retries and a late start bill the same month, as the same run.
+ */
+export const handler = async (event: { scheduledTime?: string } | undefined): Promise<{ runId: string; period: string; invoices: number }> => {
+  const scheduled = event?.scheduledTime && !Number.isNaN(Date.parse(event.scheduledTime)) ? new Date(event.scheduledTime) : new Date();
+  const period = previousPeriod(scheduled);
+  const run = await runScheduledBilling(period, new Date());
+  logger.info('scheduled billing run', { runId: run.id, period, invoices: run.invoices.length });
+  return { runId: run.id, period, invoices: run.invoices.length };
+};

@@ -1,0 +1,77 @@
+import * as z from 'zod';
+import { defineRoute, type RouteDefinition } from '../http/route.js';
+import { IdParam, listOf } from '../schemas/common.js';
+import { BillingRun, CreateRunBody, ExportQuery, GetInvoiceQuery, Invoice, ListInvoicesQuery, Reconciliation, ReconciliationQuery } from './schemas.js';
+
+const billingRoles = ['accountant', 'admin'] as const;
+
+/** Billing and accounting: runs, invoices, reconciliation, exports, and Stripe's webhook. */
+export const billingRoutes = {
+  createBillingRun: defineRoute({
+    method: 'POST',
+    path: '/v1/billing/runs',
+    roles: billingRoles,
+    handler: 'functions/billing/create-run.ts',
+    summary: 'Bills a period: one invoice per tenant of every delivered delivery (and cancellation fee) not billed yet. Repeat it freely: nothing is billed twice.',
+    tag: 'Billing',
+    idempotent: true,
+    request: { body: CreateRunBody },
+    responses: { 201: { description: 'The run and the invoices it issued.', schema: BillingRun } },
+    // Decides whether new invoices go to Stripe, and resumes Stripe pushes that stalled.
+    needs: ['stripeSecrets'],
+    timeoutSeconds: 29,
+    memoryMb: 1024,
+  }),
+  listInvoices: defineRoute({
+    method: 'GET',
+    path: '/v1/billing/invoices',
+    roles: billingRoles,
+    handler: 'functions/billing/list-invoices.ts',
+    summary: "A period's invoices (all tenants, or one with `tenantId`), with their lines.",
+    tag: 'Billing',
+    request: { query: ListInvoicesQuery },
+    responses: { 200: { description: 'A page of invoices.', schema: listOf(Invoice) } },
+  }),
+  getInvoice: defineRoute({
+    method: 'GET',
+    path: '/v1/billing/invoices/{id}',
+    roles: billingRoles,
+    handler: 'functions/billing/get-invoice.ts',
+    summary: 'An invoice with its lines; `?format=html` (or `Accept: text/html`) for the printable French invoice.',
+    tag: 'Billing',
+    request: { params: IdParam, query: GetInvoiceQuery },
+    responses: { 200: { description: 'The invoice.', schema: Invoice } },
+  }),
+  getReconciliation: defineRoute({
+    method: 'GET',
+    path: '/v1/billing/reconciliation',
+    roles: billingRoles,
+    handler: 'functions/billing/reconciliation.ts',
+    summary: 'Per tenant: delivered vs ledger vs billed vs invoiced vs paid, with every discrepancy. `Accept: text/csv` for a spreadsheet.',
+    tag: 'Billing',
+    request: { query: ReconciliationQuery },
+    responses: { 200: { description: 'The reconciliation of the period.', schema: Reconciliation } },
+    timeoutSeconds: 29,
+  }),
+  exportBilling: defineRoute({
+    method: 'GET',
+    path: '/v1/billing/export',
+    roles: billingRoles,
+    handler: 'functions/billing/export.ts',
+    summary: "The period's sales journal as a FEC (18 columns, tab-separated), or its invoice lines as CSV.",
+    tag: 'Billing',
+    request: { query: ExportQuery },
+    responses: { 200: { description: 'The file.', schema: z.string(), contentType: 'text/plain; charset=utf-8' } },
+    timeoutSeconds: 29,
+  }),
+  stripeWebhook: defineRoute({
+    method: 'POST',
+    path: '/v1/stripe/webhook',
+    roles: 'public',
+    handler: 'functions/billing/stripe-webhook.ts',
+    summary: "Stripe's invoice events (`Stripe-Signature` checked on the raw body): finalized, paid, payment failed, voided, uncollectible. Replays are harmless.",
+    tag: 'Billing',
+    responses: { 200: { description: 'Received.', schema: z.object({ received: z.literal(true), outcome: z.enum(['applied', 'duplicate', 'ignored']) }) } },
+    needs: ['stripeSecrets'],
+  }),
+} as const satisfies Record<string, RouteDefinition>;

@@ -1,0 +1,18 @@
+import { EVENT_SOURCE } from '../config.js';
+import type { EventRule } from '../events/rules.js';
+
+export const billingRules: readonly EventRule[] = [
+  {
+    name: 'billing-ledger',
+    description: 'Records each delivered delivery and each cancellation fee as a billable line, once per delivery whatever the redeliveries.',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': ['delivery.delivered', 'delivery.cancelled'] },
+    // A missed line is a delivery nobody pays for: retry for a day before the dead-letter queue.
+    target: { handler: 'functions/consumers/billing-ledger.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400 },
+  },
+  {
+    name: 'billing-stripe-push',
+    description: 'Sends each issued Stripe invoice to Stripe (customer, items, finalize, send), resumably and with idempotency keys.',
+    pattern: { source: [EVENT_SOURCE], 'detail-type': ['invoice.issued'], detail: { data: { provider: ['stripe'] } } },
+    target: { handler: 'functions/consumers/billing-stripe-push.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400, needs: ['stripeSecrets'] },
+  },
+];

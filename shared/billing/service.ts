@@ -1,0 +1,338 @@
+import { createHash } from 'node:crypto';
+import { decodeTime, encodeTime } from 'ulid';
+import { config } from '../config.js';
+import { AppError, notFound } from '../errors.js';
+import { outboxEntry } from '../events/outbox.js';
+import { newId } from '../ids.js';
+import { logger } from '../logging/logger.js';
+import { tenantRepository } from '../tenants/repository.js';
+import type { Tenant } from '../tenants/schemas.js';
+import { mapLimit } from './concurrency.js';
+import { fecFile, fecFileName, invoiceLinesCsv } from './exports.js';
+import { configuredProviderName, emptyStripeSync, type InvoiceProvider } from './invoice-provider.js';
+import type { BillableLine } from './ledger.js';
+import { invoiceTotals } from './money.js';
+import { invoiceSeries } from './numbering.js';
+import { addDays, parisDate, periodOf } from './period.js';
+import { billingRepository as repository } from './repository.js';
+import type { BillingRun, Buyer, Invoice, InvoiceLine, InvoiceProviderName, InvoiceRecord, StripeSync } from './schemas.js';
+import { createStripeProvider, isRetryableStripeError, stripeClient } from './stripe-adapter.js';
+
+/**
+ * A draft left by a run that is no longer running (a crash, a timeout) is finished by the next
+ * run of its period. No run lives longer than a Lambda may (15 minutes), so a draft older than
+ * this has no live owner; the run that made it (same run id) resumes its drafts at once.
+ */
+export const STALE_DRAFT_MS = 15 * 60 * 1000;
+/** A Stripe push not finished after this long (its consumer gave up or died) is resumed by the next run. */
+export const STALE_PUSH_MS = 10 * 60 * 1000;
+const TENANT_CONCURRENCY = 4;
+const MAX_PUSH_RESUMES_PER_API_RUN = 3;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The invoice a run makes for a tenant has an id derived from both (a ULID with the run's time
+ * and 80 bits of a hash), so a run that is retried finds the invoice it had started.
+ */
+export function invoiceIdFor(runId: string, tenantId: string): string {
+  const time = decodeTime(runId.slice(runId.indexOf('_') + 1));
+  const hash = createHash('sha256').update(`${runId}\n${tenantId}`).digest();
+  let random = '';
+  for (let index = 0; index < 16; index += 1) random += CROCKFORD[(hash[index] as number) & 31];
+  return `inv_${encodeTime(time, 10)}${random}`;
+}
+
+export function assertBillablePeriod(period: string, now: Date): void {
+  if (period > periodOf(now)) throw new AppError('parameter_invalid', `period ${period} has not started yet: bill the current month or an earlier one.`, { param: 'period' });
+}
+
+function toLine(line: BillableLine): InvoiceLine {
+  const { id, deliveryId, kind, description, reference, occurredAt, vatRateBasisPoints, net, vat, gross } = line;
+  return { id, deliveryId, kind, description, reference, occurredAt, vatRateBasisPoints, net, vat, gross };
+}
+
+/** The public invoice: the stored record without its internal fields, with its lines. */
+export function toInvoice(record: InvoiceRecord, lines: readonly BillableLine[]): Invoice {
+  const { assembly: _assembly, lineIds: _lineIds, ...invoice } = record;
+  void _assembly;
+  void _lineIds;
+  const mine = lines.filter((line) => line.invoiceId === record.id).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
+  return { ...invoice, lines: mine.map(toLine) };
+}
+
+export function invoiceEventData(record: InvoiceRecord): Omit<Invoice, 'lines'> {
+  const { lines: _lines, ...rest } = toInvoice(record, []);
+  void _lines;
+  return rest;
+}
+
+/** Invoices with their lines: one consistent Query per tenant and period. */
+export async function withLines(records: readonly InvoiceRecord[]): Promise<Invoice[]> {
+  const groups = new Map<string, Promise<BillableLine[]>>();
+  const linesOf = (record: InvoiceRecord) => {
+    const key = `${record.tenantId}\n${record.period}`;
+    let lines = groups.get(key);
+    if (!lines) {
+      lines = repository.listLines(record.tenantId, record.period);
+      groups.set(key, lines);
+    }
+    return lines;
+  };
+  return Promise.all(records.map(async (record) => toInvoice(record, await linesOf(record))));
+}
+
+function buyerOf(tenant: Tenant): Buyer {
+  const { line1, line2, postcode, city, country } = tenant.address;
+  return { tenantId: tenant.id, name: tenant.name, email: tenant.billingEmail, address: { line1, ...(line2 ? { line2 } : {}), postcode, city, country } };
+}
+
+async function allTenants(): Promise<Tenant[]> {
+  const tenants: Tenant[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await tenantRepository.list({ limit: 100, cursor });
+    tenants.push(...page.data);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return tenants;
+}
+
+function draftRecord(id: string, runId: string, tenantId: string, period: string, provider: InvoiceProviderName, now: Date): InvoiceRecord {
+  const at = now.toISOString();
+  return {
+    id,
+    object: 'invoice',
+    number: null,
+    tenantId,
+    period,
+    runId,
+    status: 'draft',
+    provider,
+    total: { currency: 'EUR', net: 0, vat: 0, gross: 0 },
+    vatBreakdown: [],
+    lineCount: 0,
+    issuedAt: null,
+    dueDate: null,
+    paidAt: null,
+    voidedAt: null,
+    seller: null,
+    buyer: null,
+    stripe: null,
+    createdAt: at,
+    updatedAt: at,
+    assembly: 'collecting',
+  };
+}
+
+/**
+ * Turns a draft into an issued invoice: freeze its line set (no claim can commit after the
+ * close), read the lines it holds (consistently: every claim that committed before the close is
+ * seen), compute the totals, then number and issue it in one transaction. A draft that holds no
+ * line is deleted: it never took a number. Safe to run twice, and concurrently: the close is
+ * idempotent, the line set is frozen, and only one issue transaction can succeed.
+ */
+async function finishDraft(draft: InvoiceRecord, tenant: Tenant, now: Date): Promise<{ invoice: InvoiceRecord; issuedNow: boolean } | undefined> {
+  await repository.closeDraft(draft.tenantId, draft.id, now);
+  const lines = (await repository.listLines(draft.tenantId, draft.period)).filter((line) => line.invoiceId === draft.id);
+  if (lines.length === 0) {
+    await repository.deleteEmptyDraft(draft.tenantId, draft.id);
+    return undefined;
+  }
+  const { total, vatBreakdown } = invoiceTotals(lines);
+  const billing = config.billing;
+  const outcome = await repository.issue(draft, invoiceSeries(billing.invoicePrefix, now), now, ({ number, issuedAt }) => {
+    const invoice: InvoiceRecord = {
+      ...draft,
+      number,
+      status: 'open',
+      total,
+      vatBreakdown,
+      lineCount: lines.length,
+      lineIds: lines.map((line) => line.id).sort(),
+      issuedAt,
+      dueDate: addDays(parisDate(issuedAt), billing.paymentTermsDays),
+      seller: billing.seller,
+      buyer: buyerOf(tenant),
+      stripe: draft.provider === 'stripe' ? emptyStripeSync() : null,
+      updatedAt: now.toISOString(),
+    };
+    delete invoice.assembly;
+    return { invoice, event: outboxEntry('invoice.issued', invoice.tenantId, invoiceEventData(invoice), now) };
+  });
+  if (outcome.kind === 'issued') return { invoice: outcome.invoice, issuedNow: true };
+  const invoice = await repository.getInvoice(draft.tenantId, draft.id);
+  return invoice ? { invoice, issuedNow: false } : undefined;
+}
+
+/**
+ * One tenant in one run: the run's own invoice for the tenant (its id derives from both), the
+ * tenant's lines still free, claimed for that invoice, then the invoice finished.
+ */
+async function billTenant(runId: string, tenant: Tenant, period: string, provider: InvoiceProviderName, now: Date): Promise<InvoiceRecord | undefined> {
+  const invoiceId = invoiceIdFor(runId, tenant.id);
+  let invoice = await repository.getInvoice(tenant.id, invoiceId);
+  if (invoice && invoice.status !== 'draft') return invoice; // issued by an earlier attempt of this run
+  const free = (await repository.listLines(tenant.id, period)).filter((line) => line.invoiceId === undefined);
+  if (!invoice) {
+    if (free.length === 0) return undefined;
+    const draft = draftRecord(invoiceId, runId, tenant.id, period, provider, now);
+    if (!(await repository.createDraft(draft))) invoice = await repository.getInvoice(tenant.id, invoiceId);
+    invoice ??= draft;
+  }
+  if (invoice.status === 'draft' && invoice.assembly === 'collecting' && free.length > 0) {
+    const { lost } = await repository.claimLines(tenant.id, period, invoiceId, free.map((line) => line.id), now);
+    if (lost.length > 0) logger.info('billing: lines taken by a concurrent run', { runId, tenantId: tenant.id, lost: lost.length });
+  }
+  return (await finishDraft(invoice, tenant, now))?.invoice;
+}
+
+export interface RunOptions {
+  period: string;
+  trigger: 'api' | 'schedule';
+  /** A run id to resume (schedule retries, Idempotency-Key retries); a new one otherwise. */
+  runId?: string;
+  now?: Date;
+}
+
+/**
+ * A billing run for a period: for every tenant, one invoice of every line not yet on an invoice;
+ * drafts that crashed runs left behind are finished; Stripe pushes that stalled are resumed.
+ * Exactly once, however many runs, retries or concurrent runs: see README "Billing and accounting".
+ */
+export async function runBilling(options: RunOptions): Promise<BillingRun> {
+  const now = options.now ?? new Date();
+  assertBillablePeriod(options.period, now);
+  const { period, trigger } = options;
+  const runId = options.runId ?? newId('billingRun', now.getTime());
+  const { startedAt } = await repository.startRun({ id: runId, period, trigger, startedAt: now.toISOString() });
+  const [tenants, periodInvoices, provider] = await Promise.all([allTenants(), repository.listPeriodInvoices(period), configuredProviderName()]);
+  const tenantsById = new Map(tenants.map((tenant) => [tenant.id, tenant]));
+
+  const issued = new Map<string, InvoiceRecord>();
+  await mapLimit(tenants, TENANT_CONCURRENCY, async (tenant) => {
+    const invoice = await billTenant(runId, tenant, period, provider, now);
+    if (invoice) issued.set(invoice.id, invoice);
+  });
+
+  const stale = periodInvoices.filter((invoice) => invoice.status === 'draft' && invoice.runId !== runId && now.getTime() - Date.parse(invoice.createdAt) > STALE_DRAFT_MS);
+  for (const draft of stale) {
+    const tenant = tenantsById.get(draft.tenantId);
+    if (!tenant) continue;
+    const finished = await finishDraft(draft, tenant, now);
+    if (finished?.issuedNow) {
+      logger.warn('billing: finished a draft left by another run', { runId, draftRunId: draft.runId, invoiceId: finished.invoice.id });
+      issued.set(finished.invoice.id, finished.invoice);
+    }
+  }
+
+  const stalled = periodInvoices.filter(
+    (invoice) =>
+      invoice.provider === 'stripe' &&
+      invoice.status !== 'draft' &&
+      invoice.stripe !== null &&
+      invoice.stripe.syncStatus !== 'synced' &&
+      now.getTime() - Date.parse(invoice.stripe.lastAttemptAt ?? invoice.issuedAt ?? invoice.createdAt) > STALE_PUSH_MS,
+  );
+  // An API run answers within API Gateway's 30 s: it resumes a few; the monthly run resumes them all.
+  for (const invoice of stalled.slice(0, trigger === 'schedule' ? stalled.length : MAX_PUSH_RESUMES_PER_API_RUN)) {
+    await pushInvoice(invoice.tenantId, invoice.id, now).catch((error: unknown) => logger.warn('billing: resuming a Stripe push failed', { invoiceId: invoice.id, error: String(error) }));
+  }
+
+  const completedAt = new Date();
+  await repository.completeRun(runId, [...issued.keys()], completedAt);
+  const records = [...issued.values()].sort((a, b) => (a.number ?? '').localeCompare(b.number ?? ''));
+  return { id: runId, object: 'billing_run', period, trigger, status: 'completed', startedAt, completedAt: completedAt.toISOString(), invoices: await withLines(records) };
+}
+
+/** How long a retry resumes its run: the Idempotency-Key retention, and longer than Scheduler retries. */
+const RUN_RESUME_SECONDS = 48 * 3600;
+
+/** The run id of an API run: a retry with the same Idempotency-Key (after a crash) resumes the same run. */
+export async function runIdForRequest(idempotencyKey: string | undefined, period: string, now: Date): Promise<string | undefined> {
+  if (idempotencyKey === undefined) return undefined;
+  const name = `api:${period}:${createHash('sha256').update(idempotencyKey).digest('hex')}`;
+  return repository.runIdFor(name, newId('billingRun', now.getTime()), now, RUN_RESUME_SECONDS);
+}
+
+/** The monthly schedule's run: the previous Paris month, one run id per period whatever the retries. */
+export async function runScheduledBilling(period: string, now: Date): Promise<BillingRun> {
+  const runId = await repository.runIdFor(`schedule:${period}`, newId('billingRun', now.getTime()), now, RUN_RESUME_SECONDS);
+  return runBilling({ period, trigger: 'schedule', runId, now });
+}
+
+// ---- Reading invoices -------------------------------------------------------------------
+
+export async function getInvoice(invoiceId: string): Promise<Invoice> {
+  const record = await repository.findInvoice(invoiceId);
+  if (!record) throw notFound('invoice', invoiceId);
+  const [invoice] = await withLines([record]);
+  return invoice as Invoice;
+}
+
+export async function listInvoices(period: string, tenantId: string | undefined, page: { limit: number; cursor?: string | undefined }) {
+  const result = await repository.listInvoicesPage(period, tenantId, page);
+  return { ...result, data: await withLines(result.data) };
+}
+
+/** The period's issued invoices as a FEC (sales journal) or as a CSV of their lines. */
+export async function exportPeriod(period: string, format: 'fec' | 'csv'): Promise<{ body: string; contentType: string; fileName: string }> {
+  const records = (await repository.listPeriodInvoices(period)).filter((invoice) => invoice.status !== 'draft');
+  const invoices = await withLines(records);
+  const billing = config.billing;
+  if (format === 'csv') return { body: invoiceLinesCsv(invoices), contentType: 'text/csv; charset=utf-8', fileName: `factures-${period}.csv` };
+  const settings = { ...billing, sellerSiret: billing.seller.siret };
+  return { body: fecFile(invoices, settings), contentType: 'text/plain; charset=utf-8', fileName: fecFileName(period, settings) };
+}
+
+// ---- Stripe -------------------------------------------------------------------------------
+
+let providerOverride: InvoiceProvider | undefined;
+
+/** Tests swap the Stripe provider. */
+export function setStripeProvider(provider: InvoiceProvider | undefined): void {
+  providerOverride = provider;
+}
+
+async function stripeProvider(): Promise<InvoiceProvider> {
+  if (providerOverride) return providerOverride;
+  const now = () => new Date();
+  return createStripeProvider(await stripeClient(), {
+    getCustomer: (tenantId) => repository.getStripeCustomer(tenantId),
+    saveCustomer: (tenantId, customerId) => repository.saveStripeCustomer(tenantId, customerId, now()),
+    getTaxRate: (basisPoints) => repository.getStripeTaxRate(basisPoints),
+    saveTaxRate: (basisPoints, taxRateId) => repository.saveStripeTaxRate(basisPoints, taxRateId, now()),
+  });
+}
+
+const snapshotFields = new Set<keyof StripeSync>(['status', 'number', 'total', 'amountDue', 'amountPaid', 'hostedInvoiceUrl']);
+
+/**
+ * Sends an issued Stripe invoice to Stripe, or resumes sending it. Transient failures throw (the
+ * consumer's retries, or the next run, resume from the checkpoints); a refusal by Stripe marks
+ * the push `failed` with Stripe's message, for a person to look at.
+ */
+export async function pushInvoice(tenantId: string, invoiceId: string, now = new Date()): Promise<'synced' | 'skipped' | 'failed'> {
+  const invoice = await repository.getInvoice(tenantId, invoiceId);
+  if (!invoice || invoice.provider !== 'stripe' || invoice.status === 'draft' || !invoice.stripe || !invoice.buyer) return 'skipped';
+  if (invoice.stripe.syncStatus === 'synced') return 'skipped';
+  const lines = (await repository.listLines(tenantId, invoice.period)).filter((line) => line.invoiceId === invoiceId);
+  await repository.updateStripe(tenantId, invoiceId, { lastAttemptAt: now.toISOString() }, now);
+  // Once a webhook has reported on the invoice, its state is newer than what a push saw.
+  const save = async (patch: Partial<StripeSync>) => {
+    const current = await repository.getInvoice(tenantId, invoiceId);
+    const keep = current?.stripe?.lastEventId ? Object.fromEntries(Object.entries(patch).filter(([name]) => !snapshotFields.has(name as keyof StripeSync))) : patch;
+    await repository.updateStripe(tenantId, invoiceId, keep, new Date());
+  };
+  try {
+    const result = await (await stripeProvider()).push({ invoice, lines, buyer: invoice.buyer, now }, save);
+    await save(result);
+    return 'synced';
+  } catch (error) {
+    const retryable = isRetryableStripeError(error);
+    await repository.updateStripe(tenantId, invoiceId, { syncStatus: retryable ? 'pending' : 'failed', syncError: error instanceof Error ? error.message.slice(0, 500) : String(error) }, new Date());
+    if (retryable) throw error;
+    logger.error('billing: Stripe refused the invoice', { invoiceId, error: String(error) });
+    return 'failed';
+  }
+}

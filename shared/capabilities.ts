@@ -1,0 +1,31 @@
+/**
+ * What a function may do beyond its defaults, declared as data on the definition it is built
+ * from: a route (`shared/http/route.ts`), an event rule's target (`shared/events/rules.ts`) or a
+ * schedule (`shared/schedules.ts`), as `needs: ['sendEmail']`. The CDK stack maps each capability
+ * to one least-privilege grant (`infra/capabilities.ts`); a function whose definition does not
+ * list a capability gets neither its permission nor its environment. The defaults, which need no
+ * capability: a route reads and writes the table (except the data-free public routes), a consumer
+ * and a scheduled handler too, and every function writes its own logs and traces.
+ */
+export const capabilities = {
+  /**
+   * Sends e-mail with Amazon SES v2: `ses:SendEmail` from the configured identity only
+   * (`-c sesIdentity=…`), with `NOTIFIER=ses` and `SES_FROM_ADDRESS`. With no identity
+   * configured, nothing is granted and `NOTIFIER=outbox` keeps e-mails in the table.
+   */
+  sendEmail: 'Sends e-mail with Amazon SES (ses:SendEmail from the configured identity).',
+  /**
+   * Reads the stage's Stripe keys: `secretsmanager:GetSecretValue` on the one secret
+   * `delivery-hub/<stage>/stripe` (JSON `{ "secretKey", "webhookSecret" }`), whose ARN is in
+   * `STRIPE_SECRET_ARN`. The keys themselves are never in the environment or the template.
+   */
+  stripeSecrets: 'Reads the Stripe keys (secretsmanager:GetSecretValue on delivery-hub/<stage>/stripe).',
+  /**
+   * Puts events on the stage's bus directly (`events:PutEvents` on that bus only). Rarely right:
+   * an event that records a state change belongs in the outbox, in the change's own transaction,
+   * and the outbox relay publishes it. For events with no table write behind them.
+   */
+  publishEvents: 'Puts events on the stage bus directly (events:PutEvents on that bus), outside the outbox.',
+} as const;
+
+export type Capability = keyof typeof capabilities;
