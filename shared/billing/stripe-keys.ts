@@ -1,4 +1,5 @@
 import { config } from '../config.js';
+import { readStripeKeysFromSecretsManager } from './secrets-manager-keys.js';
 
 export interface StripeKeys {
   secretKey: string | undefined;
@@ -6,7 +7,8 @@ export interface StripeKeys {
 }
 
 type Loader = (secretArn: string) => Promise<StripeKeys>;
-let loader: Loader | undefined;
+/** Secrets Manager by default; tests register their own. */
+let loader: Loader | undefined = readStripeKeysFromSecretsManager;
 let cached: { arn: string; keys: Promise<StripeKeys> } | undefined;
 
 /**

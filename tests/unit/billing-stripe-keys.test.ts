@@ -26,6 +26,7 @@ describe('the Stripe keys', () => {
     delete process.env.STRIPE_SECRET_KEY;
     delete process.env.STRIPE_WEBHOOK_SECRET;
     process.env.STRIPE_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-3:123456789012:secret:delivery-hub/prod/stripe-AbCdEf';
+    setStripeKeyLoader(undefined);
     await expect(stripeKeys()).rejects.toThrow(/no Stripe key loader/);
     let reads = 0;
     setStripeKeyLoader(async (arn) => {
