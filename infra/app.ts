@@ -16,15 +16,27 @@ function contextString(app: App, key: string, fallback: string): string {
  * The CDK app: one stack per stage (`-c stage=prod`), checked against the AWS Solutions rules of
  * cdk-nag at synthesis. The account stays unresolved so synthesis needs no credentials; the
  * region is a plain string (`-c region=…`), so region-specific values resolve offline.
+ * Optional context: `sesIdentity` / `sesFromAddress` (recipients' e-mails through SES),
+ * `alarmEmail` (subscribed to the alarm topic), `domainName` + `certificateArn` (custom domain).
  */
 export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubStack } {
   const app = new App(props);
   const stage = contextString(app, 'stage', DEFAULT_STAGE);
   const region = contextString(app, 'region', DEFAULT_REGION);
   const sesFromAddress = contextString(app, 'sesFromAddress', '');
+  const sesIdentity = contextString(app, 'sesIdentity', '');
+  const alarmEmail = contextString(app, 'alarmEmail', '');
+  const domainName = contextString(app, 'domainName', '');
+  const certificateArn = contextString(app, 'certificateArn', '');
+  if ((domainName === '') !== (certificateArn === '')) {
+    throw new Error('A custom domain needs both -c domainName=… and -c certificateArn=… (an ACM certificate of that name, in the stack\'s region).');
+  }
   const stack = new DeliveryHubStack(app, `DeliveryHub-${stage}`, {
     stage,
     ...(sesFromAddress === '' ? {} : { sesFromAddress }),
+    ...(sesIdentity === '' ? {} : { sesIdentity }),
+    ...(alarmEmail === '' ? {} : { alarmEmail }),
+    ...(domainName === '' ? {} : { customDomain: { domainName, certificateArn } }),
     env: { region },
     description: `Delivery Hub (${stage}): HTTP API, functions, single table, event bus.`,
   });

@@ -1,19 +1,22 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CfnOutput, Duration, RemovalPolicy, Stack, TimeZone, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, SecretValue, Stack, TimeZone, Validations, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
+import { ApiMapping, DomainName, HttpApi, HttpMethod, HttpRoute, HttpRouteKey, LogGroupLogDestination, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Architecture, FilterCriteria, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct, IConstruct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/config.js';
@@ -22,13 +25,20 @@ import { eventRules, outboxRelay } from '../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
 import { schedules } from '../shared/schedules.js';
+import { emailSender, grantCapabilities, needsOf, type CapabilityResources } from './capabilities.js';
 import { toCdkEventPattern } from './event-pattern.js';
+import { Observability, type FunctionGroup } from './observability.js';
+import { routeSettings, routeThrottle, stageThrottle, type Throttle } from './throttling.js';
 
 /** Handler paths in the route table and the event rules are relative to the project root. */
 const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
 const DEFAULT_MEMORY_MB = 512;
 const DEFAULT_TIMEOUT_SECONDS = 10;
+/** Scheduled handlers sweep or bill in batches: a minute unless their schedule says more. */
+const DEFAULT_SCHEDULE_TIMEOUT_SECONDS = 60;
+/** Scheduler retries a failed invocation twice within the hour, then its dead-letter queue keeps it. */
+const DEFAULT_SCHEDULE_RETRY_POLICY = { maximumRetryAttempts: 2, maximumEventAgeSeconds: 3600 } as const;
 
 /**
  * Routes whose function reads no data: they answer from code alone, so their role gets no table
@@ -89,6 +99,11 @@ const acknowledged = {
     id: 'AwsSolutions-SQS3',
     reason: 'This queue is itself the dead-letter queue of an EventBridge rule target; a dead-letter queue of a dead-letter queue would only move the same messages again.',
   },
+  stripeSecretRotation: {
+    id: 'AwsSolutions-SMG4',
+    reason:
+      "Stripe API keys and webhook signing secrets are issued and rolled in Stripe's dashboard; a rotation function cannot create them. Rolling a key is: roll it in Stripe, put the new value in this secret (README, Deploy to AWS).",
+  },
   relayFailureQueue: {
     id: 'AwsSolutions-SQS3',
     reason:
@@ -110,20 +125,23 @@ function pascalCase(name: string): string {
 }
 
 export interface DeliveryHubStackProps extends StackProps {
-  /** `dev`, `prod`…: names the bus and the queues, and turns on deletion protection in `prod`. */
+  /** `dev`, `prod`…: names the bus, queues, alarms and dashboard; `prod` adds deletion protection and keeps logs a year (a month elsewhere). */
   stage: string;
   /**
    * The verified SES identity recipients' e-mails are sent from (`-c sesFromAddress=suivi@coop.example`).
    * Without it, e-mails stay in the table's outbox (`GET /v1/hub/notifications`), as locally.
    */
   sesFromAddress?: string;
-}
-
-/** The SES identities a sender may be verified as: its address, or its domain. */
-function sesIdentities(fromAddress: string): string[] {
-  const address = /<([^<>]+)>\s*$/.exec(fromAddress)?.[1] ?? fromAddress.trim();
-  const domain = address.slice(address.lastIndexOf('@') + 1);
-  return [...new Set([address, domain])];
+  /**
+   * The verified SES identity e-mails are sent from (`-c sesIdentity=coop.example`, a domain or an
+   * address): `ses:SendEmail` is granted on it alone. A domain sends as `no-reply@<domain>` unless
+   * `sesFromAddress` says otherwise. Without either, e-mails stay in the table's outbox.
+   */
+  sesIdentity?: string;
+  /** Subscribed by e-mail to the alarm topic (`-c alarmEmail=ops@coop.example`). */
+  alarmEmail?: string;
+  /** A custom domain for the API (`-c domainName=api.coop.example -c certificateArn=arn:aws:acm:…`). */
+  customDomain?: { domainName: string; certificateArn: string };
 }
 
 interface FunctionOptions {
@@ -155,10 +173,22 @@ export class DeliveryHubStack extends Stack {
   readonly outboxRelayFunction: NodejsFunction;
   /** The on-failure destination of the relay's event source mapping: stream batches never published. */
   readonly outboxRelayDeadLetterQueue: Queue;
+  /** `delivery-hub/<stage>/stripe`: the Stripe keys, read by the functions that need `stripeSecrets`. */
+  readonly stripeSecret: Secret;
+  /** Alarms, their topic, and the dashboard. */
+  readonly observability: Observability;
+  /** The API Gateway throttle of each route key (`$default` included), from the route table. */
+  readonly routeThrottles: ReadonlyMap<string, Throttle>;
+  /** The URL tracking and integration links start with: the custom domain's, else the API's. */
+  readonly publicBaseUrl: string;
+  /** Longer in prod: function logs and API access logs. */
+  private readonly logRetention: RetentionDays;
 
   constructor(scope: Construct, id: string, props: DeliveryHubStackProps) {
     super(scope, id, props);
     const { stage } = props;
+    const prod = stage === 'prod';
+    this.logRetention = prod ? RetentionDays.ONE_YEAR : RetentionDays.ONE_MONTH;
 
     for (const name of routesWithoutData) {
       if (routes[name].roles !== 'public') throw new Error(`Route ${name} authenticates callers against the table; it cannot be listed in routesWithoutData`);
@@ -178,11 +208,12 @@ export class DeliveryHubStack extends Stack {
       description: 'Delivery Hub HTTP API: one route per entry of shared/http/routes.ts.',
       createDefaultStage: false,
     });
-    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: RetentionDays.ONE_MONTH });
+    const accessLogs = new LogGroup(this, 'HttpApiAccessLogs', { retention: this.logRetention });
     const defaultStage = this.api.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { burstLimit: 200, rateLimit: 100 },
+      // Each route's own bucket is set below (route settings); this is the default of each.
+      throttle: { burstLimit: stageThrottle.burstLimit, rateLimit: stageThrottle.rateLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
@@ -205,10 +236,39 @@ export class DeliveryHubStack extends Stack {
       },
     });
 
+    // Optional custom domain: links then start with it (the execute-api URL keeps working).
+    let customDomain: DomainName | undefined;
+    if (props.customDomain) {
+      customDomain = new DomainName(this, 'CustomDomain', {
+        domainName: props.customDomain.domainName,
+        certificate: Certificate.fromCertificateArn(this, 'CustomDomainCertificate', props.customDomain.certificateArn),
+      });
+      new ApiMapping(this, 'CustomDomainMapping', { api: this.api, domainName: customDomain, stage: defaultStage });
+    }
+    this.publicBaseUrl = props.customDomain ? `https://${props.customDomain.domainName}` : this.api.apiEndpoint;
+
+    // The Stripe keys: created empty (a JSON template), filled once by the operator with
+    // `aws secretsmanager put-secret-value` and never written by the stack again (keep this
+    // definition unchanged: a changed template value would be written over the keys). Retained
+    // on delete, like the table.
+    this.stripeSecret = new Secret(this, 'StripeSecret', {
+      secretName: `delivery-hub/${stage}/stripe`,
+      description: `Stripe keys of Delivery Hub (${stage}): {"secretKey":"sk_…","webhookSecret":"whsec_…"}.`,
+      secretObjectValue: { secretKey: SecretValue.unsafePlainText(''), webhookSecret: SecretValue.unsafePlainText('') },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    acknowledge(this.stripeSecret, acknowledged.stripeSecretRotation);
+    const capabilityResources: CapabilityResources = {
+      stack: this,
+      email: emailSender({ sesIdentity: props.sesIdentity, sesFromAddress: props.sesFromAddress }),
+      stripeSecret: this.stripeSecret,
+      eventBus: this.eventBus,
+    };
+
     const environment: Record<string, string> = {
       TABLE_NAME: this.table.tableName,
       EVENT_BUS_NAME: this.eventBus.eventBusName,
-      PUBLIC_BASE_URL: this.api.apiEndpoint,
+      PUBLIC_BASE_URL: this.publicBaseUrl,
       STAGE: stage,
       POWERTOOLS_SERVICE_NAME: 'delivery-hub',
       POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -217,6 +277,8 @@ export class DeliveryHubStack extends Stack {
     };
 
     const routeFunctions = {} as Record<RouteName, NodejsFunction>;
+    const routeThrottles = new Map<string, Throttle>();
+    const httpRoutes: HttpRoute[] = [];
     for (const [name, route] of Object.entries(routes) as [RouteName, RouteDefinition][]) {
       const fn = this.createFunction(`${pascalCase(name)}Fn`, environment, {
         entry: route.handler,
@@ -227,12 +289,15 @@ export class DeliveryHubStack extends Stack {
       // Events are written to the table as outbox items, in the same transaction as the state
       // change; only the outbox relay puts them on the bus.
       if (!routesWithoutData.has(name)) this.grantTableData(fn);
+      grantCapabilities(fn, needsOf(route), capabilityResources);
+      routeThrottles.set(routeKey(route), routeThrottle(route, !routesWithoutData.has(name)));
       const httpRoute = new HttpRoute(this, `${pascalCase(name)}Route`, {
         httpApi: this.api,
         routeKey: HttpRouteKey.with(route.path, HttpMethod[route.method]),
         integration: new HttpLambdaIntegration(`${pascalCase(name)}Integration`, fn),
       });
       acknowledge(httpRoute, route.roles === 'public' ? acknowledged.publicRoute : acknowledged.authenticatedByFunction);
+      httpRoutes.push(httpRoute);
       routeFunctions[name] = fn;
     }
     this.routeFunctions = routeFunctions;
@@ -248,28 +313,26 @@ export class DeliveryHubStack extends Stack {
       integration: new HttpLambdaIntegration('FallbackIntegration', this.fallbackFunction),
     });
     acknowledge(fallbackHttpRoute, acknowledged.publicRoute);
+    httpRoutes.push(fallbackHttpRoute);
+    // The 404 answers from code: the stage default.
+    routeThrottles.set(HttpRouteKey.DEFAULT.key, routeThrottle({ roles: 'public' }, false));
+
+    // Per-route throttling, keyed by route key. The stage must come after its routes:
+    // API Gateway refuses settings for a route key that does not exist yet.
+    this.routeThrottles = routeThrottles;
+    const cfnStage = defaultStage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = routeSettings(routeThrottles);
+    for (const httpRoute of httpRoutes) defaultStage.node.addDependency(httpRoute);
 
     const consumerFunctions: Record<string, NodejsFunction> = {};
     const deadLetterQueues: Record<string, Queue> = {};
     for (const rule of eventRules) {
       const id = pascalCase(rule.name);
-      const sendsEmail = rule.target.sendsEmail === true && props.sesFromAddress !== undefined;
-      const consumer = this.createFunction(
-        `${id}ConsumerFn`,
-        sendsEmail ? { ...environment, NOTIFIER: 'ses', SES_FROM_ADDRESS: props.sesFromAddress as string } : environment,
-        { entry: rule.target.handler, serves: `event rule ${rule.name}` },
-      );
-      // Consumers record what happened; they publish nothing.
+      const consumer = this.createFunction(`${id}ConsumerFn`, environment, { entry: rule.target.handler, serves: `event rule ${rule.name}`, timeoutSeconds: rule.target.timeoutSeconds });
+      // Consumers record what happened; they publish nothing unless their rule needs publishEvents.
       this.grantTableData(consumer);
-      if (sendsEmail) {
-        // SendEmail from the configured identity only (SES checks the identity resource).
-        consumer.addToRolePolicy(
-          new PolicyStatement({
-            actions: ['ses:SendEmail'],
-            resources: sesIdentities(props.sesFromAddress as string).map((identity) => this.formatArn({ service: 'ses', resource: 'identity', resourceName: identity })),
-          }),
-        );
-      }
+      // SES SendEmail from the configured identity only, the Stripe secret…: what the rule needs.
+      grantCapabilities(consumer, needsOf(rule.target), capabilityResources);
       const deadLetterQueue = new Queue(this, `${id}DeadLetterQueue`, {
         queueName: `delivery-hub-${stage}-${rule.name}-dlq`,
         encryption: QueueEncryption.SQS_MANAGED,
@@ -300,8 +363,15 @@ export class DeliveryHubStack extends Stack {
     const scheduledFunctions: Record<string, NodejsFunction> = {};
     for (const schedule of schedules) {
       const id = pascalCase(schedule.name);
-      const fn = this.createFunction(`${id}ScheduledFn`, environment, { entry: schedule.handler, serves: `schedule ${schedule.name}`, timeoutSeconds: 60 });
+      const fn = this.createFunction(`${id}ScheduledFn`, environment, {
+        entry: schedule.handler,
+        serves: `schedule ${schedule.name}`,
+        memoryMb: schedule.memoryMb,
+        timeoutSeconds: schedule.timeoutSeconds ?? DEFAULT_SCHEDULE_TIMEOUT_SECONDS,
+      });
       this.grantTableData(fn);
+      grantCapabilities(fn, needsOf(schedule), capabilityResources);
+      const retry = schedule.retryPolicy ?? DEFAULT_SCHEDULE_RETRY_POLICY;
       const deadLetterQueue = new Queue(this, `${id}ScheduleDeadLetterQueue`, {
         queueName: `delivery-hub-${stage}-${schedule.name}-schedule-dlq`,
         encryption: QueueEncryption.SQS_MANAGED,
@@ -317,7 +387,13 @@ export class DeliveryHubStack extends Stack {
       new Schedule(this, `${id}Schedule`, {
         description: schedule.description,
         schedule: ScheduleExpression.expression(schedule.expression, schedule.timezone ? TimeZone.of(schedule.timezone) : undefined),
-        target: new LambdaInvoke(fn, { retryAttempts: 2, maxEventAge: Duration.hours(1), deadLetterQueue, role }),
+        target: new LambdaInvoke(fn, {
+          retryAttempts: retry.maximumRetryAttempts,
+          maxEventAge: Duration.seconds(retry.maximumEventAgeSeconds),
+          deadLetterQueue,
+          role,
+          ...(schedule.input ? { input: ScheduleTargetInput.fromObject(schedule.input) } : {}),
+        }),
       });
       scheduledFunctions[schedule.name] = fn;
     }
@@ -358,7 +434,41 @@ export class DeliveryHubStack extends Stack {
       }),
     );
 
+    // Alarms and the dashboard, from everything made above.
+    const functionGroups: FunctionGroup[] = [
+      { id: 'Api', label: 'API routes', functions: [...Object.values<IFunction>(this.routeFunctions), this.fallbackFunction] },
+      { id: 'Consumers', label: 'Event consumers', functions: Object.values(this.consumerFunctions) },
+      { id: 'Relay', label: 'Outbox relay', functions: [this.outboxRelayFunction] },
+      { id: 'Schedules', label: 'Scheduled handlers', functions: Object.values(this.scheduledFunctions) },
+    ];
+    this.observability = new Observability(this, 'Observability', {
+      stage,
+      api: this.api,
+      table: this.table,
+      functionGroups: functionGroups.filter((group) => group.functions.length > 0),
+      scheduledFunctions: this.scheduledFunctions,
+      // Every queue of the stack is a dead-letter queue (rules, the relay, schedules).
+      deadLetterQueues: new Map(
+        this.node
+          .findAll()
+          .filter((construct): construct is Queue => construct instanceof Queue)
+          .map((queue) => [queue.node.id.replace(/DeadLetterQueue$/, ''), queue] as const),
+      ),
+      alarmEmail: props.alarmEmail,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: defaultStage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl, description: 'Where tracking and integration links point' });
+    if (customDomain) {
+      new CfnOutput(this, 'CustomDomainTarget', {
+        value: customDomain.regionalDomainName,
+        description: `DNS: point ${props.customDomain?.domainName} here (CNAME, or an alias record with the hosted zone below)`,
+      });
+      new CfnOutput(this, 'CustomDomainHostedZoneId', { value: customDomain.regionalHostedZoneId });
+    }
+    new CfnOutput(this, 'StripeSecretName', { value: `delivery-hub/${stage}/stripe`, description: 'Put the Stripe keys here (aws secretsmanager put-secret-value)' });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.topic.topicArn, description: 'Every alarm notifies this topic' });
+    new CfnOutput(this, 'DashboardName', { value: `DeliveryHub-${stage}` });
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
     new CfnOutput(this, 'EventBusName', { value: this.eventBus.eventBusName });
     new CfnOutput(this, 'OutboxRelayDlqUrl', {
@@ -399,7 +509,7 @@ export class DeliveryHubStack extends Stack {
   }
 
   private createFunction(id: string, environment: Record<string, string>, options: FunctionOptions): NodejsFunction {
-    const logGroup = new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_MONTH });
+    const logGroup = new LogGroup(this, `${id}Logs`, { retention: this.logRetention });
     const fn = new NodejsFunction(this, id, {
       entry: resolve(projectRoot, options.entry),
       handler: 'handler',

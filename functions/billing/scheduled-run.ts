@@ -1,6 +1,7 @@
 import { previousPeriod } from '../../shared/billing/period.js';
 import { runScheduledBilling } from '../../shared/billing/service.js';
 import { logger } from '../../shared/logging/logger.js';
+import { recordMetric } from '../../shared/observability/metrics.js';
 
 /**
  * The monthly schedule's target (`shared/billing/schedule.ts`): bills the Paris month before
@@ -9,7 +10,13 @@ import { logger } from '../../shared/logging/logger.js';
 export const handler = async (event: { scheduledTime?: string } | undefined): Promise<{ runId: string; period: string; invoices: number }> => {
   const scheduled = event?.scheduledTime && !Number.isNaN(Date.parse(event.scheduledTime)) ? new Date(event.scheduledTime) : new Date();
   const period = previousPeriod(scheduled);
-  const run = await runScheduledBilling(period, new Date());
+  let run: Awaited<ReturnType<typeof runScheduledBilling>>;
+  try {
+    run = await runScheduledBilling(period, new Date());
+  } catch (error) {
+    recordMetric('BillingRunFailures');
+    throw error;
+  }
   logger.info('scheduled billing run', { runId: run.id, period, invoices: run.invoices.length });
   return { runId: run.id, period, invoices: run.invoices.length };
 };

@@ -1,6 +1,7 @@
 import { recordDeliveryEvent } from '../../shared/billing/ledger-consumer.js';
 import { parseEnvelope } from '../../shared/events/catalog.js';
 import { logger } from '../../shared/logging/logger.js';
+import { recordMetric } from '../../shared/observability/metrics.js';
 
 /**
  * Turns `delivery.delivered` and `delivery.cancelled` (with a fee) into billable lines.
@@ -10,5 +11,6 @@ import { logger } from '../../shared/logging/logger.js';
 export const handler = async (input: unknown): Promise<void> => {
   const { type, detail } = parseEnvelope(input);
   const recorded = await recordDeliveryEvent(type, detail);
+  if (recorded > 0) recordMetric('BillingLines', recorded);
   logger.info('billing ledger', { eventId: detail.id, type, tenantId: detail.tenantId, recorded });
 };

@@ -13,6 +13,6 @@ export const billingRules: readonly EventRule[] = [
     name: 'billing-stripe-push',
     description: 'Sends each issued Stripe invoice to Stripe (customer, items, finalize, send), resumably and with idempotency keys.',
     pattern: { source: [EVENT_SOURCE], 'detail-type': ['invoice.issued'], detail: { data: { provider: ['stripe'] } } },
-    target: { handler: 'functions/consumers/billing-stripe-push.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400, needs: ['stripeSecrets'] },
+    target: { handler: 'functions/consumers/billing-stripe-push.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400, timeoutSeconds: 120, needs: ['stripeSecrets'] },
   },
 ];

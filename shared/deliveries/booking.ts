@@ -5,6 +5,7 @@ import { transact, type TransactItem } from '../db/transact.js';
 import { AppError, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
+import { recordMetric } from '../observability/metrics.js';
 import { priceRequest, type PricedRequest } from '../quotes/pricing.js';
 import { quoteRepository } from '../quotes/repository.js';
 import { slotRepository, type StoredSlot } from '../slots/repository.js';
@@ -127,5 +128,6 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
     if (index >= extraStart && extra) return extra.onFailure(item);
     return new Error(`Unexpected condition failure on item ${index} of a booking`);
   });
+  recordMetric('DeliveriesBooked');
   return delivery;
 }

@@ -23,8 +23,8 @@ export interface EventRule {
     retryAttempts: number;
     /** How long EventBridge keeps retrying (AWS allows 60–86400 s). */
     maximumEventAgeSeconds: number;
-    /** Sends e-mail: in AWS, given a sender, it may call SES `SendEmail` from that identity. */
-    sendsEmail?: boolean;
+    /** Seconds the consumer may run (the stack's default otherwise). */
+    timeoutSeconds?: number;
     /** What the consumer may do beyond table access (`shared/capabilities.ts`); the stack grants exactly these. */
     needs?: readonly Capability[];
   };

@@ -7,6 +7,6 @@ export const notificationRules: readonly EventRule[] = [
     name: 'notify-recipient',
     description: 'E-mails the recipient the tracking link when a delivery is booked, and the outcome when it is delivered or failed.',
     pattern: { source: [EVENT_SOURCE], 'detail-type': [...notifiedEventTypes] },
-    target: { handler: 'functions/consumers/notify-recipient.ts', retryAttempts: 8, maximumEventAgeSeconds: 3600, sendsEmail: true },
+    target: { handler: 'functions/consumers/notify-recipient.ts', retryAttempts: 8, maximumEventAgeSeconds: 3600, needs: ['sendEmail'] },
   },
 ];

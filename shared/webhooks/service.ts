@@ -5,6 +5,7 @@ import { AppError, notFound } from '../errors.js';
 import type { EventDetail, EventType } from '../events/catalog.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
+import { recordMetric } from '../observability/metrics.js';
 import { MAX_LOGGED_ATTEMPTS, webhookRepository, type StoredEndpoint, type StoredMessage } from './repository.js';
 import { classify, nextDelaySeconds } from './schedule.js';
 import type { WebhookEndpoint, WebhookMessage } from './schemas.js';
@@ -136,6 +137,8 @@ export async function attempt(message: StoredMessage, endpoint: StoredEndpoint |
   const attempts = message.attempts + 1;
   const attemptLog = [...message.attemptLog, { at: now.toISOString(), statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error }].slice(-MAX_LOGGED_ATTEMPTS);
   const outcome = classify(result.statusCode);
+  recordMetric('WebhookAttempts');
+  if (outcome !== 'success') recordMetric('WebhookFailures');
   let next: StoredMessage = { ...message, attempts, attemptLog, lastResponseStatus: result.statusCode };
   if (outcome === 'success') next = { ...next, status: 'delivered', nextAttemptAt: null };
   else if (outcome === 'gone') {

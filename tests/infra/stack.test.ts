@@ -8,6 +8,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { createApp } from '../../infra/app.js';
+import { needsOf } from '../../infra/capabilities.js';
 import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
 import { EVENT_SOURCE } from '../../shared/config.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
@@ -263,7 +264,10 @@ describe('schedules', () => {
       expect(match, schedule.name).toBeDefined();
       expect(match?.Properties.ScheduleExpression).toBe(schedule.expression);
       if (schedule.timezone) expect(match?.Properties.ScheduleExpressionTimezone).toBe(schedule.timezone);
-      expect(match?.Properties.Target.RetryPolicy.MaximumRetryAttempts).toBe(2);
+      expect(match?.Properties.Target.RetryPolicy).toEqual({
+        MaximumRetryAttempts: schedule.retryPolicy?.maximumRetryAttempts ?? 2,
+        MaximumEventAgeInSeconds: schedule.retryPolicy?.maximumEventAgeSeconds ?? 3600,
+      });
       expect(match?.Properties.Target.DeadLetterConfig.Arn).toBeDefined();
     }
   });
@@ -335,7 +339,10 @@ describe('least privilege', () => {
   });
 
   it('gives no route and not the fallback any bus access: they write outbox items, the relay publishes', () => {
-    for (const fn of [...routeEntries.map(([name]) => stack.routeFunctions[name]), stack.fallbackFunction]) {
+    // Unless a route needs publishEvents (shared/capabilities.ts): then PutEvents on the stage bus alone.
+    const publishers = routeEntries.filter(([, route]) => needsOf(route).includes('publishEvents')).map(([name]) => name);
+    for (const name of publishers) expect(statementsOf(stack.routeFunctions[name]), name).toContainEqual({ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn });
+    for (const fn of [...routeEntries.filter(([name]) => !publishers.includes(name)).map(([name]) => stack.routeFunctions[name]), stack.fallbackFunction]) {
       expect(actionsOf(fn).filter((action) => action.startsWith('events:')), fn.node.id).toEqual([]);
     }
   });
@@ -353,18 +360,25 @@ describe('least privilege', () => {
     expect(actions.filter((action) => !/^(dynamodb|events|sqs|xray):/.test(action))).toEqual([]);
   });
 
-  it('leaves PutEvents to the outbox relay alone', () => {
+  it('leaves PutEvents to the outbox relay, and to the functions whose definitions need publishEvents', () => {
     const putters = Object.entries(resourcesOf('AWS::IAM::Policy'))
       .filter(([, policy]) => (policy.Properties.PolicyDocument.Statement as Statement[]).some((statement) => asList(statement.Action).includes('events:PutEvents')))
       .flatMap(([, policy]) => policy.Properties.Roles as unknown[]);
-    expect(putters).toEqual([{ Ref: logicalId(stack.outboxRelayFunction.role!) }]);
+    const publishers = [
+      ...routeEntries.filter(([, route]) => needsOf(route).includes('publishEvents')).map(([name]) => stack.routeFunctions[name]),
+      ...eventRules.filter((rule) => needsOf(rule.target).includes('publishEvents')).map((rule) => stack.consumerFunctions[rule.name]!),
+      ...schedules.filter((schedule) => needsOf(schedule).includes('publishEvents')).map((schedule) => stack.scheduledFunctions[schedule.name]!),
+    ];
+    const expected = [stack.outboxRelayFunction, ...publishers].map((fn) => ({ Ref: logicalId(fn.role!) }));
+    expect(new Set(putters.map((role) => JSON.stringify(role)))).toEqual(new Set(expected.map((role) => JSON.stringify(role))));
   });
 
-  it('gives consumers table access and no bus access', () => {
+  it('gives consumers table access and no bus access (unless their rule needs publishEvents)', () => {
     for (const rule of eventRules) {
       const consumer = stack.consumerFunctions[rule.name]!;
       expect(statementsOf(consumer)).toContainEqual({ Effect: 'Allow', Action: [...tableDataActions], Resource: dataResources });
-      expect(actionsOf(consumer).filter((action) => action.startsWith('events:')), rule.name).toEqual([]);
+      const busActions = needsOf(rule.target).includes('publishEvents') ? ['events:PutEvents'] : [];
+      expect(actionsOf(consumer).filter((action) => action.startsWith('events:')), rule.name).toEqual(busActions);
     }
   });
 
@@ -383,7 +397,7 @@ describe('least privilege', () => {
 });
 
 describe("recipients' e-mails", () => {
-  const emailRules = eventRules.filter((rule) => rule.target.sendsEmail);
+  const emailRules = eventRules.filter((rule) => rule.target.needs?.includes('sendEmail'));
   const sesStatements = (json: { Resources: Record<string, Resource> }) =>
     Object.values(json.Resources)
       .filter((candidate) => candidate.Type === 'AWS::IAM::Policy')
@@ -437,9 +451,23 @@ describe('cdk-nag (AWS Solutions)', () => {
     expect(findings, findings.join('\n')).toEqual([]);
   });
 
-  it("outputs the API URL, the table name, the bus name and the outbox relay's dead-letter queue URL", () => {
+  it("outputs the API and public URLs, the table and bus names, the outbox relay's dead-letter queue URL, the Stripe secret, the alarm topic and the dashboard", () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual(['ApiUrl', 'EventBusName', 'OutboxRelayDlqUrl', 'TableName']);
+    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'DashboardName', 'EventBusName', 'OutboxRelayDlqUrl', 'PublicBaseUrl', 'StripeSecretName', 'TableName']);
+    expect(outputs.PublicBaseUrl!.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
+    expect(outputs.StripeSecretName!.Value).toBe('delivery-hub/dev/stripe');
     expect(outputs.OutboxRelayDlqUrl!.Value).toEqual({ Ref: logicalId(stack.outboxRelayDeadLetterQueue) });
+  });
+});
+
+describe('event consumers', () => {
+  it('run with their rule\'s timeout when it sets one, the default otherwise', () => {
+    for (const rule of eventRules) {
+      const fn = stack.consumerFunctions[rule.name];
+      expect(fn, rule.name).toBeDefined();
+      const timeout = resource(logicalId(fn as IConstruct)).Properties.Timeout;
+      expect(timeout, rule.name).toBe(rule.target.timeoutSeconds ?? 10);
+    }
+    expect(eventRules.some((rule) => rule.target.timeoutSeconds !== undefined)).toBe(true);
   });
 });
