@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../helpers/ports.js';
+import { freePort, freePortRange } from '../helpers/ports.js';
 import { sampleTenant } from '../helpers/runtime.js';
 
 /**
@@ -67,7 +67,7 @@ function javaListeningOn(port: number): boolean {
 
 describe('npm start', () => {
   it('serves /health within 30 s, stops cleanly on SIGTERM and SIGINT, and keeps every record across a restart', async () => {
-    const port = await freePort();
+    const port = await freePortRange(3);
     const first = await start(port);
     expect(first.startedInMs).toBeLessThan(30_000);
     expect(first.output()).toContain(`http://127.0.0.1:${port}`);
