@@ -1,7 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { capabilities, type Capability } from '../shared/capabilities.js';
 
@@ -109,11 +108,15 @@ export function needsOf(definition: { needs?: readonly Capability[] | undefined 
   return [...new Set<Capability>(definition.needs ?? [])].sort();
 }
 
-/** Gives the function exactly what its capabilities grant: nothing more, and nothing to the others. */
-export function grantCapabilities(fn: LambdaFunction, needs: readonly Capability[], resources: CapabilityResources): void {
-  for (const capability of needs) {
-    const grant = capabilityGrant(capability, resources);
-    for (const statement of grant.statements) fn.addToRolePolicy(statement);
-    for (const [name, value] of Object.entries(grant.environment)) fn.addEnvironment(name, value);
-  }
+/**
+ * The IAM statements of these capabilities: what the execution role of the functions that need
+ * exactly these is given (functions with the same needs share that role, `infra/permissions.ts`).
+ */
+export function capabilityStatements(needs: readonly Capability[], resources: CapabilityResources): PolicyStatement[] {
+  return needs.flatMap((capability) => capabilityGrant(capability, resources).statements);
+}
+
+/** The environment variables of these capabilities: given to each function that needs them, and to no other. */
+export function capabilityEnvironment(needs: readonly Capability[], resources: CapabilityResources): Record<string, string> {
+  return Object.assign({}, ...needs.map((capability) => capabilityGrant(capability, resources).environment)) as Record<string, string>;
 }

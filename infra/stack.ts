@@ -8,7 +8,7 @@ import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
 import { AttributeType, BillingMode, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Architecture, FilterCriteria, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -25,9 +25,10 @@ import { eventRules, outboxRelay } from '../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
 import { schedules } from '../shared/schedules.js';
-import { emailSender, grantCapabilities, needsOf, type CapabilityResources } from './capabilities.js';
+import { capabilityEnvironment, capabilityStatements, emailSender, needsOf, type CapabilityResources } from './capabilities.js';
 import { toCdkEventPattern } from './event-pattern.js';
 import { Observability, type FunctionGroup } from './observability.js';
+import { OUTBOX_RELAY_PROFILE, permissionProfileKey, type PermissionProfile } from './permissions.js';
 import { routeSettings, routeThrottle, stageThrottle, type Throttle } from './throttling.js';
 
 /** Handler paths in the route table and the event rules are relative to the project root. */
@@ -151,7 +152,13 @@ interface FunctionOptions {
   serves: string;
   memoryMb?: number | undefined;
   timeoutSeconds?: number | undefined;
-  /** Why the role has `Resource: *` statements; X-Ray's by default. */
+  /**
+   * What the function may do: it runs with the execution role of this profile, shared with every
+   * function of the same profile, and gets its capabilities' environment. Without a profile the
+   * function gets a role of its own, which the caller grants (the outbox relay).
+   */
+  profile?: PermissionProfile | undefined;
+  /** Why a role of its own has `Resource: *` statements (functions with a profile share the X-Ray reason). */
   wildcard?: { id: string; reason: string } | undefined;
 }
 
@@ -175,6 +182,11 @@ export class DeliveryHubStack extends Stack {
   readonly outboxRelayDeadLetterQueue: Queue;
   /** `delivery-hub/<stage>/stripe`: the Stripe keys, read by the functions that need `stripeSecrets`. */
   readonly stripeSecret: Secret;
+  /**
+   * The execution roles, by permission profile key (`infra/permissions.ts`): one per distinct
+   * profile, shared by the functions of that profile, and the outbox relay's own (`outbox-relay`).
+   */
+  readonly executionRoles: ReadonlyMap<string, IRole>;
   /** Alarms, their topic, and the dashboard. */
   readonly observability: Observability;
   /** The API Gateway throttle of each route key (`$default` included), from the route table. */
@@ -183,6 +195,10 @@ export class DeliveryHubStack extends Stack {
   readonly publicBaseUrl: string;
   /** Longer in prod: function logs and API access logs. */
   private readonly logRetention: RetentionDays;
+  /** Made on first use, one per profile key. */
+  private readonly profileRoles = new Map<string, Role>();
+  /** What the capabilities are granted on (set before the first function is made). */
+  private readonly capabilityResources: CapabilityResources;
 
   constructor(scope: Construct, id: string, props: DeliveryHubStackProps) {
     super(scope, id, props);
@@ -258,7 +274,7 @@ export class DeliveryHubStack extends Stack {
       removalPolicy: RemovalPolicy.RETAIN,
     });
     acknowledge(this.stripeSecret, acknowledged.stripeSecretRotation);
-    const capabilityResources: CapabilityResources = {
+    this.capabilityResources = {
       stack: this,
       email: emailSender({ sesIdentity: props.sesIdentity, sesFromAddress: props.sesFromAddress }),
       stripeSecret: this.stripeSecret,
@@ -280,16 +296,15 @@ export class DeliveryHubStack extends Stack {
     const routeThrottles = new Map<string, Throttle>();
     const httpRoutes: HttpRoute[] = [];
     for (const [name, route] of Object.entries(routes) as [RouteName, RouteDefinition][]) {
+      // Events are written to the table as outbox items, in the same transaction as the state
+      // change; only the outbox relay puts them on the bus (unless the route needs publishEvents).
       const fn = this.createFunction(`${pascalCase(name)}Fn`, environment, {
         entry: route.handler,
         serves: routeKey(route),
         memoryMb: route.memoryMb,
         timeoutSeconds: route.timeoutSeconds,
+        profile: { tableData: !routesWithoutData.has(name), needs: needsOf(route) },
       });
-      // Events are written to the table as outbox items, in the same transaction as the state
-      // change; only the outbox relay puts them on the bus.
-      if (!routesWithoutData.has(name)) this.grantTableData(fn);
-      grantCapabilities(fn, needsOf(route), capabilityResources);
       routeThrottles.set(routeKey(route), routeThrottle(route, !routesWithoutData.has(name)));
       const httpRoute = new HttpRoute(this, `${pascalCase(name)}Route`, {
         httpApi: this.api,
@@ -306,6 +321,7 @@ export class DeliveryHubStack extends Stack {
     this.fallbackFunction = this.createFunction('FallbackFn', environment, {
       entry: fallbackRoute.handler,
       serves: HttpRouteKey.DEFAULT.key,
+      profile: { tableData: false, needs: [] },
     });
     const fallbackHttpRoute = new HttpRoute(this, 'FallbackRoute', {
       httpApi: this.api,
@@ -328,11 +344,14 @@ export class DeliveryHubStack extends Stack {
     const deadLetterQueues: Record<string, Queue> = {};
     for (const rule of eventRules) {
       const id = pascalCase(rule.name);
-      const consumer = this.createFunction(`${id}ConsumerFn`, environment, { entry: rule.target.handler, serves: `event rule ${rule.name}`, timeoutSeconds: rule.target.timeoutSeconds });
       // Consumers record what happened; they publish nothing unless their rule needs publishEvents.
-      this.grantTableData(consumer);
       // SES SendEmail from the configured identity only, the Stripe secret…: what the rule needs.
-      grantCapabilities(consumer, needsOf(rule.target), capabilityResources);
+      const consumer = this.createFunction(`${id}ConsumerFn`, environment, {
+        entry: rule.target.handler,
+        serves: `event rule ${rule.name}`,
+        timeoutSeconds: rule.target.timeoutSeconds,
+        profile: { tableData: true, needs: needsOf(rule.target) },
+      });
       const deadLetterQueue = new Queue(this, `${id}DeadLetterQueue`, {
         queueName: `delivery-hub-${stage}-${rule.name}-dlq`,
         encryption: QueueEncryption.SQS_MANAGED,
@@ -368,9 +387,8 @@ export class DeliveryHubStack extends Stack {
         serves: `schedule ${schedule.name}`,
         memoryMb: schedule.memoryMb,
         timeoutSeconds: schedule.timeoutSeconds ?? DEFAULT_SCHEDULE_TIMEOUT_SECONDS,
+        profile: { tableData: true, needs: needsOf(schedule) },
       });
-      this.grantTableData(fn);
-      grantCapabilities(fn, needsOf(schedule), capabilityResources);
       const retry = schedule.retryPolicy ?? DEFAULT_SCHEDULE_RETRY_POLICY;
       const deadLetterQueue = new Queue(this, `${id}ScheduleDeadLetterQueue`, {
         queueName: `delivery-hub-${stage}-${schedule.name}-schedule-dlq`,
@@ -406,7 +424,8 @@ export class DeliveryHubStack extends Stack {
       serves: `table stream ${outboxRelay.name}`,
       wildcard: acknowledged.relayWildcard,
     });
-    // No table data: the stream brings the outbox items (the event source grants the stream read).
+    // A role of its own: no table data (the stream brings the outbox items; the event source grants
+    // the stream read and its failure queue), PutEvents on the bus.
     this.eventBus.grantPutEventsTo(this.outboxRelayFunction);
     this.outboxRelayDeadLetterQueue = new Queue(this, `${relayId}DeadLetterQueue`, {
       queueName: `delivery-hub-${stage}-${outboxRelay.name}-dlq`,
@@ -433,6 +452,8 @@ export class DeliveryHubStack extends Stack {
         onFailure: new SqsDlq(this.outboxRelayDeadLetterQueue),
       }),
     );
+
+    this.executionRoles = new Map<string, IRole>([...this.profileRoles, [OUTBOX_RELAY_PROFILE, this.outboxRelayFunction.role!]]);
 
     // Alarms and the dashboard, from everything made above.
     const functionGroups: FunctionGroup[] = [
@@ -499,17 +520,43 @@ export class DeliveryHubStack extends Stack {
     return table;
   }
 
-  private grantTableData(fn: NodejsFunction): void {
-    fn.addToRolePolicy(
-      new PolicyStatement({
-        actions: [...tableDataActions],
-        resources: [this.table.tableArn, ...tableDefinition.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.name}`)],
-      }),
-    );
+  private tableDataStatement(): PolicyStatement {
+    return new PolicyStatement({
+      actions: [...tableDataActions],
+      resources: [this.table.tableArn, ...tableDefinition.globalSecondaryIndexes.map((index) => `${this.table.tableArn}/index/${index.name}`)],
+    });
+  }
+
+  /**
+   * The execution role of a permission profile, made on first use: its logs (AWS's basic
+   * execution policy), the table's data if the profile has it, then each capability's grant.
+   * Lambda adds X-Ray's statement for each function (once in the policy). Every function of the
+   * profile runs with it; each still assumes it in a session of its own name, so CloudTrail
+   * records which function made a call. Because the role is shared, never grant to one function
+   * (`fn.addToRolePolicy`, `resource.grant…(fn)`): that would grant every function of the profile.
+   * Grant through the profile instead (a capability in `shared/capabilities.ts`), or give the
+   * function a role of its own, as the outbox relay has; tests/infra/permission-profiles.test.ts
+   * fails on any permission a function does not get from its own profile.
+   */
+  private executionRole(profile: PermissionProfile): Role {
+    const key = permissionProfileKey(profile);
+    const existing = this.profileRoles.get(key);
+    if (existing) return existing;
+    const role = new Role(this, `ExecutionRole${pascalCase(key)}`, {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Delivery Hub: execution role of every function of permission profile ${key} (infra/permissions.ts).`,
+      managedPolicies: [ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSLambdaBasicExecutionRole')],
+    });
+    if (profile.tableData) role.addToPolicy(this.tableDataStatement());
+    for (const statement of capabilityStatements(profile.needs, this.capabilityResources)) role.addToPolicy(statement);
+    acknowledge(role, acknowledged.basicExecutionRole, acknowledged.xrayWildcard);
+    this.profileRoles.set(key, role);
+    return role;
   }
 
   private createFunction(id: string, environment: Record<string, string>, options: FunctionOptions): NodejsFunction {
     const logGroup = new LogGroup(this, `${id}Logs`, { retention: this.logRetention });
+    const { profile } = options;
     const fn = new NodejsFunction(this, id, {
       entry: resolve(projectRoot, options.entry),
       handler: 'handler',
@@ -522,7 +569,8 @@ export class DeliveryHubStack extends Stack {
       timeout: Duration.seconds(options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       tracing: Tracing.ACTIVE,
       logGroup,
-      environment,
+      ...(profile ? { role: this.executionRole(profile) } : {}),
+      environment: profile ? { ...environment, ...capabilityEnvironment(profile.needs, this.capabilityResources) } : environment,
       bundling: {
         format: OutputFormat.ESM,
         target: 'node22',
@@ -540,7 +588,9 @@ export class DeliveryHubStack extends Stack {
         forceDockerBundling: false,
       },
     });
-    acknowledge(fn, acknowledged.basicExecutionRole, options.wildcard ?? acknowledged.xrayWildcard, acknowledged.runtime);
+    // A shared role carries its own acknowledgements (executionRole); a role of the function's own, here.
+    if (profile) acknowledge(fn, acknowledged.runtime);
+    else acknowledge(fn, acknowledged.basicExecutionRole, options.wildcard ?? acknowledged.xrayWildcard, acknowledged.runtime);
     return fn;
   }
 }

@@ -134,6 +134,30 @@ describe('capabilities on test-only definitions', () => {
   });
 });
 
+describe('execution roles of the test-only definitions', () => {
+  const roleOf = (fn: IFunction) => withSes.logicalId(fn.role!);
+  const route = withSes.stack.routeFunctions['capabilityFixture' as keyof typeof withSes.stack.routeFunctions] as IFunction;
+
+  it('a new capability combination gets a role of its own, shared with no function of another profile', () => {
+    expect(withSes.stack.executionRoles.get('data+publishEvents+stripeSecrets')).toBe(route.role);
+    const others = withSes.allFunctions().filter(([, fn]) => fn !== route);
+    expect(others.filter(([, fn]) => roleOf(fn) === roleOf(route)).map(([name]) => name)).toEqual([]);
+  });
+
+  it('a definition whose needs match an existing profile joins its role (and adds nothing to it)', () => {
+    // The rule needs stripeSecrets, like the billing functions; the schedule needs sendEmail, like notify-recipient.
+    const real = withSes.allFunctions().filter(([name]) => !name.endsWith('capabilityFixture') && !name.endsWith('capability-fixture'));
+    for (const [fixture, profile] of [
+      [withSes.stack.consumerFunctions['capability-fixture']!, 'data+stripeSecrets'],
+      [withSes.stack.scheduledFunctions['capability-fixture']!, 'data+sendEmail'],
+    ] as const) {
+      expect(fixture.role, profile).toBe(withSes.stack.executionRoles.get(profile));
+      expect(real.some(([, fn]) => fn.role === fixture.role), profile).toBe(true);
+    }
+    expect([...withSes.stack.executionRoles.keys()].sort()).toEqual(['data', 'data+publishEvents+stripeSecrets', 'data+sendEmail', 'data+stripeSecrets', 'no-data', 'outbox-relay']);
+  });
+});
+
 describe('the capability mapping itself', () => {
   const { stack } = withSes;
   const resources = { stack, email: { fromAddress: 'suivi@coop.example', identities: ['coop.example'] }, stripeSecret: stack.stripeSecret, eventBus: stack.eventBus };
