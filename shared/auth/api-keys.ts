@@ -78,9 +78,33 @@ export async function principalForSecret(secret: string): Promise<Principal | un
   const bootstrapKey = config.hubAdminApiKey;
   if (bootstrapKey !== undefined && safeEqual(secret, bootstrapKey)) return { role: 'admin', keyId: ENV_ADMIN_KEY_ID };
 
-  const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.apiKeyByHash(hashSecret(secret)) }));
+  const hash = hashSecret(secret);
+  const cached = knownKeys.get(hash);
+  if (cached && cached.expiresAt > Date.now()) return cached.principal;
+  const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.apiKeyByHash(hash) }));
   if (!Item || Item.entity !== 'api_key' || Item.revokedAt !== undefined) return undefined;
-  return toPrincipal(Item);
+  const principal = toPrincipal(Item);
+  if (principal) remember(hash, principal);
+  return principal;
+}
+
+/**
+ * Keys seen valid in the last minute, per container: a read then costs one round trip, not two.
+ * The price: a key revoked in the table keeps working on a warm container for up to a minute.
+ * Only valid keys are kept, and at most KNOWN_KEYS_MAX of them, so random keys cannot fill memory.
+ */
+export const KEY_CACHE_MS = 60_000;
+const KNOWN_KEYS_MAX = 1_000;
+const knownKeys = new Map<string, { principal: Principal; expiresAt: number }>();
+
+function remember(hash: string, principal: Principal): void {
+  if (knownKeys.size >= KNOWN_KEYS_MAX) knownKeys.delete(knownKeys.keys().next().value as string);
+  knownKeys.set(hash, { principal, expiresAt: Date.now() + KEY_CACHE_MS });
+}
+
+/** Tests start from a cold container. */
+export function forgetKnownKeys(): void {
+  knownKeys.clear();
 }
 
 function toPrincipal(item: Record<string, unknown>): Principal | undefined {
