@@ -41,8 +41,8 @@ function futureDate(daysAhead: number): string {
   return new Date(Date.now() + daysAhead * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** One tenant with a key, one courier, and a pickup slot with room for every booking of the run: made through the API. */
-export async function setUpFixtures(api: BenchApi): Promise<Fixtures> {
+/** A tenant made through the API (admin key), with a tenant key of its own. */
+async function createTenant(api: BenchApi, name: string, billingEmail: string): Promise<{ tenantId: string; tenantKey: string }> {
   const admin = (request: Omit<ApiRequest, 'key'>): ApiRequest => ({ ...request, key: api.adminKey });
   const tenant = (
     await api.expect(
@@ -50,9 +50,9 @@ export async function setUpFixtures(api: BenchApi): Promise<Fixtures> {
         method: 'POST',
         path: '/v1/tenants',
         body: {
-          name: 'Le Panier Stéphanois',
+          name,
           kind: 'shop',
-          billingEmail: 'compta@panier.example',
+          billingEmail,
           address: { line1: '12 rue de la République', postcode: '42000', city: 'Saint-Étienne', lat: 45.4397, lng: 4.3872 },
         },
       }),
@@ -60,21 +60,18 @@ export async function setUpFixtures(api: BenchApi): Promise<Fixtures> {
     )
   ).json;
   const tenantKey: string = (await api.expect(admin({ method: 'POST', path: `/v1/tenants/${tenant.id}/api-keys`, body: { role: 'tenant' } }), 201)).json.key;
-  const courier = (await api.expect(admin({ method: 'POST', path: '/v1/couriers', body: { name: 'Alex' } }), 201)).json;
-  const date = futureDate(3);
-  const day = (await api.expect(admin({ method: 'PUT', path: `/v1/hub/slots/${date}`, body: { slots: [{ start: '09:00', end: '12:00', capacity: SLOT_CAPACITY }] } }), 200)).json;
-  const slotId: string = day.data[0].id;
+  return { tenantId: tenant.id as string, tenantKey };
+}
 
-  const asTenant = (request: Omit<ApiRequest, 'key'>): ApiRequest => ({ ...request, key: tenantKey });
-  const asCourier = (request: Omit<ApiRequest, 'key'>): ApiRequest => ({ ...request, key: courier.apiKey as string });
+/** The fixtures of one tenant, with the courier and the slot given. */
+function fixturesFor(api: BenchApi, parts: { tenantId: string; tenantKey: string; courierId: string; courierKey: string; slotId: string }): Fixtures {
+  const admin = (request: Omit<ApiRequest, 'key'>): ApiRequest => ({ ...request, key: api.adminKey });
+  const asTenant = (request: Omit<ApiRequest, 'key'>): ApiRequest => ({ ...request, key: parts.tenantKey });
+  const asCourier = (request: Omit<ApiRequest, 'key'>): ApiRequest => ({ ...request, key: parts.courierKey });
   const book = async () => (await api.expect(asTenant({ method: 'POST', path: '/v1/deliveries', body: quoteBody() }), 201)).json.id as string;
 
   return {
-    tenantId: tenant.id,
-    tenantKey,
-    courierId: courier.id,
-    courierKey: courier.apiKey,
-    slotId,
+    ...parts,
     asAdmin: admin,
     asTenant,
     asCourier,
@@ -82,8 +79,25 @@ export async function setUpFixtures(api: BenchApi): Promise<Fixtures> {
     book,
     async assigned() {
       const id = await book();
-      await api.expect(admin({ method: 'POST', path: `/v1/hub/deliveries/${id}/assign`, body: { courierId: courier.id } }), 200);
+      await api.expect(admin({ method: 'POST', path: `/v1/hub/deliveries/${id}/assign`, body: { courierId: parts.courierId } }), 200);
       return id;
     },
   };
+}
+
+/** One tenant with a key, one courier, and a pickup slot with room for every booking of the run: made through the API. */
+export async function setUpFixtures(api: BenchApi): Promise<Fixtures> {
+  const admin = (request: Omit<ApiRequest, 'key'>): ApiRequest => ({ ...request, key: api.adminKey });
+  const { tenantId, tenantKey } = await createTenant(api, 'Le Panier Stéphanois', 'compta@panier.example');
+  const courier = (await api.expect(admin({ method: 'POST', path: '/v1/couriers', body: { name: 'Alex' } }), 201)).json;
+  const date = futureDate(3);
+  const day = (await api.expect(admin({ method: 'PUT', path: `/v1/hub/slots/${date}`, body: { slots: [{ start: '09:00', end: '12:00', capacity: SLOT_CAPACITY }] } }), 200)).json;
+  const slotId: string = day.data[0].id;
+  return fixturesFor(api, { tenantId, tenantKey, courierId: courier.id, courierKey: courier.apiKey, slotId });
+}
+
+/** Another tenant, sharing the courier and the slot of `base`: for a section that must not change the first tenant's set-up. */
+export async function anotherTenant(api: BenchApi, base: Fixtures, name: string): Promise<Fixtures> {
+  const { tenantId, tenantKey } = await createTenant(api, name, 'compta@autre.example');
+  return fixturesFor(api, { tenantId, tenantKey, courierId: base.courierId, courierKey: base.courierKey, slotId: base.slotId });
 }

@@ -11,7 +11,21 @@ export interface DynamoCall {
   purpose: string;
   /** A retry of the same command by the SDK (a throttle or a network error): a round trip too. */
   retry: boolean;
+  /** What DynamoDB said the call consumed, when capacity reporting is on (`returnConsumedCapacity(true)`). */
+  capacity?: ConsumedUnits;
 }
+
+/** Capacity units of one call, as DynamoDB reports them (`ReturnConsumedCapacity: 'INDEXES'`). */
+export interface ConsumedUnits {
+  /** Everything the call consumed: the table and its indexes (what `TOTAL` reports). */
+  units: number;
+  /** Of which on the table itself. */
+  table: number;
+  /** Of which on each global secondary index (a write that changes an index item writes it too). */
+  indexes: Record<string, number>;
+}
+
+export const READ_COMMANDS = new Set(['GetItem', 'BatchGetItem', 'Query', 'Scan', 'TransactGetItems']);
 
 export const WRITE_COMMANDS = new Set(['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems']);
 
@@ -25,6 +39,12 @@ export interface RoundTripRecorder {
   readonly totals: { readonly requests: ReadonlyMap<string, number>; readonly background: ReadonlyMap<string, number> };
   /** Scans since the recorder was installed (anywhere: handlers, consumers, the relay). */
   readonly scans: number;
+  /**
+   * Turns on (or off) `ReturnConsumedCapacity: 'INDEXES'` on every data command of the document
+   * client, so each recorded call carries its `capacity`. Off by default: the other sections
+   * measure the requests exactly as the handlers send them.
+   */
+  returnConsumedCapacity(on: boolean): void;
 }
 
 /** Set for everything a request of the local API server sets off (its handler, and what that awaits). */
@@ -136,6 +156,26 @@ export function purposeOf(command: string, input: Input): string {
   }
 }
 
+/** The commands that take `ReturnConsumedCapacity`. */
+const CAPACITY_COMMANDS = new Set(['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem', 'Query', 'Scan', 'BatchGetItem', 'BatchWriteItem', 'TransactGetItems', 'TransactWriteItems']);
+
+/** `ConsumedCapacity` of an output (one object, or one per table for batches and transactions), summed. */
+function consumedUnits(consumed: unknown): ConsumedUnits | undefined {
+  if (consumed === undefined || consumed === null) return undefined;
+  const list = (Array.isArray(consumed) ? consumed : [consumed]) as Array<{
+    CapacityUnits?: number;
+    Table?: { CapacityUnits?: number };
+    GlobalSecondaryIndexes?: Record<string, { CapacityUnits?: number }>;
+  }>;
+  const sum: ConsumedUnits = { units: 0, table: 0, indexes: {} };
+  for (const entry of list) {
+    sum.units += entry.CapacityUnits ?? 0;
+    sum.table += entry.Table?.CapacityUnits ?? 0;
+    for (const [index, value] of Object.entries(entry.GlobalSecondaryIndexes ?? {})) sum.indexes[index] = (sum.indexes[index] ?? 0) + (value.CapacityUnits ?? 0);
+  }
+  return sum;
+}
+
 /** `GetItemCommand` → `GetItem`. */
 function operationName(commandName: string | undefined): string {
   return (commandName ?? 'Unknown').replace(/Command$/, '');
@@ -166,14 +206,38 @@ export function instrument(client: DynamoDBDocumentClient, options: { apiPort: n
       const tally = fromRequest ? totals.requests : totals.background;
       tally.set(command, (tally.get(command) ?? 0) + 1);
       if (command === 'Scan') scans += 1;
-      if (window) (fromRequest ? window.calls : window.background).push({ command, purpose: purposeOf(command, input), retry: seen > 0 });
-      return next(args);
+      const call: DynamoCall = { command, purpose: purposeOf(command, input), retry: seen > 0 };
+      if (window) (fromRequest ? window.calls : window.background).push(call);
+      const result = await next(args);
+      const consumed = consumedUnits((result as { output?: { ConsumedCapacity?: unknown } }).output?.ConsumedCapacity);
+      if (consumed) call.capacity = consumed;
+      return result;
     },
     // Inside the retry loop: one entry per HTTP request sent to DynamoDB.
     { step: 'finalizeRequest', priority: 'low', name: 'benchRoundTripCounter' },
   );
 
+  let capacityOn = false;
+  const capacityMiddleware = 'benchReturnConsumedCapacity';
+
   return {
+    returnConsumedCapacity(on) {
+      if (on === capacityOn) return;
+      capacityOn = on;
+      if (!on) {
+        client.middlewareStack.remove(capacityMiddleware);
+        return;
+      }
+      client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (!CAPACITY_COMMANDS.has(operationName(context.commandName))) return next(args);
+          // A copy: the caller's input object is left as it was.
+          return next({ ...args, input: { ...(args.input as Input), ReturnConsumedCapacity: 'INDEXES' } });
+        },
+        // After the document client's marshalling (also at initialize), before serialisation.
+        { step: 'initialize', priority: 'low', name: capacityMiddleware },
+      );
+    },
     async during(fn) {
       if (window) throw new Error('round-trip windows do not nest: the benchmark drives one request at a time');
       const current = { calls: [] as DynamoCall[], background: [] as DynamoCall[] };

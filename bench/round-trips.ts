@@ -79,6 +79,7 @@ export const roundTripSection: Section = {
       });
     }
 
+    const authSeen = rows.some((row) => row.calls.some((call) => call.purpose === 'auth'));
     const checks: Check[] = rows
       .filter((row) => row.met !== undefined)
       .map((row) => ({ text: `${row.label}: ${row.targetText}`, met: row.met as boolean }));
@@ -108,7 +109,11 @@ export const roundTripSection: Section = {
       '',
       '**Which call is which.**',
       '',
-      '- `GetItem (auth)`: the API-key lookup, one per authenticated request (`principalForSecret` in `shared/auth/api-keys.ts`, by the SHA-256 of the key). ' +
+      '- `GetItem (auth)`: the API-key lookup (`principalForSecret` in `shared/auth/api-keys.ts`, by the SHA-256 of the key)' +
+        (authSeen
+          ? ', made by the measured requests above. '
+          : ': none of the measured requests above made one in steady state: the process already knew the key (a valid key is remembered per process, ' +
+            'per Lambda container in AWS, for a while; see `shared/auth/api-keys.ts`), so only a cold container pays it. ') +
         'The `HUB_ADMIN_API_KEY` bootstrap key is compared in memory, so admin requests made with it have no lookup; `GET /health` is public.',
       '- `BatchGetItem (hub settings)`: rate card, service area, capacity and the tenant\'s own rate card in one call (`pricingContext` in ' +
         '`shared/hub/settings.ts`), cached 30 s per process (per Lambda container in AWS). Quotes and direct bookings need it; in steady state it is a cache hit and does not appear. ' +
@@ -130,7 +135,7 @@ export const roundTripSection: Section = {
 };
 
 /** The consumers' calls, grouped: `PutItem (audit) + Query (gsi1: webhook endpoints)`. */
-function describeBackground(calls: readonly DynamoCall[]): string {
+export function describeBackground(calls: readonly DynamoCall[]): string {
   if (calls.length === 0) return 'none';
   const counts = new Map<string, number>();
   for (const call of calls) {

@@ -1,7 +1,9 @@
 /**
- * `npm run bench`: starts the local runtime (DynamoDB Local in memory), runs each section in
- * turn, and writes BENCHMARKS.md. Exits non-zero if a section failed (a Scan, an unexpected
- * answer). To add a section, write a module exporting a `Section` and list it below.
+ * `npm run bench`: runs the sections that need no API (bundles, cold starts), then starts the
+ * local runtime (DynamoDB Local in memory) and runs the others in turn, and writes BENCHMARKS.md.
+ * Exits non-zero if a section failed (a Scan, an unexpected answer, a bundle that does not
+ * build). To add a section, write a module exporting a `Section` (or an `OfflineSection`) and
+ * list it below.
  */
 // Before anything that logs is imported: the handlers' logger reads its level when created.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -15,11 +17,30 @@ const { operations } = await import('./operations.js');
 const { commit, currentLoad, machine, renderReport, writeReport } = await import('./report.js');
 const { roundTripSection } = await import('./round-trips.js');
 const { latencySection } = await import('./latency.js');
+const { bundleSection, removeBundles } = await import('./bundles.js');
+const { coldStartSection } = await import('./cold-start.js');
+const { loadSection } = await import('./load.js');
+const { capacitySection } = await import('./capacity.js');
+const { costSection } = await import('./cost.js');
+const { tmpdir } = await import('node:os');
+const { join } = await import('node:path');
+const { pathToFileURL } = await import('node:url');
 type BenchApi = import('./harness.js').BenchApi;
 type Section = import('./section.js').Section;
+type OfflineSection = import('./section.js').OfflineSection;
 type SectionResult = import('./section.js').SectionResult;
 
-const sections: Section[] = [roundTripSection, latencySection];
+/** Run first, before the local runtime starts: they need neither the API nor DynamoDB Local. */
+const offlineSections: OfflineSection[] = [bundleSection, coldStartSection];
+/** Then, against the local runtime, in this order (the cost section reads the capacity section's numbers). */
+const sections: Section[] = [roundTripSection, latencySection, loadSection, capacitySection, costSection];
+
+/**
+ * `BENCH_SECTIONS=bundles,cold-start npm run bench` runs only those sections (ids), and writes
+ * the partial report to the temporary folder instead of BENCHMARKS.md.
+ */
+const only = process.env.BENCH_SECTIONS?.split(',').map((id) => id.trim()).filter((id) => id !== '');
+const selected = <T extends { id: string }>(list: T[]) => (only ? list.filter((section) => only.includes(section.id)) : list);
 
 const started = Date.now();
 const log = (message: string) => console.log(`[bench ${((Date.now() - started) / 1000).toFixed(1).padStart(5)} s] ${message}`);
@@ -38,35 +59,47 @@ for (const [signal, code] of [
     const force = setTimeout(() => process.exit(code), 10_000);
     force.unref();
     // DynamoDB Local's own exit hook and watchdog kill the JVM too if we are still starting.
-    void stop().finally(() => process.exit(code));
+    void stop()
+      .then(() => removeBundles())
+      .finally(() => process.exit(code));
   });
 }
 
 let exitCode = 0;
 try {
   const meta = { date: new Date(started).toISOString(), commit: commit(), machine: machine(), loadStart: currentLoad() };
-  log(`starting the local runtime (${meta.machine.cpu}, ${meta.machine.cores} cores, load ${meta.loadStart})`);
-  api = await startBenchApi();
-  // The handlers run in this process and share this one document client: count its calls.
-  const recorder = instrument(db(), { apiPort: Number(new URL(api.runtime.apiUrl).port) });
-  const fixtures = await setUpFixtures(api);
-  await api.runtime.settle();
-
-  const context = { api, fixtures, recorder, operations: operations(api, fixtures), progress: log };
   const results: SectionResult[] = [];
-  for (const section of sections) {
+  for (const section of selected(offlineSections)) {
     log(`section: ${section.title}`);
-    results.push(await section.run(context));
+    results.push(await section.run({ progress: log }));
   }
-  await api.runtime.settle();
 
-  // Issue 3: no scans anywhere, so every call of the run counts, the consumers' included.
-  results.push({
-    title: 'Scans',
-    markdown: '',
-    checks: [{ text: 'no Scan anywhere in the run (handlers and consumers)', met: recorder.scans === 0 }],
-    failures: recorder.scans > 0 ? [`${recorder.scans} Scan(s) through the document client during the run`] : [],
-  });
+  let totals: import('./report.js').RunMeta['totals'] = { requests: new Map(), background: new Map() };
+  const online = selected(sections);
+  if (online.length > 0) {
+    log(`starting the local runtime (${meta.machine.cpu}, ${meta.machine.cores} cores, load ${currentLoad()})`);
+    api = await startBenchApi();
+    // The handlers run in this process and share this one document client: count its calls.
+    const recorder = instrument(db(), { apiPort: Number(new URL(api.runtime.apiUrl).port) });
+    const fixtures = await setUpFixtures(api);
+    await api.runtime.settle();
+
+    const context = { api, fixtures, recorder, operations: operations(api, fixtures), progress: log };
+    for (const section of online) {
+      log(`section: ${section.title}`);
+      results.push(await section.run(context));
+    }
+    await api.runtime.settle();
+
+    // Issue 3: no scans anywhere, so every call of the run counts, the consumers' included.
+    results.push({
+      title: 'Scans',
+      markdown: '',
+      checks: [{ text: 'no Scan anywhere in the run (handlers and consumers)', met: recorder.scans === 0 }],
+      failures: recorder.scans > 0 ? [`${recorder.scans} Scan(s) through the document client during the run`] : [],
+    });
+    totals = recorder.totals;
+  }
   const report = renderReport(
     {
       machine: meta.machine,
@@ -74,12 +107,14 @@ try {
       commit: meta.commit,
       durationSeconds: Math.round((Date.now() - started) / 1000),
       load: { start: meta.loadStart, end: currentLoad() },
-      totals: recorder.totals,
+      totals,
+      ...(only ? { partial: only } : {}),
     },
     results,
   );
-  writeReport(new URL('../BENCHMARKS.md', import.meta.url), report);
-  log('wrote BENCHMARKS.md');
+  const target = only ? pathToFileURL(join(tmpdir(), 'BENCHMARKS.partial.md')) : new URL('../BENCHMARKS.md', import.meta.url);
+  writeReport(target, report);
+  log(`wrote ${only ? target.pathname : 'BENCHMARKS.md'}`);
 
   for (const check of results.flatMap((result) => result.checks)) log(`${check.met ? 'met    ' : 'NOT MET'}  ${check.text}`);
   const failures = results.flatMap((result) => result.failures);
@@ -90,6 +125,7 @@ try {
   exitCode = 1;
 } finally {
   await stop();
+  await removeBundles().catch(() => undefined);
 }
 log(exitCode === 0 ? 'done' : 'done, with failures');
 process.exit(exitCode);

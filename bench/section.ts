@@ -35,3 +35,18 @@ export interface Section {
   title: string;
   run(context: BenchContext): Promise<SectionResult>;
 }
+
+/** What a section that needs no API may use. */
+export interface OfflineContext {
+  progress(message: string): void;
+}
+
+/**
+ * A section that needs neither the local runtime nor DynamoDB Local (bundles, cold starts): run
+ * before they start, so nothing else of the bench runs beside it.
+ */
+export interface OfflineSection {
+  id: string;
+  title: string;
+  run(context: OfflineContext): Promise<SectionResult>;
+}

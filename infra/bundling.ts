@@ -1,0 +1,121 @@
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BuildOptions } from 'esbuild';
+import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { eventRules, outboxRelay } from '../shared/events/rules.js';
+import { routeKey, type RouteDefinition } from '../shared/http/route.js';
+import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
+import { schedules } from '../shared/schedules.js';
+
+/**
+ * How every Lambda function is bundled, in one place: the CDK stack's `NodejsFunction` bundling
+ * (`lambdaBundling`) and the benchmark, which runs esbuild itself with the same options
+ * (`lambdaEsbuildOptions`) to measure each bundle's size and cold start. Change a setting here
+ * and both follow.
+ */
+
+/** Handler paths in the route table, the event rules and the schedules are relative to the project root. */
+export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+/** The Lambda runtime the bundles are built for (`Runtime.NODEJS_22_X` in the stack). */
+export const LAMBDA_TARGET = 'node22';
+
+/** CommonJS dependencies bundled into an ES module still call `require` for Node built-ins. */
+export const LAMBDA_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+/** Prefer packages' ESM builds, then their CommonJS ones. */
+export const LAMBDA_MAIN_FIELDS: readonly string[] = ['module', 'main'];
+
+/**
+ * The esbuild options of every function, as `NodejsFunction` passes them to esbuild
+ * (`--bundle --platform=node --format=esm --target=node22 --minify --sourcemap
+ * --sources-content=false --main-fields=module,main --banner:js=…`, no `--external`: the AWS SDK
+ * is bundled), plus `metafile` for the benchmark's size analysis. Add `entryPoints` and
+ * `outfile` (`index.mjs`, as CDK names an ESM bundle).
+ */
+export const lambdaEsbuildOptions: Readonly<BuildOptions> = Object.freeze({
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: LAMBDA_TARGET,
+  minify: true,
+  // `linked`: a separate `index.mjs.map` with a `sourceMappingURL` comment, as CDK's `sourceMap: true`.
+  sourcemap: 'linked',
+  // Stack traces need the mappings, not a second copy of the sources.
+  sourcesContent: false,
+  mainFields: [...LAMBDA_MAIN_FIELDS],
+  banner: { js: LAMBDA_REQUIRE_BANNER },
+  metafile: true,
+} satisfies BuildOptions);
+
+/**
+ * The same settings as `NodejsFunction` bundling props, for the stack (`bundling: lambdaBundling`).
+ * No metafile here: CDK would write `index.meta.json` into the asset, and so into every zip.
+ */
+export const lambdaBundling: Readonly<BundlingOptions> = Object.freeze({
+  format: OutputFormat.ESM,
+  target: LAMBDA_TARGET,
+  mainFields: [...LAMBDA_MAIN_FIELDS],
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  // Bundled SDK: the version we test with (the benchmark measures what it costs in size and cold start).
+  bundleAwsSDK: true,
+  banner: LAMBDA_REQUIRE_BANNER,
+  // The local esbuild of node_modules: bundling works offline and without a Docker engine.
+  forceDockerBundling: false,
+} satisfies BundlingOptions);
+
+export type LambdaKind = 'route' | 'fallback' | 'consumer' | 'relay' | 'schedule';
+
+/** One Lambda function of the stack, from the shared definitions. */
+export interface LambdaEntry {
+  /** Stable and unique: the stack's construct id (`GetDeliveryFn`, `AuditTrailConsumerFn`, `OutboxRelayFn`…). */
+  name: string;
+  kind: LambdaKind;
+  /** The entry module, relative to the project root; it exports `handler`. */
+  entry: string;
+  /** What the function serves: `GET /health`, `$default`, `event rule audit-trail`, `table stream outbox-relay`, `schedule webhook-retries`. */
+  serves: string;
+  /** The route of a route function. */
+  route?: RouteDefinition;
+  /** The route table's name of a route function (`getDelivery`). */
+  routeName?: RouteName;
+}
+
+/** `createTenant` → `CreateTenant`, `audit-trail` → `AuditTrail` (as the stack names its constructs). */
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter((part) => part !== '')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
+}
+
+/**
+ * Every function the stack deploys, in the stack's order: one per route of the route table, the
+ * `$default` fallback, one consumer per event rule, one per schedule, and the outbox relay.
+ */
+export function lambdaEntries(): LambdaEntry[] {
+  const entries: LambdaEntry[] = [];
+  for (const [name, route] of Object.entries(routes) as [RouteName, RouteDefinition][]) {
+    entries.push({ name: `${pascalCase(name)}Fn`, kind: 'route', entry: route.handler, serves: routeKey(route), route, routeName: name });
+  }
+  entries.push({ name: 'FallbackFn', kind: 'fallback', entry: fallbackRoute.handler, serves: '$default' });
+  for (const rule of eventRules) {
+    entries.push({ name: `${pascalCase(rule.name)}ConsumerFn`, kind: 'consumer', entry: rule.target.handler, serves: `event rule ${rule.name}` });
+  }
+  for (const schedule of schedules) {
+    entries.push({ name: `${pascalCase(schedule.name)}ScheduledFn`, kind: 'schedule', entry: schedule.handler, serves: `schedule ${schedule.name}` });
+  }
+  entries.push({ name: `${pascalCase(outboxRelay.name)}Fn`, kind: 'relay', entry: outboxRelay.handler, serves: `table stream ${outboxRelay.name}` });
+  const names = new Set<string>();
+  for (const entry of entries) {
+    if (names.has(entry.name)) throw new Error(`Two Lambda functions would be named ${entry.name}`);
+    names.add(entry.name);
+  }
+  return entries;
+}
+
+/** The absolute path of an entry module. */
+export const entryPath = (entry: Pick<LambdaEntry, 'entry'>) => resolve(projectRoot, entry.entry);
