@@ -12,7 +12,7 @@ import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal, type IRole } fr
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Architecture, FilterCriteria, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -26,6 +26,7 @@ import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
 import { schedules } from '../shared/schedules.js';
 import { capabilityEnvironment, capabilityStatements, emailSender, needsOf, type CapabilityResources } from './capabilities.js';
+import { lambdaBundling } from './bundling.js';
 import { toCdkEventPattern } from './event-pattern.js';
 import { Observability, type FunctionGroup } from './observability.js';
 import { OUTBOX_RELAY_PROFILE, permissionProfileKey, type PermissionProfile } from './permissions.js';
@@ -571,22 +572,8 @@ export class DeliveryHubStack extends Stack {
       logGroup,
       ...(profile ? { role: this.executionRole(profile) } : {}),
       environment: profile ? { ...environment, ...capabilityEnvironment(profile.needs, this.capabilityResources) } : environment,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node22',
-        // Prefer packages' ESM builds, then their CommonJS ones.
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Stack traces need the mappings, not a second copy of the sources.
-        sourcesContent: false,
-        // Bundled SDK: faster cold starts than the runtime's copy, and the version we test with.
-        bundleAwsSDK: true,
-        // CommonJS dependencies bundled into an ES module still call `require` for Node built-ins.
-        banner: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
-        // The local esbuild of node_modules: bundling works offline and without a Docker engine.
-        forceDockerBundling: false,
-      },
+      // One source for the functions' esbuild options: the benchmark bundles with the same (infra/bundling.ts).
+      bundling: { ...lambdaBundling, mainFields: [...(lambdaBundling.mainFields ?? [])] },
     });
     // A shared role carries its own acknowledgements (executionRole); a role of the function's own, here.
     if (profile) acknowledge(fn, acknowledged.runtime);
