@@ -11,6 +11,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
+import { withoutTableAttributes } from '../db/items.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import type { OutboxEntry } from '../events/outbox.js';
@@ -28,8 +29,7 @@ const INVOICE = 'invoice';
 export const CLAIM_BATCH = 99;
 const MAX_CONFLICT_RETRIES = 10;
 
-const internal = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk']);
-const strip = <T>(item: Item): T => Object.fromEntries(Object.entries(item).filter(([name]) => !internal.has(name))) as T;
+const strip = <T>(item: Item): T => withoutTableAttributes<T>(item);
 
 const backoff = (attempt: number) => {
   const delay = Math.min(1000, 15 * 2 ** attempt);

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
+import { withoutTableAttributes } from '../db/items.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import { isId } from '../ids.js';
@@ -12,10 +13,8 @@ export function deliveryItem(delivery: Delivery): Record<string, unknown> {
   return { ...keys.delivery(delivery.tenantId, delivery.id), ...keys.deliveryIndexes(delivery), entity: ENTITY, ...delivery };
 }
 
-const internal = new Set(['pk', 'sk', 'entity', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk']);
-
 export function fromItem(item: Record<string, unknown>): Delivery {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !internal.has(name))) as Delivery;
+  return withoutTableAttributes<Delivery>(item);
 }
 
 /** Writes a new delivery, or the next version of one: never over a version someone else wrote. */

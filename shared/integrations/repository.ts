@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
+import { withoutTableAttributes } from '../db/items.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import { isId } from '../ids.js';
@@ -22,8 +23,7 @@ export interface StoredOrder extends InboundOrder {
   tenantId: string;
 }
 
-const strip = <T>(item: Record<string, unknown>): T =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !/^(pk|sk|entity|gsi\dpk|gsi\dsk)$/.test(name))) as T;
+const strip = withoutTableAttributes;
 
 export function orderItem(order: StoredOrder): Record<string, unknown> {
   return {

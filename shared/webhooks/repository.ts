@@ -2,6 +2,7 @@ import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, PutCommand } fr
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
+import { withoutTableAttributes } from '../db/items.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import { isId } from '../ids.js';
@@ -20,8 +21,7 @@ export interface StoredMessage extends WebhookMessage {
   leaseUntil?: number;
 }
 
-const strip = <T>(item: Record<string, unknown>): T =>
-  Object.fromEntries(Object.entries(item).filter(([name]) => !/^(pk|sk|entity|gsi\dpk|gsi\dsk)$/.test(name))) as T;
+const strip = withoutTableAttributes;
 
 /** Keep the log readable and the item small: the last attempts tell the story. */
 export const MAX_LOGGED_ATTEMPTS = 20;
