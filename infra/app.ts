@@ -1,8 +1,7 @@
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeliveryHubStack } from './stack.js';
+import { isEntryPoint } from './entry-point.js';
 
 const DEFAULT_STAGE = 'dev';
 const DEFAULT_REGION = 'eu-west-3';
@@ -44,15 +43,6 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
   return { app, stack };
 }
 
-function isEntryPoint(): boolean {
-  const script = process.argv[1];
-  if (script === undefined) return false;
-  try {
-    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
 // `cdk synth` runs this file (cdk.json); tests import createApp instead.
-if (isEntryPoint()) createApp().app.synth();
+if (isEntryPoint(import.meta.url)) createApp().app.synth();

@@ -22,6 +22,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { METRIC_NAMESPACE, METRIC_STAGE_DIMENSION, metricNames, type MetricName } from '../shared/observability/metrics.js';
+import { pascalCase } from './bundling.js';
 
 /** The thresholds of the alarms, in one place (the README's table and the tests read these). */
 export const alarmThresholds = {
@@ -87,14 +88,6 @@ export interface ObservabilityProps {
   alarmEmail?: string | undefined;
 }
 
-/** `webhook-retries` → `WebhookRetries`. */
-function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((part) => part !== '')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const result: T[][] = [];

@@ -26,7 +26,7 @@ import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
 import { schedules } from '../shared/schedules.js';
 import { capabilityEnvironment, capabilityStatements, emailSender, needsOf, type CapabilityResources } from './capabilities.js';
-import { lambdaBundling } from './bundling.js';
+import { lambdaBundling, pascalCase } from './bundling.js';
 import { toCdkEventPattern } from './event-pattern.js';
 import { Observability, type FunctionGroup } from './observability.js';
 import { OUTBOX_RELAY_PROFILE, permissionProfileKey, type PermissionProfile } from './permissions.js';
@@ -117,14 +117,6 @@ function acknowledge(scope: IConstruct, ...findings: { id: string; reason: strin
   for (const finding of findings) Validations.of(scope).acknowledge(finding);
 }
 
-/** `createTenant` → `CreateTenant`, `audit-trail` → `AuditTrail`. */
-function pascalCase(name: string): string {
-  return name
-    .split(/[^A-Za-z0-9]+/)
-    .filter((part) => part !== '')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
-}
 
 export interface DeliveryHubStackProps extends StackProps {
   /** `dev`, `prod`…: names the bus, queues, alarms and dashboard; `prod` adds deletion protection and keeps logs a year (a month elsewhere). */

@@ -12,6 +12,7 @@ import { formatEuros, invoiceTotals } from './money.js';
 import { parisDate, periodBounds } from './period.js';
 import { billingRepository } from './repository.js';
 import type { Discrepancy, InvoiceRecord, Reconciliation, TenantReconciliation } from './schemas.js';
+import { allPages } from '../db/pagination.js';
 
 /**
  * How far before a period a delivery may have been booked and still be delivered in it. The
@@ -171,13 +172,7 @@ export async function expectedLines(tenantId: string, period: string, now: Date)
 
 /** The period's reconciliation, every tenant with anything to show. */
 export async function reconcile(period: string, now = new Date()): Promise<Reconciliation> {
-  const tenants: Tenant[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tenantRepository.list({ limit: 100, cursor });
-    tenants.push(...page.data);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
+  const tenants: Tenant[] = await allPages((page) => tenantRepository.list(page));
   const invoices = await billingRepository.listPeriodInvoices(period);
   const today = parisDate(now);
   const rows = await mapLimit(tenants, 4, async (tenant) => {

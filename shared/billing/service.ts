@@ -17,6 +17,7 @@ import { addDays, parisDate, periodOf } from './period.js';
 import { billingRepository as repository } from './repository.js';
 import type { BillingRun, Buyer, Invoice, InvoiceLine, InvoiceProviderName, InvoiceRecord, StripeSync } from './schemas.js';
 import { createStripeProvider, isRetryableStripeError, stripeClient } from './stripe-adapter.js';
+import { allPages } from '../db/pagination.js';
 
 /**
  * A draft left by a run that is no longer running (a crash, a timeout) is finished by the next
@@ -87,15 +88,8 @@ function buyerOf(tenant: Tenant): Buyer {
   return { tenantId: tenant.id, name: tenant.name, email: tenant.billingEmail, address: { line1, ...(line2 ? { line2 } : {}), postcode, city, country } };
 }
 
-async function allTenants(): Promise<Tenant[]> {
-  const tenants: Tenant[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await tenantRepository.list({ limit: 100, cursor });
-    tenants.push(...page.data);
-    cursor = page.nextCursor ?? undefined;
-  } while (cursor);
-  return tenants;
+function allTenants(): Promise<Tenant[]> {
+  return allPages((page) => tenantRepository.list(page));
 }
 
 function draftRecord(id: string, runId: string, tenantId: string, period: string, provider: InvoiceProviderName, now: Date): InvoiceRecord {

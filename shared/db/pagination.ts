@@ -91,3 +91,15 @@ export async function queryPage(options: QueryPageOptions): Promise<Page<Record<
 function pick(item: Record<string, unknown>, names: readonly string[]): KeyValues {
   return Object.fromEntries(names.map((name) => [name, String(item[name])]));
 }
+
+/** Every item of a paginated list, page after page (for small lists only: tenants, a tenant's endpoints). */
+export async function allPages<T>(fetchPage: (page: PageRequest) => Promise<Page<T>>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await fetchPage({ limit: 100, cursor });
+    items.push(...page.data);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return items;
+}

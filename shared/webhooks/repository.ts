@@ -4,7 +4,7 @@ import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { withoutTableAttributes } from '../db/items.js';
 import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { allPages, queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import { isId } from '../ids.js';
 import type { WebhookEndpoint, WebhookMessage } from './schemas.js';
 
@@ -49,15 +49,8 @@ export const webhookRepository = {
   },
 
   /** Every endpoint of a tenant (a tenant has a handful): what dispatch fans out to. */
-  async allEndpoints(tenantId: string): Promise<StoredEndpoint[]> {
-    const endpoints: StoredEndpoint[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.listEndpoints(tenantId, { limit: 100, cursor });
-      endpoints.push(...page.data);
-      cursor = page.nextCursor ?? undefined;
-    } while (cursor);
-    return endpoints;
+  allEndpoints(tenantId: string): Promise<StoredEndpoint[]> {
+    return allPages((page) => this.listEndpoints(tenantId, page));
   },
 
   async deleteEndpoint(tenantId: string, endpointId: string): Promise<boolean> {
