@@ -1,11 +1,11 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { TZDate } from '@date-fns/tz';
 import { format } from 'date-fns';
-import { decodeTime, ulid } from 'ulid';
+import { decodeTime } from 'ulid';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
-import { isId } from '../ids.js';
+import { isId, newUlid } from '../ids.js';
 import type { Slot } from './schemas.js';
 
 export const HUB_TIME_ZONE = 'Europe/Paris';
@@ -37,7 +37,7 @@ export function parisDate(instant: Date): string {
  * partition holds the slot, so booking needs no lookup index.
  */
 export function newSlotId(startsAt: Date): string {
-  return `slt_${ulid(startsAt.getTime())}`;
+  return `slt_${newUlid(startsAt.getTime())}`;
 }
 
 export function slotDate(slotId: string): string | undefined {
