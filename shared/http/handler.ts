@@ -38,9 +38,28 @@ export interface ApiRequest<R extends RouteDefinition> {
   log: Logger;
 }
 
+/**
+ * The request's logger, made on first use. A Powertools child logger costs a new `Console` and
+ * several environment reads (it showed in the profile of the API under load), and most requests
+ * log nothing but their access line, which the root logger writes with these keys.
+ */
+class RequestLog {
+  #child: Logger | undefined;
+  constructor(readonly keys: Record<string, unknown>) {}
+  get logger(): Logger {
+    return (this.#child ??= logger.createChild({ persistentKeys: { ...this.keys } }));
+  }
+  appendKeys(keys: Record<string, unknown>): void {
+    Object.assign(this.keys, keys);
+    this.#child?.appendKeys(keys);
+  }
+}
+
 interface RequestState {
   requestId: string;
-  log: Logger;
+  requestLog: RequestLog;
+  /** The request's child logger (made on first use). */
+  readonly log: Logger;
   rawBody: string;
   rawBytes: Buffer;
   principal?: Principal;
@@ -61,9 +80,13 @@ const requestState = (route: RouteDefinition): Middleware => ({
   before: (request) => {
     const requestId = request.event.requestContext?.requestId ?? request.context.awsRequestId;
     const rawBytes = rawBytesOf(request.event);
+    const requestLog = new RequestLog({ requestId, route: `${route.method} ${route.path}` });
     request.context.api = {
       requestId,
-      log: logger.createChild({ persistentKeys: { requestId, route: `${route.method} ${route.path}` } }),
+      requestLog,
+      get log() {
+        return requestLog.logger;
+      },
       rawBytes,
       rawBody: rawBytes.toString('utf8'),
       input: {},
@@ -94,7 +117,7 @@ const authenticate = (route: RouteDefinition): Middleware => ({
       throw new AppError('forbidden', `This endpoint is not open to keys of the ${principal.role} role.`);
     }
     request.context.api.principal = principal;
-    request.context.api.log.appendKeys({ role: principal.role, keyId: principal.keyId, ...('tenantId' in principal ? { tenantId: principal.tenantId } : {}) });
+    request.context.api.requestLog.appendKeys({ role: principal.role, keyId: principal.keyId, ...('tenantId' in principal ? { tenantId: principal.tenantId } : {}) });
   },
 });
 
@@ -213,7 +236,9 @@ export function apiHandler<const R extends RouteDefinition>(route: R, fn: (reque
       rawBytes: api.rawBytes,
       sourceIp: event.requestContext?.http?.sourceIp ?? '',
       requestId: api.requestId,
-      log: api.log,
+      get log() {
+        return api.log;
+      },
     } as ApiRequest<R>);
     return toHttpResponse(result, api.requestId);
   });
@@ -221,9 +246,11 @@ export function apiHandler<const R extends RouteDefinition>(route: R, fn: (reque
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> => {
     const started = performance.now();
     const response = await stack(event as HttpEvent, context as ApiContext);
+    // The access line: request id, route, and once authenticated the tenant, role and key id.
     logger.info('request', {
       requestId: event.requestContext?.requestId,
       route: `${route.method} ${route.path}`,
+      ...(context as Partial<ApiContext>).api?.requestLog.keys,
       status: response.statusCode,
       latencyMs: Math.round((performance.now() - started) * 10) / 10,
     });
