@@ -13,6 +13,8 @@ export interface DynamoCall {
   retry: boolean;
   /** What DynamoDB said the call consumed, when capacity reporting is on (`returnConsumedCapacity(true)`). */
   capacity?: ConsumedUnits;
+  /** The low-level input sent (attribute values already marshalled): the load section replays it bare. */
+  input: Record<string, unknown>;
 }
 
 /** Capacity units of one call, as DynamoDB reports them (`ReturnConsumedCapacity: 'INDEXES'`). */
@@ -206,7 +208,7 @@ export function instrument(client: DynamoDBDocumentClient, options: { apiPort: n
       const tally = fromRequest ? totals.requests : totals.background;
       tally.set(command, (tally.get(command) ?? 0) + 1);
       if (command === 'Scan') scans += 1;
-      const call: DynamoCall = { command, purpose: purposeOf(command, input), retry: seen > 0 };
+      const call: DynamoCall = { command, purpose: purposeOf(command, input), retry: seen > 0, input: structuredClone(input) };
       if (window) (fromRequest ? window.calls : window.background).push(call);
       const result = await next(args);
       const consumed = consumedUnits((result as { output?: { ConsumedCapacity?: unknown } }).output?.ConsumedCapacity);

@@ -4,10 +4,11 @@
  * from `BENCH_LOAD_JOB`, runs it, and prints `__LOAD__{json}` with every response time.
  *
  * - `http`: `autocannon` against one route of the local API, `connections` requests in flight.
- * - `getitem`: the bare DynamoDB Local `GetItem`, `connections` in flight, from the SDK.
+ * - `dynamodb`: one DynamoDB call a route makes (`GetItem`, `Query`, `PutItem`), replayed bare on
+ *   DynamoDB Local, `connections` in flight, from the SDK.
  */
 import { createRequire } from 'node:module';
-import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, type AttributeValue, type GetItemCommandInput, type PutItemCommandInput, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 
 export interface HttpLoadJob {
   kind: 'http';
@@ -21,18 +22,21 @@ export interface HttpLoadJob {
   seconds: number;
 }
 
-export interface GetItemLoadJob {
-  kind: 'getitem';
+/** One DynamoDB call replayed as the route made it (its low-level input, as recorded by `bench/instrument.ts`). */
+export interface DynamoLoadJob {
+  kind: 'dynamodb';
   endpoint: string;
   region: string;
-  table: string;
-  key: Record<string, AttributeValue>;
+  command: 'GetItem' | 'Query' | 'PutItem';
+  input: Record<string, unknown>;
+  /** A PutItem writes a new item each time: its partition key gets a unique suffix (the rest of the item is the route's). */
+  freshKey?: string;
   connections: number;
   warmupSeconds: number;
   seconds: number;
 }
 
-export type LoadJob = HttpLoadJob | GetItemLoadJob;
+export type LoadJob = HttpLoadJob | DynamoLoadJob;
 
 export interface LoadResult {
   /** Response time of every answer with the expected status, in ms (float). */
@@ -82,16 +86,48 @@ async function runHttp(job: HttpLoadJob): Promise<LoadResult> {
   };
 }
 
-async function runGetItem(job: GetItemLoadJob): Promise<LoadResult> {
+/** One call of the job, checked: the item is there, the page is not empty, the write went through. */
+function caller(client: DynamoDBClient, job: DynamoLoadJob): () => Promise<void> {
+  switch (job.command) {
+    case 'GetItem': {
+      const input = job.input as unknown as GetItemCommandInput;
+      return async () => {
+        const { Item } = await client.send(new GetItemCommand(input));
+        if (!Item) throw new Error('the item is missing');
+      };
+    }
+    case 'Query': {
+      const input = job.input as unknown as QueryCommandInput;
+      return async () => {
+        const { Count } = await client.send(new QueryCommand(input));
+        if (!Count) throw new Error('the query found nothing');
+      };
+    }
+    case 'PutItem': {
+      const input = job.input as unknown as PutItemCommandInput;
+      const attribute = job.freshKey ?? 'pk';
+      const base = (input.Item?.[attribute] as AttributeValue.SMember | undefined)?.S;
+      if (base === undefined) throw new Error(`the item has no string ${attribute}`);
+      let written = 0;
+      return async () => {
+        written += 1;
+        await client.send(new PutItemCommand({ ...input, Item: { ...input.Item, [attribute]: { S: `${base}#bench${process.pid}-${written}` } } }));
+      };
+    }
+  }
+}
+
+/** The bare DynamoDB call, `connections` in flight, from the SDK in this process. */
+async function runDynamo(job: DynamoLoadJob): Promise<LoadResult> {
   const client = new DynamoDBClient({ endpoint: job.endpoint, region: job.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const call = caller(client, job);
   const times: number[] = [];
   let errors = 0;
   const loop = async (until: number, record: boolean) => {
     while (performance.now() < until) {
       const sent = performance.now();
       try {
-        const { Item } = await client.send(new GetItemCommand({ TableName: job.table, Key: job.key }));
-        if (!Item) throw new Error('the item is missing');
+        await call();
         if (record) times.push(performance.now() - sent);
       } catch {
         errors += 1;
@@ -113,7 +149,7 @@ async function runGetItem(job: GetItemLoadJob): Promise<LoadResult> {
 // Run only as the child process, never when imported for its types.
 if (process.env.BENCH_LOAD_JOB) {
   const job = JSON.parse(process.env.BENCH_LOAD_JOB) as LoadJob;
-  const result = job.kind === 'http' ? await runHttp(job) : await runGetItem(job);
+  const result = job.kind === 'http' ? await runHttp(job) : await runDynamo(job);
   // Exit once the result is flushed: a pipe takes a large write in several turns.
   process.stdout.write(`\n__LOAD__${JSON.stringify(result)}\n`, () => process.exit(0));
 }
