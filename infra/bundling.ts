@@ -27,10 +27,25 @@ export const LAMBDA_REQUIRE_BANNER = "import { createRequire as __createRequire 
 export const LAMBDA_MAIN_FIELDS: readonly string[] = ['module', 'main'];
 
 /**
+ * The AWS SDK stays bundled, but without its default credential chain: every client imports
+ * `defaultProvider` from `@aws-sdk/credential-provider-node` (environment, SSO, ini files,
+ * credential process, web identity, container and instance metadata, with their nested STS and
+ * SSO clients: about 130 KB minified in every function), and in Lambda the chain's first link,
+ * the environment, always answers (the runtime sets the execution role's credentials in
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and AWS_SESSION_TOKEN). So the bundles alias that
+ * package to a module exporting the same `defaultProvider`, made of `fromEnv()` alone. The path
+ * is relative to the project root: esbuild resolves an alias from its working directory, which
+ * is `projectRoot` when CDK runs it (the esbuild options below use the absolute path). Tests and
+ * the local runtime run the sources unbundled, with the whole chain.
+ */
+export const LAMBDA_CREDENTIALS_PACKAGE = '@aws-sdk/credential-provider-node';
+export const LAMBDA_CREDENTIALS_MODULE = './infra/lambda/credentials-from-env.ts';
+
+/**
  * The esbuild options of every function, as `NodejsFunction` passes them to esbuild
  * (`--bundle --platform=node --format=esm --target=node22 --minify --sourcemap
- * --sources-content=false --main-fields=module,main --banner:js=…`, no `--external`: the AWS SDK
- * is bundled), plus `metafile` for the benchmark's size analysis. Add `entryPoints` and
+ * --sources-content=false --main-fields=module,main --banner:js=… --alias:…`, no `--external`:
+ * the AWS SDK is bundled), plus `metafile` for the benchmark's size analysis. Add `entryPoints` and
  * `outfile` (`index.mjs`, as CDK names an ESM bundle).
  */
 export const lambdaEsbuildOptions: Readonly<BuildOptions> = Object.freeze({
@@ -45,6 +60,7 @@ export const lambdaEsbuildOptions: Readonly<BuildOptions> = Object.freeze({
   sourcesContent: false,
   mainFields: [...LAMBDA_MAIN_FIELDS],
   banner: { js: LAMBDA_REQUIRE_BANNER },
+  alias: { [LAMBDA_CREDENTIALS_PACKAGE]: resolve(projectRoot, LAMBDA_CREDENTIALS_MODULE) },
   metafile: true,
 } satisfies BuildOptions);
 
@@ -62,6 +78,8 @@ export const lambdaBundling: Readonly<BundlingOptions> = Object.freeze({
   // Bundled SDK: the version we test with (the benchmark measures what it costs in size and cold start).
   bundleAwsSDK: true,
   banner: LAMBDA_REQUIRE_BANNER,
+  // `--alias:@aws-sdk/credential-provider-node=./infra/lambda/credentials-from-env.ts`, run from `projectRoot`.
+  esbuildArgs: { [`--alias:${LAMBDA_CREDENTIALS_PACKAGE}`]: LAMBDA_CREDENTIALS_MODULE },
   // The local esbuild of node_modules: bundling works offline and without a Docker engine.
   forceDockerBundling: false,
 } satisfies BundlingOptions);
