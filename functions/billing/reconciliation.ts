@@ -1,10 +1,10 @@
 import { reconciliationCsv } from '../../shared/billing/exports.js';
 import { reconcile } from '../../shared/billing/reconciliation.js';
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { billingRoutes } from '../../shared/billing/routes.js';
 import { wants } from '../../shared/billing/negotiate.js';
 
-export const handler = apiHandler(routes.getReconciliation, async ({ query, headers }) => {
+export const handler = apiHandler(billingRoutes.getReconciliation, async ({ query, headers }) => {
   const reconciliation = await reconcile(query.period);
   if (wants(query.format, headers.accept, 'csv', 'text/csv')) {
     return {

@@ -1,4 +1,4 @@
-import { pushInvoice } from '../../shared/billing/service.js';
+import { pushInvoice } from '../../shared/billing/stripe-push.js';
 import { parseEnvelope } from '../../shared/events/catalog.js';
 import { logger } from '../../shared/logging/logger.js';
 

@@ -1,5 +1,5 @@
 import { listCourierDeliveries } from '../../shared/deliveries/lifecycle.js';
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { deliveryRoutes } from '../../shared/deliveries/routes.js';
 
-export const handler = apiHandler(routes.listCourierDeliveries, async ({ query, principal }) => ({ status: 200, body: await listCourierDeliveries(principal, query) }));
+export const handler = apiHandler(deliveryRoutes.listCourierDeliveries, async ({ query, principal }) => ({ status: 200, body: await listCourierDeliveries(principal, query) }));

@@ -1,5 +1,5 @@
 import { createCourier } from '../../shared/couriers/service.js';
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { tenantRoutes } from '../../shared/tenants/routes.js';
 
-export const handler = apiHandler(routes.createCourier, async ({ body }) => ({ status: 201, body: await createCourier(body) }));
+export const handler = apiHandler(tenantRoutes.createCourier, async ({ body }) => ({ status: 201, body: await createCourier(body) }));

@@ -1,8 +1,8 @@
 import { assignDelivery } from '../../shared/deliveries/lifecycle.js';
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { deliveryRoutes } from '../../shared/deliveries/routes.js';
 
-export const handler = apiHandler(routes.assignDelivery, async ({ params, body, principal }) => ({
+export const handler = apiHandler(deliveryRoutes.assignDelivery, async ({ params, body, principal }) => ({
   status: 200,
   body: await assignDelivery(principal, params.id, body.courierId),
 }));

@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { hubRoutes } from '../../shared/hub/routes.js';
 import { hubDefaults } from '../../shared/hub/settings.js';
 
-export const handler = apiHandler(routes.getServiceArea, async () => ({ status: 200, body: (await hubDefaults()).serviceArea }));
+export const handler = apiHandler(hubRoutes.getServiceArea, async () => ({ status: 200, body: (await hubDefaults()).serviceArea }));

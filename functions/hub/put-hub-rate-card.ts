@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { hubRoutes } from '../../shared/hub/routes.js';
 import { setHubRateCard } from '../../shared/hub/service.js';
 
-export const handler = apiHandler(routes.putHubRateCard, async ({ body }) => ({ status: 200, body: await setHubRateCard(body) }));
+export const handler = apiHandler(hubRoutes.putHubRateCard, async ({ body }) => ({ status: 200, body: await setHubRateCard(body) }));

@@ -1,9 +1,9 @@
 import { tenantOf } from '../../shared/auth/access.js';
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { integrationRoutes } from '../../shared/integrations/routes.js';
 import { rotateSecret } from '../../shared/integrations/service.js';
 
-export const handler = apiHandler(routes.rotateIntegrationSecret, async ({ params, body, principal }) => ({
+export const handler = apiHandler(integrationRoutes.rotateIntegrationSecret, async ({ params, body, principal }) => ({
   status: 200,
   body: await rotateSecret(tenantOf(principal), params.id, body.gracePeriodHours),
 }));

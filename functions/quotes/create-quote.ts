@@ -1,6 +1,6 @@
 import { tenantOf } from '../../shared/auth/access.js';
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { deliveryRoutes } from '../../shared/deliveries/routes.js';
 import { createQuote } from '../../shared/quotes/service.js';
 
-export const handler = apiHandler(routes.createQuote, async ({ body, principal }) => ({ status: 201, body: await createQuote(tenantOf(principal), body) }));
+export const handler = apiHandler(deliveryRoutes.createQuote, async ({ body, principal }) => ({ status: 201, body: await createQuote(tenantOf(principal), body) }));

@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { tenantRoutes } from '../../shared/tenants/routes.js';
 import { createTenant } from '../../shared/tenants/service.js';
 
-export const handler = apiHandler(routes.createTenant, async ({ body }) => ({ status: 201, body: await createTenant(body) }));
+export const handler = apiHandler(tenantRoutes.createTenant, async ({ body }) => ({ status: 201, body: await createTenant(body) }));

@@ -1,5 +1,5 @@
 import { apiHandler } from '../../shared/http/handler.js';
-import { routes } from '../../shared/http/routes.js';
+import { tenantRoutes } from '../../shared/tenants/routes.js';
 import { tenantRepository } from '../../shared/tenants/repository.js';
 
-export const handler = apiHandler(routes.listTenants, async ({ query }) => ({ status: 200, body: await tenantRepository.list(query) }));
+export const handler = apiHandler(tenantRoutes.listTenants, async ({ query }) => ({ status: 200, body: await tenantRepository.list(query) }));

@@ -1,22 +1,22 @@
 import { createHash } from 'node:crypto';
 import { decodeTime, encodeTime } from 'ulid';
 import { config } from '../config.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
 import { tenantRepository } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/schemas.js';
 import { mapLimit } from './concurrency.js';
-import { fecFile, fecFileName, invoiceLinesCsv } from './exports.js';
-import { configuredProviderName, emptyStripeSync, type InvoiceProvider } from './invoice-provider.js';
+import { configuredProviderName, emptyStripeSync } from './invoice-provider.js';
+import { invoiceEventData, withLines } from './invoices.js';
 import type { BillableLine } from './ledger.js';
 import { invoiceTotals } from './money.js';
 import { invoiceSeries } from './numbering.js';
 import { addDays, parisDate, periodOf } from './period.js';
 import { billingRepository as repository } from './repository.js';
-import type { BillingRun, Buyer, Invoice, InvoiceLine, InvoiceProviderName, InvoiceRecord, StripeSync } from './schemas.js';
-import { createStripeProvider, isRetryableStripeError, stripeClient } from './stripe-adapter.js';
+import type { BillingRun, Buyer, InvoiceProviderName, InvoiceRecord } from './schemas.js';
+import { pushInvoice } from './stripe-push.js';
 import { allPages } from '../db/pagination.js';
 
 /**
@@ -46,41 +46,6 @@ export function invoiceIdFor(runId: string, tenantId: string): string {
 
 export function assertBillablePeriod(period: string, now: Date): void {
   if (period > periodOf(now)) throw new AppError('parameter_invalid', `period ${period} has not started yet: bill the current month or an earlier one.`, { param: 'period' });
-}
-
-function toLine(line: BillableLine): InvoiceLine {
-  const { id, deliveryId, kind, description, reference, occurredAt, vatRateBasisPoints, net, vat, gross } = line;
-  return { id, deliveryId, kind, description, reference, occurredAt, vatRateBasisPoints, net, vat, gross };
-}
-
-/** The public invoice: the stored record without its internal fields, with its lines. */
-export function toInvoice(record: InvoiceRecord, lines: readonly BillableLine[]): Invoice {
-  const { assembly: _assembly, lineIds: _lineIds, ...invoice } = record;
-  void _assembly;
-  void _lineIds;
-  const mine = lines.filter((line) => line.invoiceId === record.id).sort((a, b) => a.occurredAt.localeCompare(b.occurredAt) || a.id.localeCompare(b.id));
-  return { ...invoice, lines: mine.map(toLine) };
-}
-
-export function invoiceEventData(record: InvoiceRecord): Omit<Invoice, 'lines'> {
-  const { lines: _lines, ...rest } = toInvoice(record, []);
-  void _lines;
-  return rest;
-}
-
-/** Invoices with their lines: one consistent Query per tenant and period. */
-export async function withLines(records: readonly InvoiceRecord[]): Promise<Invoice[]> {
-  const groups = new Map<string, Promise<BillableLine[]>>();
-  const linesOf = (record: InvoiceRecord) => {
-    const key = `${record.tenantId}\n${record.period}`;
-    let lines = groups.get(key);
-    if (!lines) {
-      lines = repository.listLines(record.tenantId, record.period);
-      groups.set(key, lines);
-    }
-    return lines;
-  };
-  return Promise.all(records.map(async (record) => toInvoice(record, await linesOf(record))));
 }
 
 function buyerOf(tenant: Tenant): Buyer {
@@ -253,80 +218,4 @@ export async function runIdForRequest(idempotencyKey: string | undefined, period
 export async function runScheduledBilling(period: string, now: Date): Promise<BillingRun> {
   const runId = await repository.runIdFor(`schedule:${period}`, newId('billingRun', now.getTime()), now, RUN_RESUME_SECONDS);
   return runBilling({ period, trigger: 'schedule', runId, now });
-}
-
-// ---- Reading invoices -------------------------------------------------------------------
-
-export async function getInvoice(invoiceId: string): Promise<Invoice> {
-  const record = await repository.findInvoice(invoiceId);
-  if (!record) throw notFound('invoice', invoiceId);
-  const [invoice] = await withLines([record]);
-  return invoice as Invoice;
-}
-
-export async function listInvoices(period: string, tenantId: string | undefined, page: { limit: number; cursor?: string | undefined }) {
-  const result = await repository.listInvoicesPage(period, tenantId, page);
-  return { ...result, data: await withLines(result.data) };
-}
-
-/** The period's issued invoices as a FEC (sales journal) or as a CSV of their lines. */
-export async function exportPeriod(period: string, format: 'fec' | 'csv'): Promise<{ body: string; contentType: string; fileName: string }> {
-  const records = (await repository.listPeriodInvoices(period)).filter((invoice) => invoice.status !== 'draft');
-  const invoices = await withLines(records);
-  const billing = config.billing;
-  if (format === 'csv') return { body: invoiceLinesCsv(invoices), contentType: 'text/csv; charset=utf-8', fileName: `factures-${period}.csv` };
-  const settings = { ...billing, sellerSiret: billing.seller.siret };
-  return { body: fecFile(invoices, settings), contentType: 'text/plain; charset=utf-8', fileName: fecFileName(period, settings) };
-}
-
-// ---- Stripe -------------------------------------------------------------------------------
-
-let providerOverride: InvoiceProvider | undefined;
-
-/** Tests swap the Stripe provider. */
-export function setStripeProvider(provider: InvoiceProvider | undefined): void {
-  providerOverride = provider;
-}
-
-async function stripeProvider(): Promise<InvoiceProvider> {
-  if (providerOverride) return providerOverride;
-  const now = () => new Date();
-  return createStripeProvider(await stripeClient(), {
-    getCustomer: (tenantId) => repository.getStripeCustomer(tenantId),
-    saveCustomer: (tenantId, customerId) => repository.saveStripeCustomer(tenantId, customerId, now()),
-    getTaxRate: (basisPoints) => repository.getStripeTaxRate(basisPoints),
-    saveTaxRate: (basisPoints, taxRateId) => repository.saveStripeTaxRate(basisPoints, taxRateId, now()),
-  });
-}
-
-const snapshotFields = new Set<keyof StripeSync>(['status', 'number', 'total', 'amountDue', 'amountPaid', 'hostedInvoiceUrl']);
-
-/**
- * Sends an issued Stripe invoice to Stripe, or resumes sending it. Transient failures throw (the
- * consumer's retries, or the next run, resume from the checkpoints); a refusal by Stripe marks
- * the push `failed` with Stripe's message, for a person to look at.
- */
-export async function pushInvoice(tenantId: string, invoiceId: string, now = new Date()): Promise<'synced' | 'skipped' | 'failed'> {
-  const invoice = await repository.getInvoice(tenantId, invoiceId);
-  if (!invoice || invoice.provider !== 'stripe' || invoice.status === 'draft' || !invoice.stripe || !invoice.buyer) return 'skipped';
-  if (invoice.stripe.syncStatus === 'synced') return 'skipped';
-  const lines = (await repository.listLines(tenantId, invoice.period)).filter((line) => line.invoiceId === invoiceId);
-  await repository.updateStripe(tenantId, invoiceId, { lastAttemptAt: now.toISOString() }, now);
-  // Once a webhook has reported on the invoice, its state is newer than what a push saw.
-  const save = async (patch: Partial<StripeSync>) => {
-    const current = await repository.getInvoice(tenantId, invoiceId);
-    const keep = current?.stripe?.lastEventId ? Object.fromEntries(Object.entries(patch).filter(([name]) => !snapshotFields.has(name as keyof StripeSync))) : patch;
-    await repository.updateStripe(tenantId, invoiceId, keep, new Date());
-  };
-  try {
-    const result = await (await stripeProvider()).push({ invoice, lines, buyer: invoice.buyer, now }, save);
-    await save(result);
-    return 'synced';
-  } catch (error) {
-    const retryable = isRetryableStripeError(error);
-    await repository.updateStripe(tenantId, invoiceId, { syncStatus: retryable ? 'pending' : 'failed', syncError: error instanceof Error ? error.message.slice(0, 500) : String(error) }, new Date());
-    if (retryable) throw error;
-    logger.error('billing: Stripe refused the invoice', { invoiceId, error: String(error) });
-    return 'failed';
-  }
 }

@@ -2,7 +2,7 @@ import { outboxEntry } from '../events/outbox.js';
 import { logger } from '../logging/logger.js';
 import { billingRepository as repository } from './repository.js';
 import type { InvoiceRecord } from './schemas.js';
-import { invoiceEventData } from './service.js';
+import { invoiceEventData } from './invoices.js';
 import { verifyStripeWebhook } from './stripe-adapter.js';
 import { stripeKeys } from './stripe-keys.js';
 import { isHandledStripeEvent, stripeEventChange, type StripeInvoiceObject } from './stripe-events.js';

@@ -1,0 +1,62 @@
+import { logger } from '../logging/logger.js';
+import type { InvoiceProvider } from './invoice-provider.js';
+import { billingRepository as repository } from './repository.js';
+import type { StripeSync } from './schemas.js';
+import { createStripeProvider, isRetryableStripeError, stripeClient } from './stripe-adapter.js';
+
+/**
+ * Sending issued invoices to Stripe: the one part of billing that uses the `stripe` SDK (with
+ * the webhook's signature check, `stripe-adapter.ts`). Its own module so that only what pushes
+ * bundles the SDK: the push consumer, and the billing run (`service.ts`), which resumes stalled
+ * pushes. Functions that only read invoices import `invoices.ts` and never reach `stripe`.
+ */
+
+let providerOverride: InvoiceProvider | undefined;
+
+/** Tests swap the Stripe provider. */
+export function setStripeProvider(provider: InvoiceProvider | undefined): void {
+  providerOverride = provider;
+}
+
+async function stripeProvider(): Promise<InvoiceProvider> {
+  if (providerOverride) return providerOverride;
+  const now = () => new Date();
+  return createStripeProvider(await stripeClient(), {
+    getCustomer: (tenantId) => repository.getStripeCustomer(tenantId),
+    saveCustomer: (tenantId, customerId) => repository.saveStripeCustomer(tenantId, customerId, now()),
+    getTaxRate: (basisPoints) => repository.getStripeTaxRate(basisPoints),
+    saveTaxRate: (basisPoints, taxRateId) => repository.saveStripeTaxRate(basisPoints, taxRateId, now()),
+  });
+}
+
+const snapshotFields = new Set<keyof StripeSync>(['status', 'number', 'total', 'amountDue', 'amountPaid', 'hostedInvoiceUrl']);
+
+/**
+ * Sends an issued Stripe invoice to Stripe, or resumes sending it. Transient failures throw (the
+ * consumer's retries, or the next run, resume from the checkpoints); a refusal by Stripe marks
+ * the push `failed` with Stripe's message, for a person to look at.
+ */
+export async function pushInvoice(tenantId: string, invoiceId: string, now = new Date()): Promise<'synced' | 'skipped' | 'failed'> {
+  const invoice = await repository.getInvoice(tenantId, invoiceId);
+  if (!invoice || invoice.provider !== 'stripe' || invoice.status === 'draft' || !invoice.stripe || !invoice.buyer) return 'skipped';
+  if (invoice.stripe.syncStatus === 'synced') return 'skipped';
+  const lines = (await repository.listLines(tenantId, invoice.period)).filter((line) => line.invoiceId === invoiceId);
+  await repository.updateStripe(tenantId, invoiceId, { lastAttemptAt: now.toISOString() }, now);
+  // Once a webhook has reported on the invoice, its state is newer than what a push saw.
+  const save = async (patch: Partial<StripeSync>) => {
+    const current = await repository.getInvoice(tenantId, invoiceId);
+    const keep = current?.stripe?.lastEventId ? Object.fromEntries(Object.entries(patch).filter(([name]) => !snapshotFields.has(name as keyof StripeSync))) : patch;
+    await repository.updateStripe(tenantId, invoiceId, keep, new Date());
+  };
+  try {
+    const result = await (await stripeProvider()).push({ invoice, lines, buyer: invoice.buyer, now }, save);
+    await save(result);
+    return 'synced';
+  } catch (error) {
+    const retryable = isRetryableStripeError(error);
+    await repository.updateStripe(tenantId, invoiceId, { syncStatus: retryable ? 'pending' : 'failed', syncError: error instanceof Error ? error.message.slice(0, 500) : String(error) }, new Date());
+    if (retryable) throw error;
+    logger.error('billing: Stripe refused the invoice', { invoiceId, error: String(error) });
+    return 'failed';
+  }
+}

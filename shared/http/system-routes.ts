@@ -1,0 +1,24 @@
+import * as z from 'zod';
+import { defineRoute, type RouteDefinition } from './route.js';
+
+/** The API's own endpoints: health and the OpenAPI document. */
+export const systemRoutes = {
+  health: defineRoute({
+    method: 'GET',
+    path: '/health',
+    roles: 'public',
+    handler: 'functions/system/health.ts',
+    summary: 'Answers 200 once the API can serve.',
+    tag: 'System',
+    responses: { 200: { description: 'The API is up.', schema: z.object({ status: z.literal('ok') }) } },
+  }),
+  openapi: defineRoute({
+    method: 'GET',
+    path: '/v1/openapi.json',
+    roles: 'public',
+    handler: 'functions/system/openapi.ts',
+    summary: 'This document: the OpenAPI 3.1 description of the API.',
+    tag: 'System',
+    responses: { 200: { description: 'The OpenAPI document.', schema: z.record(z.string(), z.unknown()) } },
+  }),
+} as const satisfies Record<string, RouteDefinition>;
