@@ -226,12 +226,14 @@ export class DeliveryHubStack extends Stack {
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         format: AccessLogFormat.custom(
+          // No personal data and no secrets: the route's template (`GET /v1/track/{token}`), not
+          // the path, which would write every tracking link (a bearer capability) to the logs; no
+          // client IP or user agent (personal data; the per-IP rate limit needs no log). The request
+          // id joins a line to the function's own log lines (tenant, key id, status, latency).
           JSON.stringify({
             requestId: '$context.requestId',
-            ip: '$context.identity.sourceIp',
             requestTime: '$context.requestTime',
             httpMethod: '$context.httpMethod',
-            path: '$context.path',
             routeKey: '$context.routeKey',
             status: '$context.status',
             protocol: '$context.protocol',
@@ -239,7 +241,6 @@ export class DeliveryHubStack extends Stack {
             latency: '$context.responseLatency',
             integrationLatency: '$context.integrationLatency',
             integrationError: '$context.integrationErrorMessage',
-            userAgent: '$context.identity.userAgent',
           }),
         ),
       },

@@ -198,11 +198,15 @@ describe('the HTTP API', () => {
     const format = JSON.parse(stage.AccessLogSettings.Format as string) as Record<string, string>;
     expect(format).toMatchObject({
       requestId: '$context.requestId',
-      ip: '$context.identity.sourceIp',
       routeKey: '$context.routeKey',
       status: '$context.status',
       latency: '$context.responseLatency',
     });
+    // Nothing that names a person or carries a secret: no path (tracking tokens), IP or user agent.
+    const logged = Object.values(format).join(' ');
+    for (const variable of ['$context.path', '$context.identity.sourceIp', '$context.identity.userAgent', '$context.identity.caller', '$context.authorizer']) {
+      expect(logged).not.toContain(variable);
+    }
     const logGroupId = (stage.AccessLogSettings.DestinationArn as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
     expect(resource(logGroupId).Properties.RetentionInDays).toBe(30);
   });
