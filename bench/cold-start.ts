@@ -10,13 +10,13 @@ import { table } from './report.js';
 import type { OfflineContext, OfflineSection, SectionResult } from './section.js';
 import { ms } from './stats.js';
 
-/** Issue 4: runs per function (median of at least 5). `BENCH_COLD_RUNS` to change it. */
+/** Issue 7: runs per function (median of at least 5). `BENCH_COLD_RUNS` to change it. */
 const RUNS = Math.max(5, Number(process.env.BENCH_COLD_RUNS ?? 5));
 /** The alternatives of two functions are compared with each other: twice the runs, for a steadier median. */
 const TRADE_OFF_RUNS = 2 * RUNS;
 /** Alternatives that are deployable as such (the others, packages left out to weigh them, are sizes only). */
-const DEPLOYABLE_VARIANTS = new Set(['sdk-external', 'env-credentials']);
-/** Issue 4's target for the proxy. */
+const DEPLOYABLE_VARIANTS = new Set(['sdk-external', 'default-credentials']);
+/** Issue 7's target for the proxy. */
 const TARGET_MS = 150;
 /** A child that takes longer than this is killed (and the run fails). */
 const CHILD_TIMEOUT_MS = 15_000;
