@@ -280,9 +280,9 @@ export const bundleSection: OfflineSection = {
       `Each of the ${lambdaEntries().length} functions of the stack (one per route, the \`$default\` fallback, one per event rule, one per schedule, the outbox relay; ` +
         'named as the stack\'s constructs) is bundled with esbuild directly, with the stack\'s options as `infra/bundling.ts` exports them ' +
         '(`lambdaEsbuildOptions`: ESM, `node22`, minified, linked source map without sources content, `mainFields` module then main, the `createRequire` banner, ' +
-        `the AWS SDK bundled with a credential chain of the environment only) into a temporary folder, ${CONCURRENCY} esbuild builds at a time each bundling a share of the functions (without code splitting, ` +
-        'each output is the standalone bundle a build of that function alone makes, byte for byte). The size is the minified `index.mjs` (the source map is a separate file, loaded only ' +
-        'for a stack trace). KB = 1,024 bytes, as esbuild reports them. The budget of issue 7: **≤ 250 KB per function**.',
+        `the AWS SDK bundled with a credential chain of the environment only, the stack-trace module injected) into a temporary folder, ${CONCURRENCY} esbuild builds at a time each bundling a share of the functions (without code splitting, ` +
+        'each output is the standalone bundle a build of that function alone makes, byte for byte). The size is the minified `index.mjs` (the source map is a separate file, read only ' +
+        'when a stack trace is: `infra/lambda/source-mapped-stacks.ts`). KB = 1,024 bytes, as esbuild reports them. The budget of issue 7: **≤ 250 KB per function**.',
       '',
       `${bundles.length} bundles in ${(set.elapsedMs / 1000).toFixed(1)} s (alternatives included): smallest ${kb(sizes[0] ?? 0)} KB, median ${kb(median)} KB, ` +
         `largest ${kb(largest?.bytes ?? 0)} KB; **${over.length} of ${bundles.length} over the budget**` +

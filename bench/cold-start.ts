@@ -263,7 +263,9 @@ function runOnce(runner: string, job: Job, endpoint: string): Promise<{ sample: 
   };
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
-    const child = spawn(process.execPath, [runner, pathToFileURL(job.file).href, JSON.stringify(job.event), job.name], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // `BENCH_COLD_PROFILE=<dir>`: each child writes a CPU profile there (to see where a cold start goes; the times are then not comparable).
+    const profile = process.env.BENCH_COLD_PROFILE ? ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', process.env.BENCH_COLD_PROFILE, '--cpu-prof-name', `${job.name}.${job.variant}.${process.hrtime.bigint()}.cpuprofile`] : [];
+    const child = spawn(process.execPath, [...profile, runner, pathToFileURL(job.file).href, JSON.stringify(job.event), job.name], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -297,7 +299,7 @@ function runOnce(runner: string, job: Job, endpoint: string): Promise<{ sample: 
 
 const VARIANT_LABELS: Record<string, string> = {
   deployed: 'as deployed',
-  'no-source-maps': 'as deployed, without `--enable-source-maps`',
+  'enable-source-maps': 'as deployed, plus `NODE_OPTIONS=--enable-source-maps` (as before: the map parsed at start)',
 };
 
 /** Cold-start proxy of every function: median of `RUNS` fresh processes each. */
@@ -311,7 +313,7 @@ export const coldStartSection: OfflineSection = {
     await writeFile(runner, RUNNER);
     await writeFile(join(set.dir, 'empty.mjs'), EMPTY_MODULE);
 
-    const job = (bundle: Pick<Bundle, 'entry' | 'file' | 'bytes'>, variant: string, nodeOptions = '--enable-source-maps'): Job => {
+    const job = (bundle: Pick<Bundle, 'entry' | 'file' | 'bytes'>, variant: string, nodeOptions = ''): Job => {
       const { event, request } = invocationFor(bundle.entry);
       return {
         id: `${bundle.entry.name}/${variant}`,
@@ -334,7 +336,7 @@ export const coldStartSection: OfflineSection = {
       const bundle = byName.get(base);
       if (!bundle) continue;
       tradeOffs.push(job(bundle, 'deployed'));
-      if (tradeOffs.length === 1) tradeOffs.push(job(bundle, 'no-source-maps', ''));
+      if (tradeOffs.length === 1) tradeOffs.push(job(bundle, 'enable-source-maps', '--enable-source-maps'));
       for (const variant of set.variants.filter((candidate: Variant) => candidate.base === base && DEPLOYABLE_VARIANTS.has(candidate.id))) {
         tradeOffs.push(job({ ...bundle, file: variant.file, bytes: variant.bytes }, variant.id));
         VARIANT_LABELS[variant.id] = variant.label;
@@ -348,7 +350,7 @@ export const coldStartSection: OfflineSection = {
       bytes: EMPTY_MODULE.length,
       event: {},
       request: '—',
-      nodeOptions: '--enable-source-maps',
+      nodeOptions: '',
       samples: [],
       outcomes: new Set(),
       serves: 'reference: Node.js starting and importing nothing',
@@ -397,7 +399,7 @@ export const coldStartSection: OfflineSection = {
       `Each function\'s bundle (the previous section\'s \`index.mjs\`) is started ${RUNS} times in a fresh \`node\` process (${process.version} here; Lambda runs Node.js 22) ` +
         'that imports it as an ES module and invokes `handler` once; the proxy is the time from the process\'s start (`performance.timeOrigin`) to the answer, ' +
         'median of the runs. The runs go in rounds (every function once per round, in a new random order), so the load of the machine weighs on all alike. ' +
-        'The environment is the stack\'s (`TABLE_NAME`, `EVENT_BUS_NAME`, `POWERTOOLS_LOG_LEVEL=INFO`, `NODE_OPTIONS=--enable-source-maps`…) plus what Lambda sets ' +
+        'The environment is the stack\'s (`TABLE_NAME`, `EVENT_BUS_NAME`, `POWERTOOLS_LOG_LEVEL=INFO`…; no `NODE_OPTIONS`: stacks are source-mapped when read, by the module every bundle carries) plus what Lambda sets ' +
         '(region, function name, 512 MB, credentials in the environment). No AWS call leaves the machine: every service endpoint (`AWS_ENDPOINT_URL`, ' +
         '`AWS_ENDPOINT_URL_DYNAMODB`) is a stand-in on a local port that answers every DynamoDB call at once as an empty table would (no item, empty pages, ' +
         'writes accepted); the "AWS requests" column counts the calls that reached it (the first SDK call of a process, with its client set-up and signing, is part of the proxy).',

@@ -42,9 +42,16 @@ export const LAMBDA_CREDENTIALS_PACKAGE = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS_MODULE = './infra/lambda/credentials-from-env.ts';
 
 /**
+ * Injected into every bundle: stack traces mapped to the TypeScript sources when a stack is read,
+ * the source map loaded then (`infra/lambda/source-mapped-stacks.ts`), instead of Node's
+ * `--enable-source-maps`, which parses the map in every cold start.
+ */
+export const LAMBDA_STACK_TRACES_MODULE = './infra/lambda/source-mapped-stacks.ts';
+
+/**
  * The esbuild options of every function, as `NodejsFunction` passes them to esbuild
  * (`--bundle --platform=node --format=esm --target=node22 --minify --sourcemap
- * --sources-content=false --main-fields=module,main --banner:js=… --alias:…`, no `--external`:
+ * --sources-content=false --main-fields=module,main --banner:js=… --alias:… --inject:…`, no `--external`:
  * the AWS SDK is bundled), plus `metafile` for the benchmark's size analysis. Add `entryPoints` and
  * `outfile` (`index.mjs`, as CDK names an ESM bundle).
  */
@@ -61,6 +68,7 @@ export const lambdaEsbuildOptions: Readonly<BuildOptions> = Object.freeze({
   mainFields: [...LAMBDA_MAIN_FIELDS],
   banner: { js: LAMBDA_REQUIRE_BANNER },
   alias: { [LAMBDA_CREDENTIALS_PACKAGE]: resolve(projectRoot, LAMBDA_CREDENTIALS_MODULE) },
+  inject: [resolve(projectRoot, LAMBDA_STACK_TRACES_MODULE)],
   metafile: true,
 } satisfies BuildOptions);
 
@@ -80,6 +88,8 @@ export const lambdaBundling: Readonly<BundlingOptions> = Object.freeze({
   banner: LAMBDA_REQUIRE_BANNER,
   // `--alias:@aws-sdk/credential-provider-node=./infra/lambda/credentials-from-env.ts`, run from `projectRoot`.
   esbuildArgs: { [`--alias:${LAMBDA_CREDENTIALS_PACKAGE}`]: LAMBDA_CREDENTIALS_MODULE },
+  // `--inject:…`, relative to `projectRoot` as the alias is.
+  inject: [LAMBDA_STACK_TRACES_MODULE],
   // The local esbuild of node_modules: bundling works offline and without a Docker engine.
   forceDockerBundling: false,
 } satisfies BundlingOptions);
