@@ -289,20 +289,45 @@ export const bundleSection: OfflineSection = {
         (over.length > 0 ? '.' : ', every function within it.'),
       '',
       table(
-        ['function', 'serves', 'entry', 'index.mjs KB', 'of which AWS SDK KB', 'map KB', '≤ 250 KB'],
+        ['function', 'serves', 'entry', 'index.mjs KB', 'of which AWS SDK KB', 'the rest KB', 'map KB', '≤ 250 KB'],
         sorted.map((bundle) => [
           `\`${bundle.entry.name}\``,
           bundle.entry.serves,
           `\`${bundle.entry.entry}\``,
           kb(bundle.bytes),
           `${kb(sdkBytes(bundle))} (${percent(sdkBytes(bundle), bundle.bytes)})`,
+          kb(bundle.bytes - sdkBytes(bundle)),
           kb(bundle.mapBytes),
           bundle.bytes <= BUDGET_BYTES ? 'yes' : '**no**',
         ]),
       ),
       '',
-      '"Of which AWS SDK": the bytes of `@aws-sdk/*`, `@smithy/*` and `@aws-crypto/*` inputs in the metafile.',
+      '"Of which AWS SDK": the bytes of `@aws-sdk/*`, `@smithy/*` and `@aws-crypto/*` inputs in the metafile; "the rest": everything else (our code, zod, middy, Powertools, Stripe…).',
     ];
+    const withSdk = bundles.filter((bundle) => sdkBytes(bundle) > 0);
+    if (over.length > 0 && withSdk.length > 0) {
+      const sdkFloor = Math.min(...withSdk.map(sdkBytes));
+      const restWithin = bundles.filter((bundle) => bundle.bytes - sdkBytes(bundle) <= BUDGET_BYTES);
+      const runtimeSdk = variants.find((variant) => variant.id === 'sdk-external' && variant.base === 'GetDeliveryFn') ?? variants.find((variant) => variant.id === 'sdk-external');
+      lines.push(
+        '',
+        `**Why the budget is missed.** Issue 2 asks for the AWS SDK bundled (the version the tests ran, not the runtime's), and every function but the \`$default\` 404 ` +
+          `talks to DynamoDB: the SDK part of a bundle is at least ${kb(sdkFloor)} KB (the DynamoDB client alone, mostly \`@smithy/core\`, with the credential chain ` +
+          `already cut to the environment), leaving ${kb(Math.max(0, BUDGET_BYTES - sdkFloor))} KB for middy, the logger, zod (about 100 KB) and the function's own code. ` +
+          `Without the SDK, ${restWithin.length} of ${bundles.length} functions are within 250 KB` +
+          (restWithin.length < bundles.length
+            ? ` (not: ${bundles
+                .filter((bundle) => !restWithin.includes(bundle))
+                .map((bundle) => `\`${bundle.entry.name}\` ${kb(bundle.bytes - sdkBytes(bundle))} KB${bundle.contributors.has('stripe') ? ', with the Stripe SDK' : ''}`)
+                .join('; ')})`
+            : '') +
+          '. ' +
+          (runtimeSdk
+            ? `The SDK of the Lambda runtime instead would bring \`${runtimeSdk.base}\` to ${kb(runtimeSdk.bytes)} KB, and cost its cold start what the section below measures ` +
+              '(the runtime\'s SDK is hundreds of CommonJS files resolved and compiled at start, against one module): the stack keeps the SDK bundled.'
+            : ''),
+      );
+    }
 
     if (largest) {
       const top = [...largest.contributors].sort((a, b) => b[1] - a[1]).slice(0, 5);
