@@ -7,7 +7,8 @@ import { routes } from './routes.js';
 const errorResponses = (route: RouteDefinition) => {
   const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
   return {
-    ...(route.request ? { 400: error('Invalid request: see `code` and `param`.') } : {}),
+    // Only a body or a query can be invalid: path parameters of the wrong shape name nothing (404).
+    ...(route.request?.body || route.request?.query ? { 400: error('Invalid request: see `code` and `param`.') } : {}),
     ...(route.roles === 'public' ? {} : { 401: error('Missing or unknown API key.'), 403: error('The key\'s role may not call this endpoint.') }),
     ...(route.request?.params ? { 404: error('No such resource (or not yours).') } : {}),
     ...(route.idempotent ? { 409: error('Idempotency-Key reused with another request, or still in progress.') } : {}),

@@ -49,6 +49,9 @@ describe('GET /v1/openapi.json', () => {
       if ('idempotent' in route && route.idempotent) {
         expect(operation.parameters.some((parameter: any) => parameter.in === 'header' && parameter.name === 'Idempotency-Key')).toBe(true);
       }
+      // A 400 only where something can be invalid: a body or a query (a bad path parameter is a 404).
+      const request = (route as { request?: { body?: unknown; query?: unknown } }).request;
+      expect(operation.responses['400'] !== undefined, `${name}: 400`).toBe(Boolean(request?.body ?? request?.query) || '400' in route.responses);
     }
   });
 
