@@ -324,6 +324,14 @@ export const billingRepository = {
     throw new Error(`Could not number invoice ${draft.id}: the series counter kept moving.`);
   },
 
+  /**
+   * An event that goes with no state change (a run's request for a Stripe push): its outbox item
+   * alone, one conditional `PutItem`, relayed to the bus from the stream like every event.
+   */
+  async writeEvent(event: OutboxEntry): Promise<void> {
+    await db().send(new PutCommand(event.put));
+  },
+
   /** Field updates of an issued invoice's Stripe state (checkpoints of a push). */
   async updateStripe(tenantId: string, invoiceId: string, patch: Partial<StripeSync>, now: Date): Promise<void> {
     const set: Record<string, unknown> = { updatedAt: now.toISOString() };

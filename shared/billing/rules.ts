@@ -11,8 +11,9 @@ export const billingRules: readonly EventRule[] = [
   },
   {
     name: 'billing-stripe-push',
-    description: 'Sends each issued Stripe invoice to Stripe (customer, items, finalize, send), resumably and with idempotency keys.',
-    pattern: { source: [EVENT_SOURCE], 'detail-type': ['invoice.issued'], detail: { data: { provider: ['stripe'] } } },
+    description: 'Sends each issued Stripe invoice to Stripe (customer, items, finalize, send), resumably and with idempotency keys; resumes a stalled push a billing run requests.',
+    // `invoice.push_requested`: a billing run asks for a stalled push to be resumed (the run never calls Stripe).
+    pattern: { source: [EVENT_SOURCE], 'detail-type': ['invoice.issued', 'invoice.push_requested'], detail: { data: { provider: ['stripe'] } } },
     target: { handler: 'functions/consumers/billing-stripe-push.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400, timeoutSeconds: 120, needs: ['stripeSecrets'] },
   },
 ];

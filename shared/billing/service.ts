@@ -16,7 +16,6 @@ import { invoiceSeries } from './numbering.js';
 import { addDays, parisDate, periodOf } from './period.js';
 import { billingRepository as repository } from './repository.js';
 import type { BillingRun, Buyer, InvoiceProviderName, InvoiceRecord } from './schemas.js';
-import { pushInvoice } from './stripe-push.js';
 import { allPages } from '../db/pagination.js';
 
 /**
@@ -25,10 +24,12 @@ import { allPages } from '../db/pagination.js';
  * this has no live owner; the run that made it (same run id) resumes its drafts at once.
  */
 export const STALE_DRAFT_MS = 15 * 60 * 1000;
-/** A Stripe push not finished after this long (its consumer gave up or died) is resumed by the next run. */
+/**
+ * A Stripe push not finished after this long (its consumer gave up or died) is requested again by
+ * the next run (`invoice.push_requested`, handled by the push consumer).
+ */
 export const STALE_PUSH_MS = 10 * 60 * 1000;
 const TENANT_CONCURRENCY = 4;
-const MAX_PUSH_RESUMES_PER_API_RUN = 3;
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -156,7 +157,8 @@ export interface RunOptions {
 
 /**
  * A billing run for a period: for every tenant, one invoice of every line not yet on an invoice;
- * drafts that crashed runs left behind are finished; Stripe pushes that stalled are resumed.
+ * drafts that crashed runs left behind are finished; Stripe pushes that stalled are requested
+ * again from the push consumer (the run itself never calls Stripe).
  * Exactly once, however many runs, retries or concurrent runs: see README "Billing and accounting".
  */
 export async function runBilling(options: RunOptions): Promise<BillingRun> {
@@ -193,10 +195,21 @@ export async function runBilling(options: RunOptions): Promise<BillingRun> {
       invoice.stripe.syncStatus !== 'synced' &&
       now.getTime() - Date.parse(invoice.stripe.lastAttemptAt ?? invoice.issuedAt ?? invoice.createdAt) > STALE_PUSH_MS,
   );
-  // An API run answers within API Gateway's 30 s: it resumes a few; the monthly run resumes them all.
-  for (const invoice of stalled.slice(0, trigger === 'schedule' ? stalled.length : MAX_PUSH_RESUMES_PER_API_RUN)) {
-    await pushInvoice(invoice.tenantId, invoice.id, now).catch((error: unknown) => logger.warn('billing: resuming a Stripe push failed', { invoiceId: invoice.id, error: String(error) }));
-  }
+  // The run never calls Stripe (so its functions do not bundle the SDK): for each stalled push it
+  // writes an `invoice.push_requested` outbox item, and the `billing-stripe-push` consumer resumes
+  // the push from its checkpoints with the same idempotency keys (a synced invoice is skipped, so a
+  // repeated request is harmless). A request is one PutItem, one per stalled invoice of the period,
+  // so every run, API or schedule, requests them all: the API run's former cap (3 inline pushes, to
+  // answer within API Gateway's 30 s) bounded Stripe calls the run no longer makes. The pushes fan
+  // out on the consumer as the run's own `invoice.issued` pushes do. A request that fails to be
+  // written is logged, and the next run asks again.
+  await mapLimit(stalled, TENANT_CONCURRENCY, async (invoice) => {
+    const request = outboxEntry('invoice.push_requested', invoice.tenantId, { id: invoice.id, tenantId: invoice.tenantId, provider: 'stripe', requestedByRun: runId }, now);
+    await repository
+      .writeEvent(request)
+      .then(() => logger.info('billing: requested a stalled Stripe push', { runId, invoiceId: invoice.id, eventId: request.detail.id }))
+      .catch((error: unknown) => logger.warn('billing: requesting a stalled Stripe push failed', { runId, invoiceId: invoice.id, error: String(error) }));
+  });
 
   const completedAt = new Date();
   await repository.completeRun(runId, [...issued.keys()], completedAt);

@@ -7,8 +7,9 @@ import { createStripeProvider, isRetryableStripeError, stripeClient } from './st
 /**
  * Sending issued invoices to Stripe: the one part of billing that uses the `stripe` SDK (with
  * the webhook's signature check, `stripe-adapter.ts`). Its own module so that only what pushes
- * bundles the SDK: the push consumer, and the billing run (`service.ts`), which resumes stalled
- * pushes. Functions that only read invoices import `invoices.ts` and never reach `stripe`.
+ * bundles the SDK: the push consumer alone. The billing run (`service.ts`) does not push: it
+ * requests a stalled push with an `invoice.push_requested` event. Functions that only read
+ * invoices import `invoices.ts` and never reach `stripe` (`tests/infra/bundling.test.ts`).
  */
 
 let providerOverride: InvoiceProvider | undefined;
@@ -33,7 +34,7 @@ const snapshotFields = new Set<keyof StripeSync>(['status', 'number', 'total', '
 
 /**
  * Sends an issued Stripe invoice to Stripe, or resumes sending it. Transient failures throw (the
- * consumer's retries, or the next run, resume from the checkpoints); a refusal by Stripe marks
+ * consumer's retries, or a push the next run requests, resume from the checkpoints); a refusal by Stripe marks
  * the push `failed` with Stripe's message, for a person to look at.
  */
 export async function pushInvoice(tenantId: string, invoiceId: string, now = new Date()): Promise<'synced' | 'skipped' | 'failed'> {

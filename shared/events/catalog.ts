@@ -7,6 +7,13 @@ import { tenantEvents } from '../tenants/events.js';
 export interface EventDefinition {
   version: number;
   data: z.ZodType;
+  /**
+   * An internal event: a request between the hub's own functions, not a change a tenant should
+   * see. Never sent to tenants' webhooks (`shared/webhooks/rules.ts`, whose event types are the
+   * contract's list) nor kept in their audit trail (`GET /v1/tenants/{id}/events`); the bus
+   * archive still keeps it.
+   */
+  internal?: boolean;
 }
 
 /**
@@ -24,6 +31,13 @@ export type EventType = keyof typeof eventCatalog;
 export type EventData<T extends EventType> = z.output<(typeof eventCatalog)[T]['data']>;
 
 export const eventTypes = Object.keys(eventCatalog) as EventType[];
+
+/** The catalogue's internal event types (see `EventDefinition.internal`). */
+export const internalEventTypes: readonly EventType[] = eventTypes.filter((type) => (eventCatalog[type] as EventDefinition).internal === true);
+
+export function isInternalEvent(type: string): boolean {
+  return (internalEventTypes as readonly string[]).includes(type);
+}
 
 /** The `detail` of every event: the contract's `{ id, tenantId, occurredAt, data }` plus its version. */
 export function eventDetailSchema<T extends EventType>(type: T) {

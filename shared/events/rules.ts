@@ -1,6 +1,7 @@
 import { billingRules } from '../billing/rules.js';
 import type { Capability } from '../capabilities.js';
 import { EVENT_SOURCE } from '../config.js';
+import { internalEventTypes } from './catalog.js';
 import { outboxStreamFilter } from './outbox.js';
 import { notificationRules } from '../notifications/rules.js';
 import { webhookRules } from '../webhooks/rules.js';
@@ -34,7 +35,8 @@ const auditRules: readonly EventRule[] = [
   {
     name: 'audit-trail',
     description: 'Keeps every event of a tenant, idempotently, so the hub can see what happened and when.',
-    pattern: { source: [EVENT_SOURCE] },
+    // Tenants read their trail (`GET /v1/tenants/{id}/events`): internal events are not kept there (the bus archive has them).
+    pattern: { source: [EVENT_SOURCE], ...(internalEventTypes.length > 0 ? { 'detail-type': [{ 'anything-but': [...internalEventTypes] }] } : {}) },
     target: { handler: 'functions/consumers/audit-trail.ts', retryAttempts: 8, maximumEventAgeSeconds: 3600 },
   },
 ];

@@ -6,7 +6,7 @@ import { build, type Metafile } from 'esbuild';
 import { App, Stack } from 'aws-cdk-lib';
 import { Runtime } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { lambdaBundling, lambdaEsbuildOptions, projectRoot } from '../../infra/bundling.js';
+import { entryPath, lambdaBundling, lambdaEntries, lambdaEsbuildOptions, projectRoot } from '../../infra/bundling.js';
 
 /**
  * The Lambda bundles leave out the SDK's default credential chain (`@aws-sdk/credential-provider-node`
@@ -55,4 +55,30 @@ describe('the credential chain of the Lambda bundles', () => {
     expect(code).toContain(ENV_CHAIN_TEXT);
     expect(code).not.toContain(DEFAULT_CHAIN_TEXT);
   }, 60_000);
+});
+
+/**
+ * The `stripe` SDK (about 240 KB minified, some 15 ms of cold start) is bundled only where Stripe
+ * is called: the Stripe webhook (signature check) and the push consumer. The billing runs (API
+ * and monthly schedule) request stalled pushes with an `invoice.push_requested` event instead.
+ */
+const STRIPE_FUNCTIONS = ['functions/billing/stripe-webhook.ts', 'functions/consumers/billing-stripe-push.ts'];
+const STRIPE_SDK = /(^|\/)node_modules\/stripe\//;
+
+describe('the Stripe SDK in the Lambda bundles', () => {
+  it('is bundled by the Stripe webhook and the push consumer only, not by the billing runs', async () => {
+    const entries = lambdaEntries();
+    const withStripe: string[] = [];
+    for (let start = 0; start < entries.length; start += 4) {
+      await Promise.all(
+        entries.slice(start, start + 4).map(async (entry) => {
+          const result = await build({ ...lambdaEsbuildOptions, entryPoints: [entryPath(entry)], outfile: join(workDir, 'stripe', entry.name, 'index.mjs'), absWorkingDir: projectRoot, write: false, logLevel: 'silent' });
+          if (Object.keys((result.metafile as Metafile).inputs).some((input) => STRIPE_SDK.test(input))) withStripe.push(entry.entry);
+        }),
+      );
+    }
+    expect(withStripe.sort()).toEqual([...STRIPE_FUNCTIONS].sort());
+    const runs = entries.filter((entry) => entry.entry === 'functions/billing/create-run.ts' || entry.entry === 'functions/billing/scheduled-run.ts').map((entry) => entry.name);
+    expect(runs.sort()).toEqual(['CreateBillingRunFn', 'MonthlyBillingRunScheduledFn']);
+  }, 180_000);
 });

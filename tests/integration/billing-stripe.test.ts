@@ -1,6 +1,12 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { periodOf } from '../../shared/billing/period.js';
+import { billingRepository } from '../../shared/billing/repository.js';
+import { STALE_PUSH_MS } from '../../shared/billing/service.js';
+import { config } from '../../shared/config.js';
+import { db } from '../../shared/db/client.js';
+import { startReceiver } from '../helpers/receiver.js';
 import { expectError, startTestApi, type TestApi } from '../helpers/runtime.js';
 import { quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
 import { startStripeServer, type StripeServer } from '../helpers/stripe-server.js';
@@ -172,4 +178,80 @@ describe('billing with Stripe', () => {
     const row = (await api.call('GET', `/v1/billing/reconciliation?period=${period}`)).json.tenants.find((entry: { tenantId: string }) => entry.tenantId === actors.otherTenantId);
     expect(row.discrepancies.map((entry: { kind: string; invoiceId: string }) => [entry.kind, entry.invoiceId])).toContainEqual(['stripe_not_synced', invoice.id]);
   });
+
+  it('resumes a stalled push after the run, through the bus: the run calls no Stripe, the push finishes once', async () => {
+    const hook = await startReceiver();
+    try {
+      const endpoint = (await api.call('POST', '/v1/webhook-endpoints', { key: actors.tenantKey, body: { url: hook.url, events: ['invoice.*'] } })).json as { id: string };
+      await complete(actors.tenantKey, 'A-stalled');
+      await api.runtime.settle();
+      // The push gets as far as the invoice items, then stops at finalize; 11 minutes later it is
+      // still pending (as after a consumer that died): a stalled push.
+      stripe.fail((call) => call.path.endsWith('/finalize'), 1, 400);
+      const issuing = await api.call('POST', '/v1/billing/runs', { body: { period } });
+      expect(issuing.json.invoices).toHaveLength(1);
+      const invoiceId = issuing.json.invoices[0].id as string;
+      await api.runtime.settle();
+      const partial = await getInvoice(invoiceId);
+      expect(partial.stripe).toMatchObject({ syncStatus: 'failed', invoiceId: expect.stringMatching(/^in_/) });
+      await billingRepository.updateStripe(actors.tenantId, invoiceId, { syncStatus: 'pending', syncError: null, lastAttemptAt: new Date(Date.now() - STALE_PUSH_MS - 60_000).toISOString() }, new Date());
+      const stripeInvoiceId = partial.stripe.invoiceId;
+
+      // Two runs while the bus is down: each requests the push and answers; Stripe hears nothing.
+      const callsBefore = stripe.calls.length;
+      api.runtime.bus.failNextPutEvents(Number.MAX_SAFE_INTEGER);
+      const runs = await Promise.all([1, 2].map(() => api.call('POST', '/v1/billing/runs', { body: { period } })));
+      for (const run of runs) expect(run.json).toMatchObject({ status: 'completed', invoices: [] });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(stripe.calls.slice(callsBefore)).toEqual([]);
+      expect((await getInvoice(invoiceId)).stripe.syncStatus).toBe('pending');
+      const requests = await pushRequests(invoiceId);
+      expect(requests.map((request) => request.data).sort((a, b) => a.requestedByRun.localeCompare(b.requestedByRun))).toEqual(
+        runs.map((run) => ({ id: invoiceId, tenantId: actors.tenantId, provider: 'stripe', requestedByRun: run.json.id })).sort((a, b) => a.requestedByRun.localeCompare(b.requestedByRun)),
+      );
+
+      // The bus is back: the consumer resumes from the checkpoints, with the same idempotency keys.
+      api.runtime.bus.failNextPutEvents(0);
+      await api.runtime.settle();
+      const synced = await getInvoice(invoiceId);
+      expect(synced.stripe).toMatchObject({ syncStatus: 'synced', invoiceId: stripeInvoiceId, status: 'open', total: synced.total.gross, syncError: null });
+      const ours = (call: { path: string; form: Record<string, string> }) => call.path.startsWith(`/v1/invoices/${stripeInvoiceId}/`) || call.form['metadata[invoiceId]'] === invoiceId || call.form.invoice === stripeInvoiceId;
+      expect([...stripe.objects.invoices.values()].filter((invoice) => (invoice.metadata as Record<string, string>).invoiceId === invoiceId)).toHaveLength(1);
+      expect([...stripe.objects.invoiceitems.values()].filter((item) => item.invoice === stripeInvoiceId)).toHaveLength(1);
+      const finalizes = stripe.calls.filter((call) => ours(call) && call.path.endsWith('/finalize'));
+      expect(finalizes.filter((call) => !call.replayed)).toHaveLength(2); // refused once, then done once
+      expect(new Set(finalizes.map((call) => call.idempotencyKey))).toEqual(new Set([`dh:${issuing.json.id}:${actors.tenantId}:finalize`]));
+      expect(stripe.sent.filter((id) => id === stripeInvoiceId)).toHaveLength(1);
+
+      // Synced: a later run requests nothing, and Stripe hears nothing more.
+      const callsAfter = stripe.calls.length;
+      await api.call('POST', '/v1/billing/runs', { body: { period } });
+      await api.runtime.settle();
+      expect(await pushRequests(invoiceId)).toHaveLength(2);
+      expect(stripe.calls.length).toBe(callsAfter);
+
+      // Internal: in neither the tenant's webhooks (`invoice.*`) nor its audit trail.
+      const sentTypes = (await api.call('GET', `/v1/webhook-endpoints/${endpoint.id}/messages?limit=100`, { key: actors.tenantKey })).json.data.map((message: { type: string }) => message.type);
+      expect(sentTypes).toEqual(['invoice.issued']);
+      expect(hook.received.map((request) => JSON.parse(request.body).type)).toEqual(['invoice.issued']);
+      const trail = (await api.call('GET', `/v1/tenants/${actors.tenantId}/events?limit=100`, { key: actors.tenantKey })).json.data as Array<{ type: string; data: { id: string } }>;
+      expect(trail.filter((event) => event.data.id === invoiceId).map((event) => event.type)).toEqual(['invoice.issued']);
+      expect(trail.some((event) => event.type === 'invoice.push_requested')).toBe(false);
+    } finally {
+      api.runtime.bus.failNextPutEvents(0);
+      await hook.close();
+    }
+  });
 });
+
+/** The `invoice.push_requested` outbox items for an invoice (a test may scan its own table). */
+async function pushRequests(invoiceId: string): Promise<Array<{ data: { id: string; tenantId: string; provider: string; requestedByRun: string } }>> {
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await db().send(new ScanCommand({ TableName: config.tableName, FilterExpression: 'entity = :outbox AND #type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':outbox': 'outbox', ':type': 'invoice.push_requested' }, ExclusiveStartKey: start }));
+    items.push(...(page.Items ?? []));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return items.map((item) => JSON.parse(item.detail as string)).filter((detail) => detail.data.id === invoiceId);
+}

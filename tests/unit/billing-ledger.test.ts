@@ -6,7 +6,10 @@ import type { InvoiceRecord } from '../../shared/billing/schemas.js';
 import { emptyStripeSync } from '../../shared/billing/invoice-provider.js';
 import { invoiceIdFor } from '../../shared/billing/service.js';
 import type { Delivery } from '../../shared/deliveries/schemas.js';
+import { internalEventTypes } from '../../shared/events/catalog.js';
+import { matchesEventPattern } from '../../shared/events/pattern.js';
 import { eventRules } from '../../shared/events/rules.js';
+import { webhookEventTypes } from '../../shared/webhooks/rules.js';
 import { isId } from '../../shared/ids.js';
 
 const address = (city: string) => ({ line1: '1 rue', postcode: '42000', city, country: 'FR' as const, lat: 45.4, lng: 4.3 });
@@ -89,6 +92,19 @@ describe('runs and schedule', () => {
     const names = eventRules.map((rule) => rule.name);
     expect(names).toContain('billing-ledger');
     expect(names).toContain('billing-stripe-push');
+  });
+
+  it('keeps invoice.push_requested internal: to the push consumer only, never to webhooks or the audit trail', () => {
+    expect(internalEventTypes).toEqual(['invoice.push_requested']);
+    // The contract's webhook event types (API-CONTRACT.md, "Outbound webhooks"): this list does not grow.
+    expect([...webhookEventTypes].sort()).toEqual(
+      ['delivery.booked', 'delivery.assigned', 'delivery.picked_up', 'delivery.delivered', 'delivery.failed', 'delivery.cancelled', 'invoice.issued', 'invoice.paid'].sort(),
+    );
+    const envelope = (type: string, provider = 'stripe') => ({ version: '0', id: 'e', 'detail-type': type, source: 'delivery-hub', account: '1', time: '2026-03-01T00:00:00Z', region: 'eu-west-3', resources: [], detail: { data: { id: 'inv_1', tenantId: 'ten_1', provider } } });
+    const targets = (event: unknown) => eventRules.filter((rule) => matchesEventPattern(rule.pattern, event)).map((rule) => rule.name);
+    expect(targets(envelope('invoice.push_requested'))).toEqual(['billing-stripe-push']);
+    expect(targets(envelope('invoice.issued')).sort()).toEqual(['audit-trail', 'billing-stripe-push', 'webhook-dispatch']);
+    expect(targets(envelope('invoice.issued', 'ledger')).sort()).toEqual(['audit-trail', 'webhook-dispatch']);
   });
 });
 
