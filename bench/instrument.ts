@@ -47,6 +47,13 @@ export interface RoundTripRecorder {
    * measure the requests exactly as the handlers send them.
    */
   returnConsumedCapacity(on: boolean): void;
+  /**
+   * Runs `fn` with the recorder reduced to its Scan and call counters: no request marking (an
+   * `AsyncLocalStorage`, whose promise hooks slow every promise of the process) and no copy of
+   * each call's input. For the load runs, which measure the API as Lambda runs it, not the
+   * benchmark's bookkeeping. No `during` window may be open meanwhile.
+   */
+  quietly<T>(fn: () => Promise<T>): Promise<T>;
 }
 
 /** Set for everything a request of the local API server sets off (its handler, and what that awaits). */
@@ -58,8 +65,11 @@ const apiRequest = new AsyncLocalStorage<{ method: string; url: string } | null>
  * same synchronous turn, so the handler and everything it awaits inherit the mark, and the
  * consumers (run by the local bus's own server, or by the stream poller's loop) do not.
  */
+let marking = true;
+
 function markApiRequests(apiPort: number): void {
   subscribe('http.server.request.start', (message) => {
+    if (!marking) return;
     const { server, request } = message as { server: Server; request: IncomingMessage };
     const address = server.address();
     const port = typeof address === 'object' && address ? address.port : undefined;
@@ -204,11 +214,13 @@ export function instrument(client: DynamoDBDocumentClient, options: { apiPort: n
       const input = (args as { input?: Input }).input ?? {};
       const seen = attempts.get(args.input as object) ?? 0;
       attempts.set(args.input as object, seen + 1);
-      const fromRequest = apiRequest.getStore() != null;
+      // Quietly (the load runs), every call is a request's: the routes under load set off no events.
+      const fromRequest = marking ? apiRequest.getStore() != null : true;
       const tally = fromRequest ? totals.requests : totals.background;
       tally.set(command, (tally.get(command) ?? 0) + 1);
       if (command === 'Scan') scans += 1;
-      const call: DynamoCall = { command, purpose: purposeOf(command, input), retry: seen > 0, input: structuredClone(input) };
+      // The input is kept only for a recorded window (the load section replays it); a copy per call costs.
+      const call: DynamoCall = { command, purpose: purposeOf(command, input), retry: seen > 0, input: window ? structuredClone(input) : {} };
       if (window) (fromRequest ? window.calls : window.background).push(call);
       const result = await next(args);
       const consumed = consumedUnits((result as { output?: { ConsumedCapacity?: unknown } }).output?.ConsumedCapacity);
@@ -249,6 +261,17 @@ export function instrument(client: DynamoDBDocumentClient, options: { apiPort: n
         return { result, calls: current.calls, background: current.background };
       } finally {
         window = undefined;
+      }
+    },
+    async quietly(fn) {
+      if (window) throw new Error('quietly: a round-trip window is open');
+      marking = false;
+      // Off until the next mark: the storage's async hooks stop when no storage is in use.
+      apiRequest.disable();
+      try {
+        return await fn();
+      } finally {
+        marking = true;
       }
     },
     totals,
