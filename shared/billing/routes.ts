@@ -17,7 +17,7 @@ export const billingRoutes = {
     idempotent: true,
     request: { body: CreateRunBody },
     responses: { 201: { description: 'The run and the invoices it issued.', schema: BillingRun } },
-    // Decides whether new invoices go to Stripe, and resumes Stripe pushes that stalled.
+    // Reads the secret to decide whether new invoices go to Stripe (a key is set); never calls Stripe.
     needs: ['stripeSecrets'],
     timeoutSeconds: 29,
     memoryMb: 1024,

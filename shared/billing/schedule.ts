@@ -15,7 +15,7 @@ export const billingSchedule = {
   handler: 'functions/billing/scheduled-run.ts',
   /** Scheduler's context attribute, replaced by the time the schedule fired. */
   input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
-  /** It may resume stalled Stripe pushes, and decides whether new invoices go to Stripe. */
+  /** Reads the secret to decide whether new invoices go to Stripe (a key is set); never calls Stripe. */
   needs: ['stripeSecrets'],
   retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 6 * 3600 },
   /** A run over every tenant may take a while: the Lambda maximum. */
