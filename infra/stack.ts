@@ -22,7 +22,7 @@ import type { Construct, IConstruct } from 'constructs';
 import { EVENT_SOURCE } from '../shared/config.js';
 import { tableDefinition } from '../shared/db/table-definition.js';
 import { eventRules, outboxRelay } from '../shared/events/rules.js';
-import { routeKey, type RouteDefinition } from '../shared/http/route.js';
+import { routeKey, routeTimeoutSeconds, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
 import { schedules } from '../shared/schedules.js';
 import { capabilityEnvironment, capabilityStatements, emailSender, needsOf, type CapabilityResources } from './capabilities.js';
@@ -296,7 +296,7 @@ export class DeliveryHubStack extends Stack {
         entry: route.handler,
         serves: routeKey(route),
         memoryMb: route.memoryMb,
-        timeoutSeconds: route.timeoutSeconds,
+        timeoutSeconds: routeTimeoutSeconds(route),
         profile: { tableData: !routesWithoutData.has(name), needs: needsOf(route) },
       });
       routeThrottles.set(routeKey(route), routeThrottle(route, !routesWithoutData.has(name)));

@@ -29,6 +29,7 @@ export const errorCatalogue = {
   slot_has_bookings: { status: 409, type: 'conflict' },
   internal: { status: 500, type: 'api_error' },
   upstream_unavailable: { status: 503, type: 'api_error' },
+  service_unavailable: { status: 503, type: 'api_error' },
 } as const satisfies Record<string, { status: number; type: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

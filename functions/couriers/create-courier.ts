@@ -1,5 +1,5 @@
 import { createCourier } from '../../shared/couriers/service.js';
 import { apiHandler } from '../../shared/http/handler.js';
-import { tenantRoutes } from '../../shared/tenants/routes.js';
+import { courierRoutes } from '../../shared/couriers/routes.js';
 
-export const handler = apiHandler(tenantRoutes.createCourier, async ({ body }) => ({ status: 201, body: await createCourier(body) }));
+export const handler = apiHandler(courierRoutes.createCourier, async ({ body }) => ({ status: 201, body: await createCourier(body) }));

@@ -3,13 +3,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { AppError } from '../../shared/errors.js';
 import { newId } from '../../shared/ids.js';
 import { errorResponse } from '../../shared/http/response.js';
-import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
+import { routeKey, routeTimeoutSeconds, type RouteDefinition } from '../../shared/http/route.js';
 import { logger } from '../../shared/logging/logger.js';
 import { listen } from './event-bus.js';
 import { lambdaContext, loadHandler } from './modules.js';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; the handlers apply the contract's 256 KiB. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
+/** API Gateway's own limit for an integration (the `$default` route). */
 const DEFAULT_TIMEOUT_MS = 29_000;
 
 export interface LocalRoute {
@@ -157,7 +158,7 @@ export async function startLocalApiServer(options: { port: number; host?: string
           const match = candidate.pattern.exec(path);
           if (!match) continue;
           handlerModule = candidate.route.handler;
-          timeoutMs = (candidate.route.timeoutSeconds ?? 29) * 1000;
+          timeoutMs = routeTimeoutSeconds(candidate.route) * 1000;
           matched = {
             routeKey: routeKey(candidate.route),
             ...(candidate.names.length > 0 ? { pathParameters: Object.fromEntries(candidate.names.map((name, index) => [name, decode(match[index + 1] as string)])) } : {}),

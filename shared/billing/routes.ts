@@ -14,7 +14,8 @@ export const billingRoutes = {
     handler: 'functions/billing/create-run.ts',
     summary: 'Bills a period: one invoice per tenant of every delivered delivery (and cancellation fee) not billed yet. Repeat it freely: nothing is billed twice.',
     tag: 'Billing',
-    idempotent: true,
+    // A run is many transactions, keyed by the Idempotency-Key (runIdForRequest): a retry after a crash resumes it.
+    idempotent: 'rerun',
     request: { body: CreateRunBody },
     responses: { 201: { description: 'The run and the invoices it issued.', schema: BillingRun } },
     // Reads the secret to decide whether new invoices go to Stripe (a key is set); never calls Stripe.

@@ -1,30 +1,33 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newApiKeyItem } from '../auth/api-keys.js';
 import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
+import { transact } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
+import { notFound } from '../errors.js';
+import { courierItem, courierRepository } from './repository.js';
 import type { Courier, CreateCourierBody } from './schemas.js';
 
 /** A courier and its key are written in one transaction: never a courier without a key, or the reverse. */
 export async function createCourier(input: CreateCourierBody, now = new Date()): Promise<Courier & { apiKey: string }> {
   const courier: Courier = { id: newId('courier', now.getTime()), object: 'courier', name: input.name, createdAt: now.toISOString() };
   const { issued, item: keyItem } = newApiKeyItem({ role: 'courier', courierId: courier.id }, now);
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          Put: {
-            TableName: config.tableName,
-            Item: { ...keys.courier(courier.id), ...keys.courierListing(courier.id), entity: 'courier', ...courier },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
-        },
-        { Put: { TableName: config.tableName, Item: keyItem, ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: outboxEntry('courier.created', null, { courierId: courier.id }, now).put },
-      ],
-    }),
+  const created = { ...courier, apiKey: issued.key };
+  await transact(
+    [
+      {
+        Put: { TableName: config.tableName, Item: courierItem(courier), ConditionExpression: 'attribute_not_exists(pk)' },
+      },
+      { Put: { TableName: config.tableName, Item: keyItem, ConditionExpression: 'attribute_not_exists(pk)' } },
+      { Put: outboxEntry('courier.created', null, { courierId: courier.id }, now).put },
+    ],
+    () => new Error(`courier ${courier.id} exists already`),
+    { result: created },
   );
-  return { ...courier, apiKey: issued.key };
+  return created;
+}
+
+export async function getCourier(courierId: string): Promise<Courier> {
+  const courier = await courierRepository.get(courierId);
+  if (!courier) throw notFound('courier', courierId);
+  return courier;
 }

@@ -18,6 +18,7 @@ export const keys = {
 
   courier: (courierId: string) => ({ pk: `COURIER#${courierId}`, sk: 'COURIER' }),
   courierListing: (courierId: string) => ({ gsi1pk: 'COURIERS', gsi1sk: courierId }),
+  courierListingPartition: () => ({ gsi1pk: 'COURIERS' }),
 
   /** Stored responses of create requests, per caller scope (a tenant id, or `hub`). */
   idempotency: (scope: string, keyHash: string) => ({ pk: `${tenantRoot(scope)}#IDEM#${keyHash}`, sk: 'IDEM' }),

@@ -127,7 +127,7 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
     const extra = extras[index - extraStart];
     if (index >= extraStart && extra) return extra.onFailure(item);
     return new Error(`Unexpected condition failure on item ${index} of a booking`);
-  });
+  }, { result: delivery });
   recordMetric('DeliveriesBooked');
   return delivery;
 }

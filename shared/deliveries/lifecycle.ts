@@ -1,11 +1,8 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Principal } from '../auth/principal.js';
-import { db } from '../db/client.js';
 import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import type { Page, PageRequest } from '../db/pagination.js';
-import { transact, type TransactItem } from '../db/transact.js';
+import { transact, writeOne, type TransactItem } from '../db/transact.js';
 import { AppError, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { pricingContext } from '../hub/settings.js';
@@ -13,7 +10,7 @@ import { isId } from '../ids.js';
 import { slotRepository } from '../slots/repository.js';
 import { deliveryRepository, putDelivery } from './repository.js';
 import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
-import { applyTransition, canApply, transitions, type Transition } from './state-machine.js';
+import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
 
 /** A courier's clock may run a little ahead of ours; more than this is a mistake. */
 const CLOCK_SKEW_MS = 2 * 60 * 1000;
@@ -49,27 +46,28 @@ export interface Change {
  * Optimistic concurrency for every change: compute the next version from what was read, write
  * it on the condition that nobody wrote in between, and on a conflict read again and
  * re-decide (the other actor's change may have made ours invalid: then 409). No lost update.
+ * Everything that depends on the state is decided again on each attempt, the clock included:
+ * a retry that kept the first attempt's time could find it earlier than the change it lost to.
  */
-async function change(principal: Principal, deliveryId: string, decide: (current: Delivery) => Change | Delivery | Promise<Change | Delivery>): Promise<Delivery> {
+async function change(
+  principal: Principal,
+  deliveryId: string,
+  now: Date,
+  decide: (current: Delivery, now: Date) => Change | Delivery | Promise<Change | Delivery>,
+): Promise<Delivery> {
   let current = await loadDelivery(principal, deliveryId);
   for (let attempt = 0; ; attempt += 1) {
-    const decision = await decide(current);
+    const decision = await decide(current, attempt === 0 ? now : new Date(Math.max(now.getTime(), Date.now())));
     if (!('after' in decision)) return decision;
     const { after, extra = [], event = true } = decision;
     const type = eventTypeFor(after.status);
     const items: TransactItem[] = [putDelivery(after, current.version), ...extra.map((entry) => entry.item)];
     if (event && type) items.push({ Put: outboxEntry(type, after.tenantId, after, new Date(after.updatedAt)).put });
     try {
-      if (items.length === 1) {
-        // A lone write (a position report) needs no transaction: a conditional put at half the cost.
-        await db()
-          .send(new PutCommand(putDelivery(after, current.version).Put))
-          .catch((error: unknown) => {
-            throw error instanceof ConditionalCheckFailedException ? new VersionConflict() : error;
-          });
-      } else {
-        await transact(items, ({ index }) => (index === 0 ? new VersionConflict() : (extra[index - 1]?.onFailure() ?? new Error('condition failed'))));
-      }
+      const refusal = ({ index }: { index: number }) => (index === 0 ? new VersionConflict() : (extra[index - 1]?.onFailure() ?? new Error('condition failed')));
+      // A lone write (a position report) needs no transaction: a conditional put at half the cost.
+      if (items.length === 1) await writeOne(items[0] as TransactItem, refusal, { result: after });
+      else await transact(items, refusal, { result: after });
       return after;
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= MAX_VERSION_RETRIES) throw error;
@@ -108,14 +106,14 @@ export async function listDeliveries(principal: Principal, filter: ListFilter, p
 }
 
 /** Cancelling is free before assignment; after it, the tenant's rate card may charge a fee. */
-export async function cancelDelivery(principal: Principal, deliveryId: string, reason: string | undefined, now = new Date()): Promise<Delivery> {
-  return change(principal, deliveryId, async (current) => {
+export async function cancelDelivery(principal: Principal, deliveryId: string, reason: string | undefined, requestedAt = new Date()): Promise<Delivery> {
+  return change(principal, deliveryId, requestedAt, async (current, now) => {
     if (current.status === 'cancelled') return current;
     if (!canApply(current.status, 'cancel')) {
-      throw new AppError('invalid_transition', `A ${current.status.replace('_', ' ')} delivery can no longer be cancelled.`);
+      throw new AppError('invalid_transition', `${aDelivery(current.status)} can no longer be cancelled.`);
     }
     const fee = current.status === 'assigned' ? await cancellationFee(current.tenantId) : null;
-    const after = applyTransition(current, 'cancel', { at: now, now, cancellation: { reason: reason ?? null, at: now.toISOString(), fee } });
+    const after = applyTransition(current, 'cancel', { now, cancellation: { reason: reason ?? null, at: now.toISOString(), fee } });
     const slot = current.slot;
     return {
       after,
@@ -135,11 +133,11 @@ async function cancellationFee(tenantId: string): Promise<Delivery['price'] | nu
 }
 
 /** The hub assigns (or re-assigns, before pickup) a delivery to a courier that exists. */
-export async function assignDelivery(principal: Principal, deliveryId: string, courierId: string, now = new Date()): Promise<Delivery> {
+export async function assignDelivery(principal: Principal, deliveryId: string, courierId: string, requestedAt = new Date()): Promise<Delivery> {
   if (!isId('courier', courierId)) throw new AppError('resource_missing', `No such courier: '${courierId.slice(0, 64)}'.`, { param: 'courierId' });
-  return change(principal, deliveryId, (current) => {
+  return change(principal, deliveryId, requestedAt, (current, now) => {
     if (current.status === 'assigned' && current.courierId === courierId) return current;
-    const after = applyTransition(current, 'assign', { at: now, now, courierId });
+    const after = applyTransition(current, 'assign', { now, courierId });
     return {
       after,
       extra: [
@@ -163,15 +161,16 @@ const courierTransitions: Record<Exclude<CourierEventBody['type'], 'position'>, 
  * position. A repeated report of the status the delivery already has is answered with the
  * delivery unchanged (a phone on a bad network retries); a report out of order is a 409.
  */
-export async function recordCourierEvent(principal: Principal, deliveryId: string, body: CourierEventBody, now = new Date()): Promise<Delivery> {
-  const at = body.at === undefined ? now : new Date(body.at);
-  if (at.getTime() > now.getTime() + CLOCK_SKEW_MS) throw new AppError('parameter_invalid', 'at must not be in the future.', { param: 'at' });
+export async function recordCourierEvent(principal: Principal, deliveryId: string, body: CourierEventBody, requestedAt = new Date()): Promise<Delivery> {
+  const reportedAt = body.at === undefined ? undefined : new Date(body.at);
+  if (reportedAt && reportedAt.getTime() > requestedAt.getTime() + CLOCK_SKEW_MS) throw new AppError('parameter_invalid', 'at must not be in the future.', { param: 'at' });
   if (body.type === 'failed' && body.reason === undefined) throw new AppError('parameter_missing', 'reason is required when a delivery failed.', { param: 'reason' });
   if (body.type === 'position' && body.position === undefined) throw new AppError('parameter_missing', 'position is required for a position report.', { param: 'position' });
   if (body.type !== 'delivered' && body.proof !== undefined) throw new AppError('parameter_invalid', 'proof goes with a delivered event only.', { param: 'proof' });
   if (body.type !== 'failed' && body.reason !== undefined) throw new AppError('parameter_invalid', 'reason goes with a failed event only.', { param: 'reason' });
 
-  return change(principal, deliveryId, (current) => {
+  return change(principal, deliveryId, requestedAt, (current, now) => {
+    const at = reportedAt ?? now;
     if (body.type === 'position') {
       const position = body.position as { lat: number; lng: number };
       if (current.status !== 'assigned' && current.status !== 'picked_up') {
@@ -184,7 +183,7 @@ export async function recordCourierEvent(principal: Principal, deliveryId: strin
     if (current.status === transitions[transition].to) return current;
     return {
       after: applyTransition(current, transition, {
-        at,
+        ...(reportedAt ? { at: reportedAt } : {}),
         now,
         ...(body.type === 'delivered' ? { proof: body.proof ?? {} } : {}),
         ...(body.type === 'failed' ? { failureReason: body.reason as string } : {}),

@@ -25,7 +25,11 @@ export function canApply(status: DeliveryStatus, transition: Transition): boolea
 }
 
 export interface TransitionInput {
-  at: Date;
+  /**
+   * When it happened, as reported (a courier's phone). Without it, the change is stamped now, or
+   * at the last event's time if that is later: the clocks of two servers may differ by a few ms.
+   */
+  at?: Date;
   now: Date;
   courierId?: string;
   proof?: Delivery['proof'];
@@ -41,13 +45,14 @@ export interface TransitionInput {
 export function applyTransition(delivery: Delivery, transition: Transition, input: TransitionInput): Delivery {
   const rule = transitions[transition];
   if (!canApply(delivery.status, transition)) {
-    throw new AppError('invalid_transition', `A ${delivery.status.replace('_', ' ')} delivery cannot be ${describe(transition)} (allowed from: ${rule.from.join(', ')}).`);
+    throw new AppError('invalid_transition', `${aDelivery(delivery.status)} cannot be ${describe(transition)} (allowed from: ${rule.from.join(', ')}).`);
   }
   const last = delivery.timeline.at(-1);
-  if (last && input.at.getTime() < Date.parse(last.at)) {
-    throw new AppError('parameter_invalid', `at must not be before the delivery's last event (${last.at}).`, { param: 'at' });
+  const lastAt = last ? Date.parse(last.at) : -Infinity;
+  if (input.at && input.at.getTime() < lastAt) {
+    throw new AppError('parameter_invalid', `at must not be before the delivery's last event (${last?.at}).`, { param: 'at' });
   }
-  const at = input.at.toISOString();
+  const at = (input.at ?? new Date(Math.max(input.now.getTime(), lastAt))).toISOString();
   return {
     ...delivery,
     status: rule.to,
@@ -59,6 +64,12 @@ export function applyTransition(delivery: Delivery, transition: Transition, inpu
     updatedAt: input.now.toISOString(),
     version: delivery.version + 1,
   };
+}
+
+/** "A booked delivery", "An assigned delivery": the status in words, with its article. */
+export function aDelivery(status: DeliveryStatus): string {
+  const words = status.replace('_', ' ');
+  return `${/^[aeiou]/.test(words) ? 'An' : 'A'} ${words} delivery`;
 }
 
 function describe(transition: Transition): string {

@@ -7,9 +7,10 @@ import { principalForSecret } from '../auth/api-keys.js';
 import { callerScope, type Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
 import { logger, type Logger } from '../logging/logger.js';
-import { idempotencyStore, requestFingerprint, type IdempotencyLock } from './idempotency.js';
+import { recordingEffect } from '../db/effect.js';
+import { effectRecorder, idempotencyStore, IdempotentReplay, IDEMPOTENCY_LOCK_MARGIN_MS, requestFingerprint, type IdempotencyLock } from './idempotency.js';
 import { errorResponse, toAppError, toHttpResponse, type ApiResult, type HttpResponse } from './response.js';
-import type { RouteDefinition } from './route.js';
+import { routeTimeoutSeconds, successStatus, type RouteDefinition } from './route.js';
 import { parseOrThrow } from './validation.js';
 
 /** The contract's body limit. API Gateway itself allows more, so we check. */
@@ -65,6 +66,8 @@ interface RequestState {
   principal?: Principal;
   input: { body?: unknown; params?: unknown; query?: unknown };
   idempotencyLock?: IdempotencyLock;
+  /** Records the effect of an idempotent request in the transaction that commits it. */
+  effect?: ReturnType<typeof effectRecorder>;
 }
 
 type ApiContext = Context & { api: RequestState };
@@ -158,8 +161,13 @@ const validate = (route: RouteDefinition): Middleware => ({
   },
 });
 
-/** `Idempotency-Key` on create endpoints: one resource per (caller, key), the first answer replayed. */
-const idempotency = (): Middleware => ({
+/**
+ * `Idempotency-Key` on create endpoints: one resource per (caller, key), the first answer
+ * replayed. The key is claimed first; then, for an effect written in one transaction, the
+ * key's completion is written in that transaction (`effectRecorder`), so even a crash right
+ * after the commit leaves a completed key to replay. What wrote nothing completes afterwards.
+ */
+const idempotency = (route: RouteDefinition): Middleware => ({
   before: async (request) => {
     const key = request.event.headers?.['idempotency-key'];
     if (key === undefined) return;
@@ -168,14 +176,20 @@ const idempotency = (): Middleware => ({
     }
     const { api } = request.context;
     const fingerprint = requestFingerprint(request.event.requestContext.http.method, request.event.rawPath, request.event.body);
-    const outcome = await idempotencyStore.begin(callerScope(api.principal as Principal), key, fingerprint);
+    const lockMs = routeTimeoutSeconds(route) * 1000 + IDEMPOTENCY_LOCK_MARGIN_MS;
+    const outcome = await idempotencyStore.begin(callerScope(api.principal as Principal), key, fingerprint, undefined, lockMs);
     switch (outcome.kind) {
-      case 'acquired':
+      case 'acquired': {
         api.idempotencyLock = outcome.lock;
+        if (route.idempotent === true) {
+          const status = successStatus(route);
+          api.effect = effectRecorder(outcome.lock, (result) => toHttpResponse({ status, body: result }, api.requestId));
+        }
         return;
+      }
       case 'replay':
         api.log.info('idempotent replay');
-        return { ...outcome.response, headers: { ...outcome.response.headers, 'idempotent-replayed': 'true' } };
+        return replayed(outcome.response);
       case 'mismatch':
         throw new AppError('idempotency_key_reused', 'This Idempotency-Key was already used with another request. Use a new key for a new request.', {
           param: 'Idempotency-Key',
@@ -188,17 +202,18 @@ const idempotency = (): Middleware => ({
     }
   },
   after: async (request) => {
-    const lock = request.context.api.idempotencyLock;
-    if (!lock || !request.response) return;
+    const { idempotencyLock: lock, effect } = request.context.api;
+    if (!lock || !request.response || effect?.done) return;
     if (request.response.statusCode >= 500) await idempotencyStore.release(lock);
     else await idempotencyStore.complete(lock, request.response);
   },
   onError: async (request) => {
     const lock = request.context.api?.idempotencyLock;
-    if (!lock) return;
+    if (!lock || request.context.api.effect?.done) return;
     const error = toAppError(request.error);
     if (error.status >= 500) {
-      await idempotencyStore.release(lock);
+      // Nothing was committed under this key (the effect would have completed it): the retry runs again.
+      await idempotencyStore.release(lock).catch((releaseError: unknown) => request.context.api.log.warn('idempotency key not released', { error: String(releaseError) }));
       return;
     }
     // A client error of a started request is part of its answer: replayed like a success.
@@ -207,6 +222,36 @@ const idempotency = (): Middleware => ({
     return response;
   },
 });
+
+function replayed(response: Pick<HttpResponse, 'statusCode' | 'headers' | 'body'>): HttpResponse {
+  return { ...response, headers: { ...response.headers, 'idempotent-replayed': 'true' } };
+}
+
+/**
+ * Runs the route function, recording its effect when the request is idempotent. Once the
+ * effect is committed, the answer is the committed one: what a retry replays is exactly what
+ * this request answered, even if something after the commit failed.
+ */
+async function runRoute(api: RequestState, fn: () => Promise<ApiResult>): Promise<HttpResponse> {
+  const { effect } = api;
+  if (!effect) return toHttpResponse(await fn(), api.requestId);
+  let result: ApiResult;
+  try {
+    result = await recordingEffect(effect, fn);
+  } catch (error) {
+    if (error instanceof IdempotentReplay) return replayed(error.response);
+    if (!effect.done) throw error;
+    api.log.error('failed after committing its effect: answering with the committed result', { error: error as Error });
+    return effect.response as HttpResponse;
+  }
+  const response = toHttpResponse(result, api.requestId);
+  if (!effect.done) return response;
+  const committed = effect.response as HttpResponse;
+  if (committed.body !== response.body || committed.statusCode !== response.statusCode) {
+    api.log.error('route answered differently from the result it committed: answering with the committed one', { status: response.statusCode });
+  }
+  return committed;
+}
 
 /**
  * Wraps a route function in the shared middy stack: request state, errors in the contract's
@@ -222,11 +267,11 @@ export function apiHandler<const R extends RouteDefinition>(route: R, fn: (reque
     .use(limitBodySize());
   if (route.request?.body) stack.use(jsonBody());
   stack.use(validate(route));
-  if (route.idempotent) stack.use(idempotency());
+  if (route.idempotent) stack.use(idempotency(route));
 
   stack.handler(async (event, context) => {
     const { api } = context;
-    const result = await fn({
+    return runRoute(api, () => fn({
       body: api.input.body,
       params: api.input.params,
       query: api.input.query,
@@ -239,8 +284,7 @@ export function apiHandler<const R extends RouteDefinition>(route: R, fn: (reque
       get log() {
         return api.log;
       },
-    } as ApiRequest<R>);
-    return toHttpResponse(result, api.requestId);
+    } as ApiRequest<R>));
   });
 
   return async (event: APIGatewayProxyEventV2, context: Context): Promise<HttpResponse> => {

@@ -4,13 +4,21 @@ import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/l
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
+import type { EffectRecorder } from '../db/effect.js';
 import { keys } from '../db/keys.js';
+import type { TransactItem } from '../db/transact.js';
+import { AppError } from '../errors.js';
 import type { HttpResponse } from './response.js';
 
 /** The contract keeps responses at least 24 h; we keep them 48 h. */
 export const IDEMPOTENCY_RETENTION_SECONDS = 48 * 3600;
-/** Longer than any create function may run: past it, a crashed attempt's lock can be taken over. */
-export const IDEMPOTENCY_LOCK_MS = 35_000;
+/**
+ * How long a request holds its key before a retry may take it over: the function's timeout and
+ * a margin (past it, the attempt is dead). Taking over is safe even from a live attempt: its
+ * effect commits only while it holds the key (`effectRecorder`), so two attempts never both write.
+ */
+export const IDEMPOTENCY_LOCK_MARGIN_MS = 5_000;
+export const IDEMPOTENCY_LOCK_MS = 10_000 + IDEMPOTENCY_LOCK_MARGIN_MS;
 /** How long a concurrent duplicate waits for the first request to finish before answering 409. */
 const WAIT_FOR_FIRST_MS = 8_000;
 const POLL_MS = 50;
@@ -35,6 +43,16 @@ interface Record_ {
   lockExpiresAt: number;
   ttl: number;
   response?: StoredResponse;
+  /** The lock token of the attempt whose transaction committed the effect (and this completion). */
+  committedToken?: string;
+}
+
+/** Another attempt of the same request completed it: its answer is replayed to this one. */
+export class IdempotentReplay extends Error {
+  override readonly name = 'IdempotentReplay';
+  constructor(readonly response: StoredResponse) {
+    super('replayed');
+  }
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -62,7 +80,7 @@ export const idempotencyStore = {
    * the previous attempt crashed and its lock expired); otherwise the existing record comes
    * back in the same round trip and decides: replay, mismatch, or wait for the first request.
    */
-  async begin(scope: string, idempotencyKey: string, fingerprint: string, waitMs = WAIT_FOR_FIRST_MS): Promise<BeginOutcome> {
+  async begin(scope: string, idempotencyKey: string, fingerprint: string, waitMs = WAIT_FOR_FIRST_MS, lockMs = IDEMPOTENCY_LOCK_MS): Promise<BeginOutcome> {
     const lock: IdempotencyLock = { scope, keyHash: sha256(idempotencyKey), token: randomUUID() };
     const deadline = Date.now() + waitMs;
     for (;;) {
@@ -77,7 +95,7 @@ export const idempotencyStore = {
               state: 'in_progress',
               fingerprint,
               lockToken: lock.token,
-              lockExpiresAt: now + IDEMPOTENCY_LOCK_MS,
+              lockExpiresAt: now + lockMs,
               ttl: Math.floor(now / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
             },
             ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND lockExpiresAt < :now) OR #ttl < :nowSeconds',
@@ -108,9 +126,14 @@ export const idempotencyStore = {
     return Item as Record_ | undefined;
   },
 
-  /** Stores the response for replay; only the lock holder may. */
+  /**
+   * Stores the response for replay; only the lock holder may. A request that wrote nothing (a
+   * client error, a repeated report) completes here; one that wrote completed with its write.
+   * A lock lost meanwhile (taken over after it expired) leaves the record to its new holder.
+   */
   async complete(lock: IdempotencyLock, response: StoredResponse): Promise<void> {
-    await db().send(
+    await db()
+      .send(
       new UpdateCommand({
         TableName: config.tableName,
         Key: itemKey(lock),
@@ -123,7 +146,10 @@ export const idempotencyStore = {
           ':token': lock.token,
         },
       }),
-    );
+      )
+      .catch((error: unknown) => {
+        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      });
   },
 
   /** Gives the key back after a server error, so the client's retry runs again. */
@@ -142,3 +168,54 @@ export const idempotencyStore = {
     }
   },
 };
+
+/**
+ * The recorder of an idempotent request's effect (shared/db/effect.ts): the transaction that
+ * commits the effect also marks the key complete with the response, on the condition that this
+ * attempt still holds the key. A crash after that commit leaves a completed key, so the retry
+ * replays; a crash before it leaves nothing written, so the retry runs again. `render` makes the
+ * response from the result the service declares.
+ */
+export function effectRecorder(lock: IdempotencyLock, render: (result: unknown) => StoredResponse): EffectRecorder & { readonly response: StoredResponse | undefined } {
+  let response: StoredResponse | undefined;
+  let done = false;
+  return {
+    get done() {
+      return done;
+    },
+    get response() {
+      return done ? response : undefined;
+    },
+    completion(result: unknown): TransactItem {
+      response = render(result);
+      return {
+        Update: {
+          TableName: config.tableName,
+          Key: itemKey(lock),
+          UpdateExpression: 'SET #state = :complete, #response = :response, committedToken = :token REMOVE lockToken',
+          ConditionExpression: 'lockToken = :token AND #state = :inProgress',
+          ExpressionAttributeNames: { '#state': 'state', '#response': 'response' },
+          ExpressionAttributeValues: {
+            ':complete': 'complete',
+            ':inProgress': 'in_progress',
+            ':response': { statusCode: response.statusCode, headers: response.headers, body: response.body },
+            ':token': lock.token,
+          },
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        },
+      };
+    },
+    committed() {
+      done = true;
+    },
+    conditionFailed(old) {
+      const record = old as Record_ | undefined;
+      if (record?.committedToken === lock.token) return 'own';
+      if (record?.state === 'complete' && record.response) return new IdempotentReplay(record.response);
+      return new AppError('idempotency_request_in_progress', 'A request with this Idempotency-Key is still being processed. Retry in a moment.', {
+        param: 'Idempotency-Key',
+        headers: { 'retry-after': '1' },
+      });
+    },
+  };
+}

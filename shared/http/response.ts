@@ -52,6 +52,32 @@ export function errorResponse(error: AppError, requestId: string): HttpResponse 
   );
 }
 
+/** Errors that say "the database could not be reached or is overloaded", not "the request is wrong". */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'LocalStoreUnavailable',
+]);
+
+/**
+ * DynamoDB unreachable (a network fault, DynamoDB Local's JVM gone) or throttling after the SDK's
+ * own retries: a 503 the client may retry, not a 500. The request's writes either committed or
+ * did not; an idempotent retry finds out which (shared/db/effect.ts).
+ */
+export function isStoreUnavailable(error: unknown): boolean {
+  for (let current = error, depth = 0; current instanceof Error && depth < 4; current = current.cause, depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === 'string' && UNAVAILABLE_CODES.has(code)) return true;
+    if (UNAVAILABLE_NAMES.has(current.name)) return true;
+  }
+  return false;
+}
+
 interface MiddyHttpError {
   statusCode?: number;
   message: string;
@@ -69,6 +95,12 @@ export function toAppError(error: unknown): AppError {
     return middyError.message === 'Unsupported Media Type'
       ? new AppError('unsupported_media_type', 'Send the body as JSON, with Content-Type: application/json.', { param: 'Content-Type' })
       : new AppError('malformed_json', 'The request body is not valid JSON.');
+  }
+  if (isStoreUnavailable(error)) {
+    return new AppError('service_unavailable', 'The service is briefly unavailable. Nothing was lost: retry in a few seconds (with the same Idempotency-Key, if you sent one).', {
+      headers: { 'retry-after': '2' },
+      cause: error,
+    });
   }
   if (error instanceof Error && error.name === 'GeocoderUnavailableError') {
     return new AppError('upstream_unavailable', 'The address service does not answer right now: retry shortly, or give lat/lng.', { headers: { 'retry-after': '5' } });

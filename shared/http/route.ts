@@ -32,8 +32,13 @@ export interface RouteDefinition {
     query?: z.ZodType;
   };
   responses: Record<number, ResponseDefinition>;
-  /** A create endpoint: honours `Idempotency-Key`. */
-  idempotent?: boolean;
+  /**
+   * A create endpoint: honours `Idempotency-Key`. `true`: the effect is one write, which also
+   * completes the key (the service gives it its result: shared/db/effect.ts), so a retry after a
+   * crash replays the first answer. `'rerun'`: the effect is keyed by the Idempotency-Key itself
+   * and spans many writes (a billing run): a retry after a crash runs it again, to the same end.
+   */
+  idempotent?: true | 'rerun';
   /** Lambda memory and timeout (defaults in the stack). */
   memoryMb?: number;
   timeoutSeconds?: number;
@@ -53,4 +58,21 @@ export function defineRoute<const R extends RouteDefinition>(route: R): R {
 
 export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): string {
   return `${route.method} ${route.path}`;
+}
+
+/** Seconds a route's function may run when its definition does not say (the stack and the local runtime). */
+export const DEFAULT_ROUTE_TIMEOUT_SECONDS = 10;
+
+export function routeTimeoutSeconds(route: Pick<RouteDefinition, 'timeoutSeconds'>): number {
+  return route.timeoutSeconds ?? DEFAULT_ROUTE_TIMEOUT_SECONDS;
+}
+
+/** The status a route answers when it succeeds: its first 2xx response. */
+export function successStatus(route: Pick<RouteDefinition, 'responses' | 'method' | 'path'>): number {
+  const status = Object.keys(route.responses)
+    .map(Number)
+    .filter((code) => code >= 200 && code < 300)
+    .sort((a, b) => a - b)[0];
+  if (status === undefined) throw new Error(`${route.method} ${route.path} declares no 2xx response`);
+  return status;
 }

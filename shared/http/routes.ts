@@ -1,4 +1,5 @@
 import { billingRoutes } from '../billing/routes.js';
+import { courierRoutes } from '../couriers/routes.js';
 import { deliveryRoutes } from '../deliveries/routes.js';
 import { hubRoutes } from '../hub/routes.js';
 import { notificationRoutes } from '../notifications/routes.js';
@@ -20,6 +21,7 @@ import { systemRoutes } from './system-routes.js';
 export const routes = {
   ...systemRoutes,
   ...tenantRoutes,
+  ...courierRoutes,
   ...hubRoutes,
   ...deliveryRoutes,
   ...billingRoutes,

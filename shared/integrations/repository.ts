@@ -5,6 +5,7 @@ import { db } from '../db/client.js';
 import { withoutTableAttributes } from '../db/items.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { writeOne, type WriteOptions } from '../db/transact.js';
 import { isId } from '../ids.js';
 import type { InboundOrder, Integration } from './schemas.js';
 
@@ -35,19 +36,23 @@ export function orderItem(order: StoredOrder): Record<string, unknown> {
 }
 
 export const integrationRepository = {
-  async create(integration: StoredIntegration): Promise<void> {
-    await db().send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: {
-          ...keys.integration(integration.tenantId, integration.id),
-          ...keys.integrationListing(integration.tenantId, integration.id),
-          ...keys.integrationById(integration.id),
-          entity: 'integration',
-          ...integration,
+  async create(integration: StoredIntegration, options: WriteOptions = {}): Promise<void> {
+    await writeOne(
+      {
+        Put: {
+          TableName: config.tableName,
+          Item: {
+            ...keys.integration(integration.tenantId, integration.id),
+            ...keys.integrationListing(integration.tenantId, integration.id),
+            ...keys.integrationById(integration.id),
+            entity: 'integration',
+            ...integration,
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
         },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+      },
+      () => new Error(`integration ${integration.id} exists already`),
+      options,
     );
   },
 

@@ -49,8 +49,9 @@ export async function createIntegration(tenantId: string, input: CreateIntegrati
     secretRotatedAt: null,
     secrets: [{ value: secret, expiresAt: null }],
   };
-  await integrationRepository.create(integration);
-  return { ...integrationView(integration), secret };
+  const created = { ...integrationView(integration), secret };
+  await integrationRepository.create(integration, { result: created });
+  return created;
 }
 
 export async function listIntegrations(tenantId: string, page: PageRequest) {

@@ -1,7 +1,8 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
+import { writeOne, type WriteOptions } from '../db/transact.js';
 import type { Quote } from '../deliveries/schemas.js';
 import { isId } from '../ids.js';
 
@@ -20,13 +21,17 @@ export function quoteView(stored: StoredQuote, now = new Date()): Quote {
 }
 
 export const quoteRepository = {
-  async create(quote: StoredQuote): Promise<void> {
-    await db().send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: { ...keys.quote(quote.tenantId, quote.id), entity: ENTITY, ...quote, ttl: Math.floor(quote.expiresAtMs / 1000) + 24 * 3600 },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+  async create(quote: StoredQuote, options: WriteOptions = {}): Promise<void> {
+    await writeOne(
+      {
+        Put: {
+          TableName: config.tableName,
+          Item: { ...keys.quote(quote.tenantId, quote.id), entity: ENTITY, ...quote, ttl: Math.floor(quote.expiresAtMs / 1000) + 24 * 3600 },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      () => new Error(`quote ${quote.id} exists already`),
+      options,
     );
   },
 

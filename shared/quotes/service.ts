@@ -20,8 +20,9 @@ export async function createQuote(tenantId: string, request: QuoteRequest, now =
     tenantId,
     expiresAtMs,
   };
-  await quoteRepository.create(stored);
-  return quoteView(stored, now);
+  const quote = quoteView(stored, now);
+  await quoteRepository.create(stored, { result: quote });
+  return quote;
 }
 
 export async function getQuote(tenantId: string, quoteId: string): Promise<Quote> {

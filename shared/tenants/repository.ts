@@ -1,9 +1,10 @@
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { OutboxEntry } from '../events/outbox.js';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { transact, type WriteOptions } from '../db/transact.js';
 import { isId } from '../ids.js';
 import type { Tenant } from './schemas.js';
 
@@ -20,11 +21,11 @@ function fromItem(item: Record<string, unknown>): Tenant {
 
 export const tenantRepository = {
   /** The tenant and its `tenant.created` event, in one transaction. */
-  async create(tenant: Tenant, event: OutboxEntry): Promise<void> {
-    await db().send(
-      new TransactWriteCommand({
-        TransactItems: [{ Put: { TableName: config.tableName, Item: toItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
-      }),
+  async create(tenant: Tenant, event: OutboxEntry, options: WriteOptions = {}): Promise<void> {
+    await transact(
+      [{ Put: { TableName: config.tableName, Item: toItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
+      () => new Error(`tenant ${tenant.id} exists already`),
+      options,
     );
   },
 

@@ -1,5 +1,4 @@
 import { AuditEvent } from '../audit/schemas.js';
-import { CourierCreated, CreateCourierBody } from '../couriers/schemas.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, Tenant } from './schemas.js';
@@ -57,16 +56,5 @@ export const tenantRoutes = {
     tag: 'Tenants',
     request: { params: IdParam, query: PageQuery },
     responses: { 200: { description: 'A page of events.', schema: listOf(AuditEvent) } },
-  }),
-  createCourier: defineRoute({
-    method: 'POST',
-    path: '/v1/couriers',
-    roles: ['admin'],
-    handler: 'functions/couriers/create-courier.ts',
-    summary: 'Registers a courier and issues its API key (shown once).',
-    tag: 'Couriers',
-    idempotent: true,
-    request: { body: CreateCourierBody },
-    responses: { 201: { description: 'The courier and its key.', schema: CourierCreated } },
   }),
 } as const satisfies Record<string, RouteDefinition>;

@@ -1,7 +1,6 @@
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { newApiKeyItem, type IssuedKey } from '../auth/api-keys.js';
 import { config } from '../config.js';
-import { db } from '../db/client.js';
+import { transact } from '../db/transact.js';
 import { notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
@@ -19,7 +18,7 @@ export async function createTenant(input: CreateTenantBody, now = new Date()): P
     status: 'active',
     createdAt: now.toISOString(),
   };
-  await tenantRepository.create(tenant, outboxEntry('tenant.created', tenant.id, { tenantId: tenant.id, name: tenant.name, kind: tenant.kind }, now));
+  await tenantRepository.create(tenant, outboxEntry('tenant.created', tenant.id, { tenantId: tenant.id, name: tenant.name, kind: tenant.kind }, now), { result: tenant });
   return tenant;
 }
 
@@ -29,14 +28,15 @@ export async function getTenant(tenantId: string): Promise<Tenant> {
   return tenant;
 }
 
-export async function issueTenantKey(tenantId: string, role: 'tenant' | 'accountant'): Promise<IssuedKey & { tenantId: string }> {
+export async function issueTenantKey(tenantId: string, role: 'tenant' | 'accountant'): Promise<IssuedKey & { object: 'api_key'; tenantId: string }> {
   await getTenant(tenantId);
   const { issued, item } = newApiKeyItem({ role, tenantId });
   const event = outboxEntry('api_key.created', tenantId, { keyId: issued.id, role, ownerId: tenantId });
-  await db().send(
-    new TransactWriteCommand({
-      TransactItems: [{ Put: { TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
-    }),
+  const created = { object: 'api_key' as const, ...issued, tenantId };
+  await transact(
+    [{ Put: { TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
+    () => new Error(`api key ${issued.id} exists already`),
+    { result: created },
   );
-  return { ...issued, tenantId };
+  return created;
 }

@@ -1,0 +1,5 @@
+import { courierRoutes } from '../../shared/couriers/routes.js';
+import { getCourier } from '../../shared/couriers/service.js';
+import { apiHandler } from '../../shared/http/handler.js';
+
+export const handler = apiHandler(courierRoutes.getCourier, async ({ params }) => ({ status: 200, body: await getCourier(params.id) }));

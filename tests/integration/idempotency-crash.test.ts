@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routes } from '../../shared/http/routes.js';
+import { loseAnswerOfNextEffectCommit } from '../helpers/faults.js';
+import { startReceiver } from '../helpers/receiver.js';
+import { sampleTenant, startTestApi, type ApiResponse, type TestApi } from '../helpers/runtime.js';
+import { futureDate, quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
+
+let api: TestApi;
+let actors: Actors;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+
+beforeAll(async () => {
+  api = await startTestApi();
+  actors = await setUpActors(api);
+  receiver = await startReceiver();
+});
+afterAll(async () => {
+  await receiver?.close();
+  await api?.stop();
+});
+
+interface Request {
+  method: string;
+  path: string;
+  key: string | null;
+  body: unknown;
+}
+
+interface Case {
+  request(): Promise<Request>;
+  /** What the test can see of what exists: it must grow by exactly one created thing. */
+  count(request: Request): Promise<number>;
+}
+
+let keyCounter = 0;
+const newKey = () => `crash-${Date.now()}-${(keyCounter += 1)}`;
+
+const listCount = async (path: string, key: string | null = null) => {
+  let count = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await api.call('GET', `${path}${path.includes('?') ? '&' : '?'}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, key === null ? {} : { key });
+    count += page.json.data.length;
+    cursor = page.json.nextCursor ?? undefined;
+  } while (cursor);
+  return count;
+};
+
+/** The tenant's audit trail, where every committed change lands once (by its event id). */
+const eventCount = async (tenantId: string, type: string) => {
+  await api.runtime.settle();
+  const page = await api.call('GET', `/v1/tenants/${tenantId}/events?limit=100`);
+  return (page.json.data as Array<{ type: string }>).filter((event) => event.type === type).length;
+};
+
+async function assignedDelivery(): Promise<string> {
+  const booked = await api.call('POST', '/v1/deliveries', { key: actors.tenantKey, body: quoteBody() });
+  await api.call('POST', `/v1/hub/deliveries/${booked.json.id}/assign`, { body: { courierId: actors.courier.id } });
+  return booked.json.id as string;
+}
+
+/** One case per idempotent route whose effect is a single transaction (`idempotent: true`). */
+const cases: Record<string, Case> = {
+  createTenant: {
+    request: async () => ({ method: 'POST', path: '/v1/tenants', key: null, body: sampleTenant({ name: `Crash ${newKey()}` }) }),
+    count: () => listCount('/v1/tenants'),
+  },
+  createApiKey: {
+    request: async () => ({ method: 'POST', path: `/v1/tenants/${actors.tenantId}/api-keys`, key: null, body: { role: 'tenant' } }),
+    count: () => eventCount(actors.tenantId, 'api_key.created'),
+  },
+  createCourier: {
+    request: async () => ({ method: 'POST', path: '/v1/couriers', key: null, body: { name: `Dominique ${newKey()}` } }),
+    count: () => listCount('/v1/couriers'),
+  },
+  createQuote: {
+    // Quotes are not listed: the quote a second attempt would make is priced at another distance.
+    request: async () => ({ method: 'POST', path: '/v1/quotes', key: actors.tenantKey, body: quoteBody() }),
+    count: async () => 0,
+  },
+  createDelivery: {
+    request: async () => ({ method: 'POST', path: '/v1/deliveries', key: actors.tenantKey, body: quoteBody({ reference: newKey() }) }),
+    count: () => listCount('/v1/deliveries', actors.tenantKey),
+  },
+  courierEvent: {
+    request: async () => ({ method: 'POST', path: `/v1/courier/deliveries/${await assignedDelivery()}/events`, key: actors.courier.key, body: { type: 'picked_up' } }),
+    count: async (request) => {
+      const id = request.path.split('/')[4] as string;
+      const delivery = await api.call('GET', `/v1/deliveries/${id}`, { key: actors.tenantKey });
+      return (delivery.json.timeline as Array<{ status: string }>).filter((entry) => entry.status === 'picked_up').length;
+    },
+  },
+  createWebhookEndpoint: {
+    request: async () => ({ method: 'POST', path: '/v1/webhook-endpoints', key: actors.tenantKey, body: { url: receiver.url, events: ['delivery.*'], description: newKey() } }),
+    count: () => listCount('/v1/webhook-endpoints', actors.tenantKey),
+  },
+  createIntegration: {
+    request: async () => ({ method: 'POST', path: '/v1/integrations', key: actors.tenantKey, body: { provider: 'generic', pickup: quoteBody().pickup } }),
+    count: () => listCount('/v1/integrations', actors.tenantKey),
+  },
+};
+
+async function send(request: Request, idempotencyKey: string): Promise<ApiResponse> {
+  return api.call(request.method, request.path, { ...(request.key === null ? {} : { key: request.key }), body: request.body, headers: { 'idempotency-key': idempotencyKey } });
+}
+
+describe('an idempotent request whose answer is lost after its commit', () => {
+  it('covers every idempotent route whose effect is one transaction', () => {
+    const single = Object.entries(routes)
+      .filter(([, route]) => 'idempotent' in route && route.idempotent === true)
+      .map(([name]) => name)
+      .sort();
+    expect(Object.keys(cases).sort()).toEqual(single);
+  });
+
+  for (const [name, testCase] of Object.entries(cases)) {
+    for (const where of ['caller', 'transport'] as const) {
+      it(`${name}: the retry replays the committed answer, nothing is written twice (answer lost at the ${where})`, async () => {
+        const request = await testCase.request();
+        const before = await testCase.count(request);
+        const key = newKey();
+        const fault = loseAnswerOfNextEffectCommit(where);
+        let first: ApiResponse;
+        try {
+          first = await send(request, key);
+        } finally {
+          fault.cancel();
+        }
+        expect(fault.fired).toBe(true);
+        if (where === 'caller') {
+          // The client never learnt the outcome: a clean 503 in the contract's shape, not a 500.
+          expect(first.status).toBe(503);
+          expect(first.json.error.code).toBe('service_unavailable');
+        } else {
+          // The SDK retried the committed transaction and the request went on as if nothing happened.
+          expect(first.status).toBeLessThan(300);
+        }
+
+        const retry = await send(request, key);
+        expect(retry.status).toBeLessThan(300);
+        expect(retry.headers.get('idempotent-replayed')).toBe('true');
+        expect(retry.json.id).toMatch(/^[a-z]{3}_/);
+        if (where === 'transport') expect(retry.text).toBe(first.text);
+        const again = await send(request, key);
+        expect(again.text).toBe(retry.text);
+        if (name !== 'createQuote') expect(await testCase.count(request)).toBe(before + 1);
+        // What the replay names exists and is the caller's.
+        if (name === 'createQuote') expect((await api.call('GET', `/v1/quotes/${retry.json.id}`, { key: actors.tenantKey })).status).toBe(200);
+        if (name === 'createApiKey') expect((await api.call('GET', '/v1/deliveries', { key: retry.json.key })).status).toBe(200);
+      });
+    }
+  }
+});
