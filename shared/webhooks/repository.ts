@@ -5,6 +5,7 @@ import { db } from '../db/client.js';
 import { withoutTableAttributes } from '../db/items.js';
 import { keys } from '../db/keys.js';
 import { allPages, queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { writeOne, type WriteOptions } from '../db/transact.js';
 import { isId } from '../ids.js';
 import type { WebhookEndpoint, WebhookMessage } from './schemas.js';
 
@@ -27,13 +28,17 @@ const strip = withoutTableAttributes;
 export const MAX_LOGGED_ATTEMPTS = 20;
 
 export const webhookRepository = {
-  async createEndpoint(endpoint: StoredEndpoint): Promise<void> {
-    await db().send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: { ...keys.webhookEndpoint(endpoint.tenantId, endpoint.id), ...keys.webhookEndpointListing(endpoint.tenantId, endpoint.id), entity: 'webhook_endpoint', ...endpoint },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      }),
+  async createEndpoint(endpoint: StoredEndpoint, options: WriteOptions = {}): Promise<void> {
+    await writeOne(
+      {
+        Put: {
+          TableName: config.tableName,
+          Item: { ...keys.webhookEndpoint(endpoint.tenantId, endpoint.id), ...keys.webhookEndpointListing(endpoint.tenantId, endpoint.id), entity: 'webhook_endpoint', ...endpoint },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        },
+      },
+      () => new Error(`webhook endpoint ${endpoint.id} exists already`),
+      options,
     );
   },
 

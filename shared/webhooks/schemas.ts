@@ -1,8 +1,15 @@
 import * as z from 'zod';
 import { Timestamp } from '../schemas/common.js';
+import { webhookEventTypes } from './rules.js';
 
-/** `delivery.*`, `invoice.*` or an exact event type. */
-export const EventFilter = z.string().regex(/^[a-z_]+\.(\*|[a-z_]+)$/, 'must be an event type such as delivery.delivered, or delivery.*');
+/**
+ * What an endpoint may subscribe to: a type endpoints receive, or `<area>.*` for an area that has
+ * one. Anything else (a typo, `tenant.*`, an internal type) would be accepted and never fire.
+ */
+export const webhookEventFilters: readonly string[] = [...webhookEventTypes, ...new Set(webhookEventTypes.map((type) => `${type.slice(0, type.indexOf('.'))}.*`))];
+
+/** An enum, so the 400 lists the valid values and the OpenAPI document shows them. */
+export const EventFilter = z.enum(webhookEventFilters as [string, ...string[]]);
 
 export const CreateEndpointBody = z
   .strictObject({

@@ -1,7 +1,7 @@
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { Webhook } from 'standardwebhooks';
-import { guardedLookup, type UrlPolicy } from './ssrf.js';
+import { guardedLookup, isForbiddenAddress, literalAddress, type UrlPolicy } from './ssrf.js';
 
 /** The longest we wait for a receiver; the contract's bound is 15 s. */
 export const SEND_TIMEOUT_MS = 10_000;
@@ -37,6 +37,12 @@ export function sendWebhook(message: OutgoingMessage, policy: UrlPolicy, now = n
   const started = performance.now();
   const signature = new Webhook(message.secret).sign(message.messageId, now, message.body);
   const url = new URL(message.url);
+  // Node connects to an IP literal without calling `lookup`, so the guard below never sees it;
+  // the URL may have been stored before the blocklist grew, hence the check at every send.
+  const literal = literalAddress(url);
+  if (literal !== undefined && isForbiddenAddress(literal, policy)) {
+    return Promise.resolve({ statusCode: null, latencyMs: 0, error: `${literal} is a forbidden address`, retryAfterSeconds: null });
+  }
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   return new Promise((resolve) => {
     let settled = false;

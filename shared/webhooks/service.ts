@@ -45,8 +45,9 @@ export async function createEndpoint(tenantId: string, input: { url: string; eve
     createdAt: now.toISOString(),
     secret: `whsec_${randomBytes(32).toString('base64')}`,
   };
-  await webhookRepository.createEndpoint(endpoint);
-  return { ...endpointView(endpoint), secret: endpoint.secret };
+  const created = { ...endpointView(endpoint), secret: endpoint.secret };
+  await webhookRepository.createEndpoint(endpoint, { result: created });
+  return created;
 }
 
 export async function listEndpoints(tenantId: string, page: PageRequest) {

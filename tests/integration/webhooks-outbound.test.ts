@@ -1,7 +1,12 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { internalEventTypes } from '../../shared/events/catalog.js';
+import { newId } from '../../shared/ids.js';
+import { webhookRepository } from '../../shared/webhooks/repository.js';
+import { webhookEventTypes } from '../../shared/webhooks/rules.js';
 import { MAX_ATTEMPTS } from '../../shared/webhooks/schedule.js';
+import { webhookEventFilters } from '../../shared/webhooks/schemas.js';
 import { sweepDueMessages } from '../../shared/webhooks/service.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { expectError, startTestApi, type TestApi } from '../helpers/runtime.js';
@@ -61,6 +66,26 @@ describe('webhook endpoints', () => {
 
   it('refuses event filters that are not event types', async () => {
     expect(expectError(await api.call('POST', '/v1/webhook-endpoints', { key: actors.tenantKey, body: { url: 'http://127.0.0.1:9/x', events: ['*'] } }), 400, 'parameter_invalid').param).toBe('events[0]');
+  });
+
+  it.each<[string, string[], string]>([
+    ['a misspelt type', ['delivery.deliverd'], 'events[0]'],
+    ['a wildcard over an area that sends no webhook', ['delivery.*', 'tenant.*'], 'events[1]'],
+    ['an event type tenants never receive', ['invoice.paid', 'tenant.created'], 'events[1]'],
+    ...internalEventTypes.map((type): [string, string[], string] => [`the internal type ${type}`, [type], 'events[0]']),
+  ])('refuses a filter that can never fire: %s, naming it and listing the valid ones', async (_case, events, param) => {
+    const error = expectError(await api.call('POST', '/v1/webhook-endpoints', { key: actors.tenantKey, body: { url: 'http://127.0.0.1:9/x', events } }), 400, 'parameter_invalid');
+    expect(error.param).toBe(param);
+    for (const valid of webhookEventFilters) expect(error.message).toContain(`"${valid}"`);
+  });
+
+  it('accepts every event type tenants receive, and a wildcard for each of their areas', async () => {
+    const events = [...webhookEventTypes, 'delivery.*', 'invoice.*'];
+    const response = await api.call('POST', '/v1/webhook-endpoints', { key: actors.tenantKey, body: { url: 'http://127.0.0.1:9/x', events } });
+    expect(response.status).toBe(201);
+    expect(response.json.events).toEqual(events);
+    // Nothing listens there: left enabled, its failing messages would be due in other tests' sweeps.
+    await api.call('DELETE', `/v1/webhook-endpoints/${response.json.id}`, { key: actors.tenantKey });
   });
 });
 
@@ -179,6 +204,34 @@ describe('delivery of status events', () => {
     await api.runtime.settle();
     expect(hook.received.length).toBe(sent);
     expect((await messages(created.id))[0]).toMatchObject({ status: 'failed', lastResponseStatus: 410 });
+  });
+
+  it('never reaches an endpoint whose stored URL is a forbidden IP literal (stored before the blocklist grew)', async () => {
+    const hook = await receiver();
+    // 0.0.0.0 connects to this machine, so the receiver would hear any request that went out.
+    const url = hook.url.replace('127.0.0.1', '0.0.0.0');
+    expectError(await api.call('POST', '/v1/webhook-endpoints', { key: actors.tenantKey, body: { url, events: ['delivery.booked'] } }), 400, 'parameter_invalid');
+    const id = newId('webhookEndpoint');
+    await webhookRepository.createEndpoint({
+      id,
+      object: 'webhook_endpoint',
+      tenantId: actors.tenantId,
+      url,
+      events: ['delivery.booked'],
+      description: null,
+      status: 'enabled',
+      disabledReason: null,
+      createdAt: new Date().toISOString(),
+      secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+    });
+    await book();
+    await api.runtime.settle();
+    await sweepDueMessages(later(10_000));
+    const [message] = await messages(id);
+    expect(message).toMatchObject({ status: 'pending', attempts: 2, lastResponseStatus: null });
+    for (const attempt of message.attemptLog) expect(attempt).toMatchObject({ statusCode: null, error: '0.0.0.0 is a forbidden address' });
+    expect(hook.received).toHaveLength(0);
+    await api.call('DELETE', `/v1/webhook-endpoints/${id}`, { key: actors.tenantKey });
   });
 
   it('never lets a slow endpoint delay another tenant\'s webhooks', async () => {
