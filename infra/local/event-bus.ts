@@ -214,7 +214,10 @@ function testEventPattern(input: Record<string, unknown>) {
   } catch {
     throw new ApiException('ValidationException', 'Parameter Event is not valid.');
   }
-  const required = ['id', 'account', 'source', 'time', 'region', 'resources', 'detail-type'];
+  // The API reference also lists `resources`, but AWS answers events without it (the CLI reference's own
+  // test-event-pattern example has none, and so do AWS-validated TestEventPattern cases), as PutEvents makes
+  // Resources optional: only these fields are really required.
+  const required = ['id', 'account', 'source', 'time', 'region', 'detail-type'];
   if (event === null || typeof event !== 'object' || required.some((field) => !(field in event))) {
     throw new ApiException('ValidationException', `Parameter Event is not valid. Mandatory fields: ${required.join(', ')}.`);
   }

@@ -19,8 +19,16 @@ const flakyRule: EventRule = {
   target: { handler: 'tests/fixtures/flaky-consumer.ts', retryAttempts: 3, maximumEventAgeSeconds: 60 },
 };
 
+/** Delivers to the same recording consumer, matching a field through a dotted name as EventBridge joins keys. */
+const dottedRule: EventRule = {
+  name: 'dotted',
+  description: 'A test consumer selected by a dotted field name.',
+  pattern: { source: ['test'], 'detail-type': ['dotted'], detail: { 'order.status': ['ready'] } },
+  target: { handler: 'tests/fixtures/flaky-consumer.ts', retryAttempts: 0, maximumEventAgeSeconds: 60 },
+};
+
 beforeAll(async () => {
-  api = await startTestApi({ rules: [...eventRules, flakyRule] });
+  api = await startTestApi({ rules: [...eventRules, flakyRule, dottedRule] });
   // The real SDK client, pointed at the local endpoint the way production code is: by the
   // AWS_ENDPOINT_URL_EVENTBRIDGE variable the runtime sets.
   client = new EventBridgeClient({});
@@ -62,6 +70,26 @@ describe('the local EventBridge endpoint speaks the AWS protocol', () => {
     );
   });
 
+  it('answers TestEventPattern for an event without resources, which AWS does not require', async () => {
+    // The CLI reference's test-event-pattern example and AWS-validated cases send no resources; id and the
+    // other envelope fields stay mandatory.
+    const { resources: _omitted, ...withoutResources } = sampleEvent;
+    const match = await client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ['aws.ec2'] }), Event: JSON.stringify(withoutResources) }));
+    expect(match.Result).toBe(true);
+    const noMatch = await client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ resources: [{ exists: true }] }), Event: JSON.stringify(withoutResources) }));
+    expect(noMatch.Result).toBe(false);
+    const { id: _id, ...withoutId } = withoutResources;
+    await expect(client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ source: ['aws.ec2'] }), Event: JSON.stringify(withoutId) }))).rejects.toMatchObject({
+      name: 'ValidationException',
+    });
+  });
+
+  it('rejects a wildcard pattern AWS finds too complex with InvalidEventPatternException', async () => {
+    const attempt = client.send(new TestEventPatternCommand({ EventPattern: JSON.stringify({ EventBusArn: [{ wildcard: '*:*:*:*:*:event-bus/*' }] }), Event: JSON.stringify(sampleEvent) }));
+    await expect(attempt).rejects.toBeInstanceOf(InvalidEventPatternException);
+    await expect(attempt).rejects.toThrow(/Rule is too complex/);
+  });
+
   it('answers PutEvents with an EventId per entry and per-entry errors for bad entries', async () => {
     const result = await client.send(
       new PutEventsCommand({
@@ -94,6 +122,15 @@ describe('events reach their consumers through the shared rules', () => {
     await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'delivery-hub', Source: 'delivery-hub', DetailType: 'tenant.created', Detail: JSON.stringify(detail) }] }));
     await api.runtime.bus.idle();
     expect((await api.call('GET', `/v1/tenants/${tenant.id}/events`)).json.data).toHaveLength(1);
+  });
+
+  it('accepts PutEvents without Resources and delivers it to the rule matching a dotted field name', async () => {
+    const detail = { order: { status: 'ready' }, data: { failTimes: 0 } };
+    const result = await client.send(new PutEventsCommand({ Entries: [{ EventBusName: 'delivery-hub', Source: 'test', DetailType: 'dotted', Detail: JSON.stringify(detail) }] }));
+    expect(result.FailedEntryCount).toBe(0);
+    const id = result.Entries?.[0]?.EventId as string;
+    await api.runtime.bus.idle();
+    expect(attempts().get(id)).toBe(1);
   });
 
   it('refuses to publish an event whose detail does not fit its schema', async () => {

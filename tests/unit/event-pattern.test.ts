@@ -211,6 +211,52 @@ describe('arrays', () => {
   });
 });
 
+// Docs: "Event pattern syntax" (eb-create-pattern), considerations: "when EventBridge compiles event patterns for use,
+// it uses dot (.) as the joining character", so the dotted and nested spellings are identical in patterns and in
+// events; aws/event-ruler README, "Caveat: Compiled rules and JSON keys with dots". Verdicts as AWS recorded them in
+// LocalStack's AWS-validated dot_joining_* TestEventPattern cases.
+describe('field names with dots', () => {
+  const nested = withDetail({ state: { status: 'running' } });
+  const dotted = withDetail({ 'state.status': 'running' });
+
+  it('matches a dotted pattern key against nested event fields, and only at the same joined path', () => {
+    expect(matchesEventPattern({ detail: { 'state.status': ['running'] } }, nested)).toBe(true);
+    expect(matchesEventPattern({ detail: { 'state.status': ['stopped'] } }, nested)).toBe(false);
+    // dot_joining_pattern_NEG: a level more in the pattern is another path.
+    expect(matchesEventPattern({ detail: { 'state.status': { status: ['running'] } } }, nested)).toBe(false);
+  });
+
+  it('matches nested pattern fields against a dotted event field name, and only at the same joined path', () => {
+    expect(matchesEventPattern({ detail: { state: { status: ['running'] } } }, dotted)).toBe(true);
+    expect(matchesEventPattern({ detail: { state: { status: ['stopped'] } } }, dotted)).toBe(false);
+    // dot_joining_event_NEG: a level more in the event is another path.
+    expect(matchesEventPattern({ detail: { state: { status: ['running'] } } }, withDetail({ 'state.status': { status: 'running' } }))).toBe(false);
+  });
+
+  it('matches a dotted pattern key against a dotted event field name, at any depth', () => {
+    expect(matchesEventPattern({ 'detail.state.status': ['running'] }, dotted)).toBe(true);
+    expect(matchesEventPattern({ 'detail.state': { status: [{ exists: true }] } }, dotted)).toBe(true);
+  });
+
+  it('keeps the last list when a pattern names one path twice ("EventBridge only uses the last one")', () => {
+    const pattern = JSON.parse('{"detail": {"state.status": ["stopped"], "state": {"status": ["running"]}}}') as object;
+    expect(matchesEventPattern(pattern, nested)).toBe(true);
+    expect(matchesEventPattern(pattern, withDetail({ state: { status: 'stopped' } }))).toBe(false);
+  });
+
+  it('lets either value match when an event holds one path twice, dotted and nested', () => {
+    const both = withDetail({ 'state.status': 'running', state: { status: 'stopped', code: 80 } });
+    expect(matchesEventPattern({ detail: { state: { status: ['running'], code: [80] } } }, both)).toBe(true);
+    expect(matchesEventPattern({ detail: { state: { status: ['stopped'], code: [80] } } }, both)).toBe(true);
+  });
+
+  it('keeps array-consistent matching for dotted names inside array elements', () => {
+    const items = [{ 'sku.id': 'A', qty: 1 }, { sku: { id: 'B' }, qty: 2 }];
+    expect(matchesEventPattern({ detail: { items: { sku: { id: ['A'] }, qty: [1] } } }, withDetail({ items }))).toBe(true);
+    expect(matchesEventPattern({ detail: { items: { sku: { id: ['A'] }, qty: [2] } } }, withDetail({ items }))).toBe(false);
+  });
+});
+
 // Docs: "Comparison operators for use in event patterns in Amazon EventBridge" — prefix matching sections.
 describe('prefix', () => {
   it('matches the time prefix example', () => {
@@ -405,6 +451,21 @@ describe('numeric', () => {
   it('fails the whole pattern when one numeric field fails', () => {
     expect(matchesEventPattern(pattern, withDetail({ 'c-count': 5, 'd-count': 10, 'x-limit': 301.8 }))).toBe(false);
   });
+
+  // aws/event-ruler README, "Numeric matching": "limited to value between -5.0e9 and +5.0e9 inclusive, with 15 digits
+  // of precision, that is to say 6 digits to the right of the decimal point" (ComparableNumber).
+  it('never matches an event number beyond ±5.0e9 with a numeric range', () => {
+    expect(matchesEventPattern({ detail: { n: [{ numeric: ['>', 0] }] } }, withDetail({ n: 6e9 }))).toBe(false);
+    expect(matchesEventPattern({ detail: { n: [{ numeric: ['<', 0] }] } }, withDetail({ n: -6e9 }))).toBe(false);
+    expect(matchesEventPattern({ detail: { n: [{ numeric: ['>', 0] }] } }, withDetail({ n: 5e9 }))).toBe(true);
+  });
+
+  it('compares numbers to 6 digits after the decimal point', () => {
+    expect(matchesEventPattern({ detail: { n: [{ numeric: ['=', 5] }] } }, withDetail({ n: 5.0000001 }))).toBe(true);
+    expect(matchesEventPattern({ detail: { n: [{ numeric: ['=', 5] }] } }, withDetail({ n: 5.000001 }))).toBe(false);
+    expect(matchesEventPattern({ detail: { n: [5] } }, withDetail({ n: 5.0000001 }))).toBe(true);
+    expect(matchesEventPattern({ detail: { n: [{ 'anything-but': [5] }] } }, withDetail({ n: 5.0000001 }))).toBe(false);
+  });
 });
 
 // Docs: "Comparison operators for use in event patterns in Amazon EventBridge" — exists matching.
@@ -519,6 +580,46 @@ describe('wildcard', () => {
   });
 });
 
+// Docs: "Comparison operators for use in event patterns in Amazon EventBridge" — wildcard matching, and "Wildcards and
+// event pattern complexity": "There is a limit to how complex a rule using wildcards can be", measured as aws/event-ruler's
+// MachineComplexityEvaluator does (wildcard prefixes one value can match at once, over all the values of one field);
+// event-ruler's WildcardParser reads each value in quotes, byte by byte.
+describe('wildcard admission', () => {
+  const tooComplex = 'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+
+  it('refuses the guide\'s too-complex ARN pattern and accepts its simplified form', () => {
+    // AWS's own answer to the first is recorded in LocalStack's content_wildcard_complex_EXC case.
+    expect(rejectionOf({ EventBusArn: [{ wildcard: '*:*:*:*:*:event-bus/*' }] })).toBe(`Event pattern is not valid. Reason: ${tooComplex}`);
+    expect(isValidEventPattern({ EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:*:event-bus/*' }] })).toBe(true);
+  });
+
+  it('counts repeated sequences after a wildcard: the guide\'s five "/dir" pass, twelve are too complex', () => {
+    expect(isValidEventPattern({ FileName: [{ wildcard: '/Users/*/dir/dir/dir/dir/dir/doc.txt' }] })).toBe(true);
+    expect(rejectionOf({ FileName: [{ wildcard: `/Users/*${'/dir'.repeat(12)}/doc.txt` }] })).toContain(tooComplex);
+  });
+
+  it('adds up the wildcard values of one field, not of different fields', () => {
+    const values = ['*/datasync/*.bif', '*/datasync/*.tif', '*/datasync/*.tiff', '*/datasync/*.svs'].map((wildcard) => ({ wildcard }));
+    expect(rejectionOf({ detail: { object: { key: values } } })).toContain(tooComplex);
+    expect(isValidEventPattern({ detail: { object: { key: values.slice(0, 2), name: values.slice(2) } } })).toBe(true);
+  });
+
+  it('adds up the values of one field across $or branches', () => {
+    const [first, second, third, fourth] = ['*/datasync/*.bif', '*/datasync/*.tif', '*/datasync/*.tiff', '*/datasync/*.svs'];
+    const pattern = { $or: [{ key: [{ wildcard: first }, { wildcard: second }] }, { key: [{ wildcard: third }, { wildcard: fourth }] }] };
+    expect(rejectionOf(pattern)).toContain(tooComplex);
+  });
+
+  it('gives the position of consecutive wildcards in UTF-8 bytes of the quoted value', () => {
+    // The quote is byte 0 and "é" bytes 1-2, so the first star of "**" is byte 3.
+    expect(rejectionOf({ name: [{ wildcard: 'é**' }] })).toBe('Event pattern is not valid. Reason: Consecutive wildcard characters at pos 3');
+  });
+
+  it('reports a grammar error before a wildcard the parser refuses, as event-ruler parses wildcards last', () => {
+    expect(rejectionOf({ a: [{ wildcard: 'a**' }], b: [] })).toContain('Empty arrays are not allowed');
+  });
+});
+
 // Docs: "Comparison operators for use in event patterns in Amazon EventBridge" — $or matching.
 describe('$or', () => {
   it('matches Location "New York" or Day "Monday"', () => {
@@ -625,7 +726,8 @@ describe('invalid patterns', () => {
     ['an equals-ignore-case object', { a: [{ 'equals-ignore-case': { prefix: 'ec2' } }] }, 'equals-ignore-case match pattern must be a string'],
     ['a non-string wildcard', { EventBusArn: [{ wildcard: 123 }] }, 'wildcard match pattern must be a string'],
     ['consecutive wildcards', { EventBusArn: [{ wildcard: 'arn:aws:events:us-east-1:**:event-bus/*' }] }, 'Consecutive wildcard characters at pos 26'],
-    ['a bad wildcard escape', { a: [{ wildcard: 'a\\b' }] }, 'Invalid escape character at pos 1'],
+    // event-ruler's WildcardParser reads the value in its quotes, so positions count the opening quote.
+    ['a bad wildcard escape', { a: [{ wildcard: 'a\\b' }] }, 'Invalid escape character at pos 2'],
     ['a non-boolean exists', { a: [{ exists: 'true' }] }, 'exists match pattern must be either true or false.'],
     ['a numeric that is not an array', { a: [{ numeric: 5 }] }, 'Value of numeric must be an array.'],
     ['an empty numeric array', { a: [{ numeric: [] }] }, 'Invalid member in numeric match: ]'],
@@ -637,7 +739,8 @@ describe('invalid patterns', () => {
     ['too many numeric terms', { a: [{ numeric: ['>', 0, '<', 5, '<', 6] }] }, 'Too many terms in numeric range expression'],
     ['extra terms after =', { a: [{ numeric: ['=', 5, '<', 6] }] }, 'Too many elements in numeric expression'],
     ['an empty numeric range', { a: [{ numeric: ['>', 5, '<', 5] }] }, 'Bottom must be less than top'],
-    ['a numeric operand beyond 5e9', { a: [{ numeric: ['>', 6e9] }] }, 'Value must be between -5000000000 and 5000000000, inclusive'],
+    // event-ruler's ComparableNumber message, where Java renders the double 5e9 as 5.0E9.
+    ['a numeric operand beyond 5e9', { a: [{ numeric: ['>', 6e9] }] }, 'Value must be between -5.0E9 and 5.0E9, inclusive'],
     ['an empty anything-but list', { a: [{ 'anything-but': [] }] }, 'mixed type is not supported'],
     ['a mixed anything-but list', { a: [{ 'anything-but': ['a', 1] }] }, 'mixed type is not supported'],
     ['null in an anything-but list', { a: [{ 'anything-but': ['a', null] }] }, 'start|null|boolean is not supported'],
