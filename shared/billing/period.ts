@@ -44,6 +44,21 @@ export function shiftPeriod(period: string, months: number): string {
   return format(Math.floor(index / 12), (index % 12) + 1);
 }
 
+/**
+ * The periods a billing run may bill, oldest and newest. Not before the Paris month the first
+ * tenant joined: every billable line is a tenant's delivery, so an earlier month holds nothing,
+ * and a request for one is a mistake (`0000-01`, a mistyped year). Not after the current Paris
+ * month: a month not started has nothing delivered. The current month itself may be billed
+ * before it ends: the run bills what is delivered so far, and a later run of the same month
+ * bills the rest on a new invoice (each line is billed once). No tenant yet: the current month.
+ */
+export function billablePeriods(firstTenantJoinedAt: Date | string | undefined, now: Date): { earliest: string; latest: string } {
+  const latest = periodOf(now);
+  const joined = firstTenantJoinedAt === undefined ? latest : periodOf(firstTenantJoinedAt);
+  // A clock running behind the one that stamped the tenant must not make the range empty.
+  return { earliest: joined < latest ? joined : latest, latest };
+}
+
 /** The month before the one `now` falls in, in Paris: what the monthly schedule bills. */
 export function previousPeriod(now: Date): string {
   return shiftPeriod(periodOf(now), -1);

@@ -14,7 +14,9 @@ export type InvoiceStatus = (typeof invoiceStatuses)[number];
 export const invoiceProviders = ['stripe', 'ledger'] as const;
 export type InvoiceProviderName = (typeof invoiceProviders)[number];
 
-export const CreateRunBody = z.strictObject({ period: Period }).meta({ id: 'CreateBillingRunRequest' });
+export const CreateRunBody = z
+  .strictObject({ period: Period })
+  .meta({ id: 'CreateBillingRunRequest', description: '`period`: a month from the one the first tenant joined to the current Europe/Paris month (billed so far; a later run bills the rest).' });
 
 export const InvoiceLine = z
   .object({

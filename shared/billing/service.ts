@@ -13,7 +13,7 @@ import { invoiceEventData, withLines } from './invoices.js';
 import type { BillableLine } from './ledger.js';
 import { invoiceTotals } from './money.js';
 import { invoiceSeries } from './numbering.js';
-import { addDays, parisDate, periodOf } from './period.js';
+import { addDays, billablePeriods, parisDate, periodOf } from './period.js';
 import { billingRepository as repository } from './repository.js';
 import type { BillingRun, Buyer, InvoiceProviderName, InvoiceRecord } from './schemas.js';
 import { allPages } from '../db/pagination.js';
@@ -45,8 +45,18 @@ export function invoiceIdFor(runId: string, tenantId: string): string {
   return `inv_${encodeTime(time, 10)}${random}`;
 }
 
-export function assertBillablePeriod(period: string, now: Date): void {
-  if (period > periodOf(now)) throw new AppError('parameter_invalid', `period ${period} has not started yet: bill the current month or an earlier one.`, { param: 'period' });
+/**
+ * A requested run's period must lie in `billablePeriods`. Tenants are listed by id, a ULID of
+ * their creation time, so the first of the list is the oldest: one Query of one item.
+ */
+export async function assertBillablePeriod(period: string, now: Date): Promise<void> {
+  const [first] = (await tenantRepository.list({ limit: 1 })).data;
+  const { earliest, latest } = billablePeriods(first?.createdAt, now);
+  if (period >= earliest && period <= latest) return;
+  const message = first
+    ? `period ${period} ${period > latest ? 'has not started yet' : 'is before the first tenant joined'}: a run bills a month from ${earliest} (when the first tenant joined) to ${latest} (the current month in Paris).`
+    : `period ${period} cannot be billed: no tenant has joined yet, so ${latest} (the current month in Paris) is the only month a run may bill.`;
+  throw new AppError('parameter_invalid', message, { param: 'period' });
 }
 
 function buyerOf(tenant: Tenant): Buyer {
@@ -163,7 +173,10 @@ export interface RunOptions {
  */
 export async function runBilling(options: RunOptions): Promise<BillingRun> {
   const now = options.now ?? new Date();
-  assertBillablePeriod(options.period, now);
+  // A requested period is checked at the API (assertBillablePeriod, before its run id is
+  // reserved). The schedule bills the month that just ended and is not held to the first
+  // tenant's month: on a fresh install its run finds nothing to bill and completes.
+  if (options.period > periodOf(now)) throw new AppError('parameter_invalid', `period ${options.period} has not started yet.`, { param: 'period' });
   const { period, trigger } = options;
   const runId = options.runId ?? newId('billingRun', now.getTime());
   const { startedAt } = await repository.startRun({ id: runId, period, trigger, startedAt: now.toISOString() });

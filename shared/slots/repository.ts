@@ -1,14 +1,13 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { TZDate } from '@date-fns/tz';
-import { format } from 'date-fns';
 import { decodeTime } from 'ulid';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { isId, newUlid } from '../ids.js';
+import { parisDate } from './local-time.js';
 import type { Slot } from './schemas.js';
 
-export const HUB_TIME_ZONE = 'Europe/Paris';
+export { HUB_TIME_ZONE } from './local-time.js';
 
 export interface StoredSlot {
   id: string;
@@ -19,17 +18,6 @@ export interface StoredSlot {
   endsAt: string;
   capacity: number;
   taken: number;
-}
-
-/** The UTC instant of a local date and time in Europe/Paris. */
-export function parisInstant(date: string, time: string): Date {
-  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
-  const [hours, minutes] = time.split(':').map(Number) as [number, number];
-  return new Date(new TZDate(year, month - 1, day, hours, minutes, HUB_TIME_ZONE).getTime());
-}
-
-export function parisDate(instant: Date): string {
-  return format(new TZDate(instant.getTime(), HUB_TIME_ZONE), 'yyyy-MM-dd');
 }
 
 /**

@@ -22,7 +22,11 @@ export const PutSlotsBody = z
         });
       }),
   })
-  .meta({ id: 'PutSlotsRequest' });
+  .meta({
+    id: 'PutSlotsRequest',
+    description:
+      'A day of slots, from today to two years ahead (Europe/Paris dates); times are Europe/Paris local. A time the clocks skip (02:00–02:59 on the last Sunday of March) is refused; a time that occurs twice (02:00–02:59 on the last Sunday of October) means its first occurrence, summer time.',
+  });
 export type PutSlotsBody = z.output<typeof PutSlotsBody>;
 
 export const Slot = z

@@ -3,11 +3,16 @@ import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
 import { AppError } from '../errors.js';
 import { LocalDate, type PutSlotsBody, type Slot } from './schemas.js';
-import { newSlotId, parisDate, parisInstant, slotRepository, slotView, type StoredSlot } from './repository.js';
+import { SLOT_HORIZON_YEARS, slotDateRange, slotInstants } from './local-time.js';
+import { newSlotId, slotRepository, slotView, type StoredSlot } from './repository.js';
 
 function checkDate(date: string, now: Date): void {
   if (!LocalDate.safeParse(date).success) throw new AppError('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
-  if (date < parisDate(now)) throw new AppError('parameter_invalid', 'date is in the past.', { param: 'date' });
+  const { first, last } = slotDateRange(now);
+  if (date < first || date > last) {
+    const why = date < first ? 'is in the past' : `is more than ${SLOT_HORIZON_YEARS} years ahead`;
+    throw new AppError('parameter_invalid', `date ${date} ${why}: slots can be set from ${first} (today in Paris) to ${last}.`, { param: 'date' });
+  }
 }
 
 /**
@@ -17,12 +22,15 @@ function checkDate(date: string, now: Date): void {
  */
 export async function putDaySlots(date: string, body: PutSlotsBody, now = new Date()): Promise<Slot[]> {
   checkDate(date, now);
+  // Every slot's times are checked before anything is read: a kept slot too, so a day never
+  // keeps a window that cannot happen.
+  const wantedSlots = body.slots.map((slot, index) => ({ ...slot, ...slotInstants(date, slot, index) }));
   const existing = await slotRepository.listDay(date);
   const byWindow = new Map(existing.map((slot) => [`${slot.start}-${slot.end}`, slot]));
   const items: TransactItem[] = [];
   const result: StoredSlot[] = [];
 
-  for (const [index, wanted] of body.slots.entries()) {
+  for (const [index, wanted] of wantedSlots.entries()) {
     const kept = byWindow.get(`${wanted.start}-${wanted.end}`);
     if (kept) {
       byWindow.delete(`${wanted.start}-${wanted.end}`);
@@ -41,14 +49,13 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
       });
       result.push({ ...kept, capacity: wanted.capacity });
     } else {
-      const startsAt = parisInstant(date, wanted.start);
       const slot: StoredSlot = {
-        id: newSlotId(startsAt),
+        id: newSlotId(wanted.startsAt),
         date,
         start: wanted.start,
         end: wanted.end,
-        startsAt: startsAt.toISOString(),
-        endsAt: parisInstant(date, wanted.end).toISOString(),
+        startsAt: wanted.startsAt.toISOString(),
+        endsAt: wanted.endsAt.toISOString(),
         capacity: wanted.capacity,
         taken: 0,
       };
@@ -70,6 +77,11 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
   return result.sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end)).map(slotView);
 }
 
+/**
+ * A day's slots, as stored. Any real date may be asked: a past day shows what was offered, and
+ * a day beyond the two-year horizon answers an empty list (no slot can be set there), so a
+ * calendar paging forward needs no special case; only a date that is not a date is a 400.
+ */
 export async function listDaySlots(date: string): Promise<Slot[]> {
   if (!LocalDate.safeParse(date).success) throw new AppError('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
   return (await slotRepository.listDay(date)).map(slotView);

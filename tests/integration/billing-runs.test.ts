@@ -6,13 +6,17 @@ import { billingRepository } from '../../shared/billing/repository.js';
 import { invoiceIdFor, runBilling } from '../../shared/billing/service.js';
 import { parseInvoiceNumber } from '../../shared/billing/numbering.js';
 import { newId } from '../../shared/ids.js';
-import { expectError, startTestApi, type TestApi } from '../helpers/runtime.js';
+import { CreateTenantBody } from '../../shared/tenants/schemas.js';
+import { createTenant } from '../../shared/tenants/service.js';
+import { expectError, sampleTenant, startTestApi, type TestApi } from '../helpers/runtime.js';
 import { quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
 
 let api: TestApi;
 let actors: Actors;
 let accountantKey: string;
 const period = periodOf(new Date());
+/** The hub's first tenant joined six months ago: the past months these tests bill are billable. */
+const joinedPeriod = shiftPeriod(period, -6);
 
 const asAccountant = (options: Record<string, unknown> = {}) => ({ key: accountantKey, ...options });
 
@@ -58,6 +62,7 @@ let feeDeliveryId: string;
 
 beforeAll(async () => {
   api = await startTestApi();
+  await createTenant(CreateTenantBody.parse(sampleTenant({ name: 'La Première Épicerie' })), new Date(`${joinedPeriod}-15T10:00:00.000Z`));
   actors = await setUpActors(api);
   accountantKey = (await api.call('POST', `/v1/tenants/${actors.tenantId}/api-keys`, { body: { role: 'accountant' } })).json.key;
   // The first tenant's rate card charges 3 € when an assigned delivery is cancelled.
@@ -329,6 +334,17 @@ describe('access and validation', () => {
     ['no period', {}, 'parameter_missing'],
   ])('refuses a run with %s', async (_name, body, code) => {
     expect(expectError(await api.call('POST', '/v1/billing/runs', asAccountant({ body })), 400, code).param).toBe('period');
+  });
+
+  it('bills from the month the first tenant joined to the current Paris month, and says so when asked for another', async () => {
+    for (const asked of ['0000-01', shiftPeriod(joinedPeriod, -1), shiftPeriod(period, 1), '9999-12']) {
+      const error = expectError(await api.call('POST', '/v1/billing/runs', asAccountant({ body: { period: asked } })), 400, 'parameter_invalid');
+      expect(error.param).toBe('period');
+      expect(error.message).toContain(`a run bills a month from ${joinedPeriod} (when the first tenant joined) to ${period} (the current month in Paris)`);
+    }
+    const first = await api.call('POST', '/v1/billing/runs', asAccountant({ body: { period: joinedPeriod } }));
+    expect(first.status, first.text).toBe(201);
+    expect(first.json).toMatchObject({ period: joinedPeriod, invoices: [] });
   });
 
   it('refuses a Stripe webhook when no webhook secret is configured (nothing can be verified)', async () => {

@@ -14,6 +14,26 @@ const book = async (extra: Record<string, unknown> = {}, key = actors.tenantKey)
 const event = (id: string, body: Record<string, unknown>, key = actors.courier.key) => api.call('POST', `/v1/courier/deliveries/${id}/events`, { key, body });
 const assign = (id: string, courierId: string) => api.call('POST', `/v1/hub/deliveries/${id}/assign`, { body: { courierId } });
 
+const DAY_MS = 86_400_000;
+const HOUR_MS = 3_600_000;
+/** Today's date in Paris (en-CA writes YYYY-MM-DD). */
+const parisToday = () => new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris' }).format(new Date());
+const plusDays = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+/** The same day some years later; February 29th becomes the 28th. */
+function plusYears(date: string, years: number): string {
+  const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+  const lastOfMonth = new Date(Date.UTC(year + years, month, 0)).getUTCDate();
+  return new Date(Date.UTC(year + years, month - 1, Math.min(day, lastOfMonth))).toISOString().slice(0, 10);
+}
+/** The next last Sunday of March (clocks go forward) or October (clocks go back) after today. */
+function nextClockChange(month: 3 | 10): string {
+  for (let year = Number(parisToday().slice(0, 4)); ; year += 1) {
+    const last = new Date(Date.UTC(year, month, 0));
+    const sunday = new Date(last.getTime() - last.getUTCDay() * DAY_MS).toISOString().slice(0, 10);
+    if (sunday > parisToday()) return sunday;
+  }
+}
+
 beforeAll(async () => {
   api = await startTestApi();
   actors = await setUpActors(api);
@@ -88,6 +108,49 @@ describe('pickup slots', () => {
 
   it('is the admin\'s to set', async () => {
     expectError(await api.call('PUT', `/v1/hub/slots/${futureDate(5)}`, asTenant({ body: { slots: [] } })), 403, 'forbidden');
+  });
+
+  it('refuses a time the clocks skip when they go forward, saying why, and stores nothing', async () => {
+    const night = nextClockChange(3);
+    const skipped = await api.call('PUT', `/v1/hub/slots/${night}`, { body: { slots: [{ start: '09:00', end: '11:00', capacity: 2 }, { start: '02:00', end: '03:00', capacity: 2 }] } });
+    const error = expectError(skipped, 400, 'parameter_invalid');
+    expect(error.param).toBe('slots[1].start');
+    expect(error.message).toBe(`slots[1].start is 02:00, which does not exist on ${night} in Europe/Paris: clocks go forward from 02:00 to 03:00.`);
+    const end = expectError(await api.call('PUT', `/v1/hub/slots/${night}`, { body: { slots: [{ start: '01:00', end: '02:30', capacity: 2 }] } }), 400, 'parameter_invalid');
+    expect(end.param).toBe('slots[0].end');
+    expect(end.message).toContain(`02:30, which does not exist on ${night}`);
+    expect((await api.call('GET', `/v1/slots?date=${night}`, asTenant())).json.data).toEqual([]);
+
+    // Across the jump (UTC+1 until 02:00, UTC+2 from 03:00), a slot lasts the one hour that really passes.
+    const across = await api.call('PUT', `/v1/hub/slots/${night}`, { body: { slots: [{ start: '01:30', end: '03:30', capacity: 2 }] } });
+    expect(across.status).toBe(200);
+    expect(across.json.data[0]).toMatchObject({ startsAt: `${night}T00:30:00.000Z`, endsAt: `${night}T01:30:00.000Z` });
+  });
+
+  it('gives slots on the night clocks go back their real duration, a repeated time meaning its first occurrence (summer time)', async () => {
+    const night = nextClockChange(10);
+    const put = await api.call('PUT', `/v1/hub/slots/${night}`, { body: { slots: [{ start: '01:30', end: '03:30', capacity: 2 }, { start: '02:00', end: '02:30', capacity: 2 }] } });
+    expect(put.status, put.text).toBe(200);
+    const [across, repeated] = put.json.data;
+    // Paris is UTC+2 until 03:00 summer time, UTC+1 after: 01:30 to 03:30 is three hours.
+    expect(across).toMatchObject({ start: '01:30', end: '03:30', startsAt: `${plusDays(night, -1)}T23:30:00.000Z`, endsAt: `${night}T02:30:00.000Z` });
+    expect(Date.parse(across.endsAt) - Date.parse(across.startsAt)).toBe(3 * HOUR_MS);
+    expect(repeated).toMatchObject({ start: '02:00', end: '02:30', startsAt: `${night}T00:00:00.000Z`, endsAt: `${night}T00:30:00.000Z` });
+  });
+
+  it('refuses a day more than two years ahead, saying the allowed range, and lists such a day as empty', async () => {
+    const today = parisToday();
+    const last = plusYears(today, 2);
+    for (const day of ['9999-12-31', plusDays(last, 1)]) {
+      const error = expectError(await api.call('PUT', `/v1/hub/slots/${day}`, { body: { slots: [{ start: '09:00', end: '11:00', capacity: 1 }] } }), 400, 'parameter_invalid');
+      expect(error.param).toBe('date');
+      expect(error.message).toBe(`date ${day} is more than 2 years ahead: slots can be set from ${today} (today in Paris) to ${last}.`);
+    }
+    expect((await api.call('PUT', `/v1/hub/slots/${last}`, { body: { slots: [{ start: '09:00', end: '11:00', capacity: 1 }] } })).status).toBe(200);
+    // Reading is not held to the range: a far day simply has no slots.
+    const far = await api.call('GET', '/v1/slots?date=9999-12-31', asTenant());
+    expect(far.status).toBe(200);
+    expect(far.json.data).toEqual([]);
   });
 });
 
