@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Address, Coordinates, text, Timestamp } from '../schemas/common.js';
+import { Address, Coordinates, storableNumber, text, Timestamp } from '../schemas/common.js';
 
 export const deliveryStatuses = ['booked', 'assigned', 'picked_up', 'delivered', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
@@ -23,12 +23,17 @@ export const Window = z
   .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
   .meta({ id: 'Window', description: 'ISO 8601 instants; `end` after `start`.' });
 
+/** Under 1 g is not a parcel (prices count whole grams); over 1000 kg no cargo bike carries. */
+const parcelWeightKg = storableNumber({ min: 0.001, max: 1000 }).meta({ description: 'Kilograms, from 0.001 (1 g) to 1000.' });
+/** Under 1 mm is not a parcel's side. */
+const parcelSideCm = storableNumber({ min: 0.1, max: 400 }).meta({ description: 'Centimetres, from 0.1 (1 mm) to 400.' });
+
 export const Parcel = z
   .strictObject({
-    weightKg: z.number().positive().max(1000),
-    lengthCm: z.number().positive().max(400).optional(),
-    widthCm: z.number().positive().max(400).optional(),
-    heightCm: z.number().positive().max(400).optional(),
+    weightKg: parcelWeightKg,
+    lengthCm: parcelSideCm.optional(),
+    widthCm: parcelSideCm.optional(),
+    heightCm: parcelSideCm.optional(),
     description: text(500).optional(),
   })
   .meta({ id: 'Parcel', description: 'Give all three dimensions or none.' });

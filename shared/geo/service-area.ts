@@ -1,6 +1,7 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import * as z from 'zod';
 import { AppError } from '../errors.js';
+import { Latitude, Longitude, storableNumber } from '../schemas/common.js';
 import { totalVolumeCm3, totalWeightGrams, type ParcelInput } from '../pricing/price.js';
 import type { LatLng } from './router.js';
 
@@ -8,7 +9,7 @@ import type { LatLng } from './router.js';
 export const MAX_SERVICE_AREA_POSITIONS = 10_000;
 
 const Position = z
-  .tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)])
+  .tuple([Longitude, Latitude])
   .meta({ description: '[longitude, latitude], WGS 84, in that order as GeoJSON requires.' });
 
 const LinearRing = z
@@ -106,8 +107,8 @@ export function isInServiceArea(area: ServiceArea, point: LatLng): boolean {
 
 export const HubCapacity = z
   .strictObject({
-    maxWeightKg: z.number().positive().max(1000).meta({ description: 'Total weight one delivery may carry (kg).' }),
-    maxVolumeLiters: z.number().positive().max(5000).meta({ description: 'Total volume one delivery may carry (L).' }),
+    maxWeightKg: storableNumber({ min: 0.001, max: 1000 }).meta({ description: 'Total weight one delivery may carry (kg), from 0.001 (1 g).' }),
+    maxVolumeLiters: storableNumber({ min: 0.001, max: 5000 }).meta({ description: 'Total volume one delivery may carry (L), from 0.001 (1 cm³).' }),
   })
   .meta({ id: 'HubCapacity', description: 'The most one delivery (one cargo-bike load) may carry.' });
 export type HubCapacity = z.output<typeof HubCapacity>;

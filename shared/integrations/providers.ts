@@ -1,6 +1,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isSafeNumber, parse as parseLossless } from 'lossless-json';
+import { getUnsafeNumberReason, isNumber, parse as parseLossless, UnsafeNumberReason } from 'lossless-json';
 import { Webhook } from 'standardwebhooks';
+import * as z from 'zod';
+import { validationError } from '../http/validation.js';
+import { isStorableNumber, Latitude, Longitude } from '../schemas/common.js';
 import { GenericOrder, type Provider } from './schemas.js';
 
 /**
@@ -8,9 +11,18 @@ import { GenericOrder, type Provider } from './schemas.js';
  * decides what to store.
  */
 
-/** JSON where integers beyond 2^53 stay exact strings (Shopify's order ids do not fit a double). */
+/**
+ * JSON where integers beyond 2^53 stay exact strings (Shopify's order ids do not fit a double).
+ * A decimal with more digits than a double holds becomes the nearest double, as any JSON parser
+ * makes it (a weight or a coordinate loses nothing that matters). A number no double holds at
+ * all (1e999, 1e-400) stays text: the schemas refuse it rather than see Infinity, or a 0 the
+ * order never said.
+ */
 export function parseOrderJson(text: string): unknown {
-  return parseLossless(text, null, (value: string) => (isSafeNumber(value) ? Number(value) : value));
+  return parseLossless(text, null, (value: string) => {
+    const unsafe = getUnsafeNumberReason(value);
+    return unsafe === undefined || unsafe === UnsafeNumberReason.truncate_float ? Number(value) : value;
+  });
 }
 
 function hmacBase64(secret: string, bytes: Buffer): Buffer {
@@ -71,12 +83,50 @@ export interface MappedOrder {
 type Json = Record<string, unknown>;
 const text = (value: unknown): string | undefined => (typeof value === 'string' && value.trim() !== '' ? value.trim() : typeof value === 'number' ? String(value) : undefined);
 const object = (value: unknown): Json | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined);
-const num = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : typeof value === 'string' && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined);
+/**
+ * A number of the order, or undefined when it gives none. A number no double holds (1e999,
+ * 1e-400, left as text by `parseOrderJson`) is NaN, which every check below refuses, rather
+ * than Infinity or a silent 0.
+ */
+const num = (value: unknown): number | undefined => {
+  if (typeof value === 'number') return Number.isFinite(value) ? value : Number.NaN;
+  if (typeof value !== 'string' || value.trim() === '') return undefined;
+  const digits = value.trim();
+  const unsafe = isNumber(digits) ? getUnsafeNumberReason(digits) : undefined;
+  if (unsafe === UnsafeNumberReason.overflow || unsafe === UnsafeNumberReason.underflow) return Number.NaN;
+  return Number.isFinite(Number(digits)) ? Number(digits) : undefined;
+};
 
 function parcelsFromWeight(kilograms: number | undefined, defaultWeightKg: number | undefined): { parcels?: Array<{ weightKg: number }>; problem?: Problem } {
-  const weightKg = kilograms !== undefined && kilograms > 0 ? Math.round(kilograms * 1000) / 1000 : defaultWeightKg;
-  if (weightKg === undefined) return { problem: { code: 'missing_weight', message: 'The order gives no weight and the integration has no default parcel.' } };
-  return { parcels: [{ weightKg }] };
+  if (kilograms !== undefined && (kilograms > 0 || Number.isNaN(kilograms))) {
+    const weightKg = Math.round(kilograms * 1000) / 1000;
+    // What the order keeps must be storable: a weight beyond any number (1e300 g, a sum that
+    // overflowed) is a problem to review, never a write that fails.
+    if (!isStorableNumber(weightKg)) return { problem: { code: 'invalid_order', message: "The order's weight (total_weight, or the line items' grams × quantity) is not a number a parcel can weigh." } };
+    return { parcels: [{ weightKg }] };
+  }
+  if (defaultWeightKg === undefined) return { problem: { code: 'missing_weight', message: 'The order gives no weight and the integration has no default parcel.' } };
+  return { parcels: [{ weightKg: defaultWeightKg }] };
+}
+
+/** Shopify's names for the coordinates, so a problem names the order's own field. */
+const ShopifyPoint = z.object({ shipping_address: z.object({ latitude: Latitude, longitude: Longitude }) });
+
+/**
+ * The shipping address's own coordinates. Without both the address is geocoded, as before; with
+ * both, they must be a position the hub can use and store, or the order is kept for review
+ * without them (the tenant fixes the drop-off).
+ */
+function shippingPoint(shipping: Json): { point?: { lat: number; lng: number }; problem?: Problem } {
+  const latitude = num(shipping.latitude);
+  const longitude = num(shipping.longitude);
+  if (latitude === undefined || longitude === undefined) return {};
+  const candidate = { shipping_address: { latitude, longitude } };
+  const parsed = ShopifyPoint.safeParse(candidate);
+  if (parsed.success) return { point: { lat: latitude, lng: longitude } };
+  const error = validationError(parsed.error, candidate);
+  const field = error.param === 'shipping_address.longitude' ? 'longitude' : 'latitude';
+  return { problem: { code: 'invalid_order', message: `${error.message} The order gives ${String(shipping[field])}.` } };
 }
 
 function mapShopify(order: Json, defaultWeightKg: number | undefined): MappedOrder {
@@ -85,8 +135,7 @@ function mapShopify(order: Json, defaultWeightKg: number | undefined): MappedOrd
   const shipping = object(order.shipping_address);
   if (!shipping) return { orderId, paid, request: {}, problem: { code: 'no_shipping_address', message: 'The order has no shipping address (pickup in store, or nothing to ship).' } };
   const name = text(shipping.name) ?? [text(shipping.first_name), text(shipping.last_name)].filter(Boolean).join(' ');
-  const lat = num(shipping.latitude);
-  const lng = num(shipping.longitude);
+  const located = shippingPoint(shipping);
   const grams = num(order.total_weight) ?? (Array.isArray(order.line_items) ? order.line_items.reduce<number>((sum, item) => sum + (num(object(item)?.grams) ?? 0) * (num(object(item)?.quantity) ?? 1), 0) : 0);
   const weight = parcelsFromWeight(grams / 1000, defaultWeightKg);
   const country = text(shipping.country_code);
@@ -95,12 +144,16 @@ function mapShopify(order: Json, defaultWeightKg: number | undefined): MappedOrd
     paid,
     request: {
       dropoff: {
-        address: { line1: text(shipping.address1), line2: text(shipping.address2), postcode: text(shipping.zip), city: text(shipping.city), country: 'FR', ...(lat !== undefined && lng !== undefined ? { lat, lng } : {}) },
+        address: { line1: text(shipping.address1), line2: text(shipping.address2), postcode: text(shipping.zip), city: text(shipping.city), country: 'FR', ...located.point },
         contact: { name: name || 'Client', phone: text(shipping.phone) ?? text(order.phone), email: text(order.email) ?? text(order.contact_email) },
       },
       ...(weight.parcels ? { parcels: weight.parcels } : {}),
     },
-    ...(country !== undefined && country !== 'FR' ? { problem: { code: 'outside_service_area', message: `The order ships to ${country}, outside the area the hub serves.` } } : weight.problem ? { problem: weight.problem } : {}),
+    ...(country !== undefined && country !== 'FR'
+      ? { problem: { code: 'outside_service_area', message: `The order ships to ${country}, outside the area the hub serves.` } }
+      : (located.problem ?? weight.problem)
+        ? { problem: located.problem ?? weight.problem }
+        : {}),
   };
 }
 
@@ -132,8 +185,8 @@ function mapGeneric(payload: unknown, defaultWeightKg: number | undefined): Mapp
   const orderId = text(raw?.orderId) ?? '';
   const parsed = GenericOrder.safeParse(payload);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    return { orderId, paid: true, request: {}, problem: { code: 'invalid_order', message: `${issue?.path.join('.') || 'body'}: ${issue?.message ?? 'invalid'}` } };
+    // The same plain words, naming the field, as the API's own 400s.
+    return { orderId, paid: true, request: {}, problem: { code: 'invalid_order', message: validationError(parsed.error, payload).message } };
   }
   const weight = parsed.data.parcels ? { parcels: parsed.data.parcels } : parcelsFromWeight(undefined, defaultWeightKg);
   return {

@@ -9,7 +9,7 @@ export const CreateIntegrationBody = z
   .strictObject({
     provider: z.enum(providers),
     pickup: z.strictObject({ address: Address, contact: Contact.optional() }),
-    defaultParcel: z.strictObject({ weightKg: z.number().positive().max(1000) }).optional(),
+    defaultParcel: z.strictObject({ weightKg: Parcel.shape.weightKg }).optional(),
     secret: z
       .string()
       .min(16)

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { storableNumber } from '../schemas/common.js';
 
 /**
  * A rate card: what the hub (or one tenant) charges for a delivery. Every amount is an integer
@@ -14,7 +15,7 @@ export const MAX_CENTS = 1_000_000;
 const cents = (description: string) => z.number().int().min(0).max(MAX_CENTS).meta({ description });
 
 export const WeightTier = z.strictObject({
-  upToKg: z.number().positive().max(1000).meta({ description: 'The tier applies while the total weight is at most this (kg).' }),
+  upToKg: storableNumber({ min: 0.001, max: 1000 }).meta({ description: 'The tier applies while the total weight is at most this (kg), from 0.001 (1 g).' }),
   cents: cents('Surcharge for this tier, in cents.'),
 });
 export type WeightTier = z.output<typeof WeightTier>;
@@ -54,7 +55,7 @@ export const RateCard = z
           'Ascending weight tiers; the first whose `upToKg` covers the total weight applies. Beyond the last tier the delivery is refused (422 `exceeds_capacity`).',
       }),
     volume: z.strictObject({
-      includedLiters: z.number().min(0).max(100_000).meta({ description: 'Total parcel volume covered without surcharge (L).' }),
+      includedLiters: storableNumber({ min: 0, max: 100_000, smallest: 0.001 }).meta({ description: 'Total parcel volume covered without surcharge (L): 0, or from 0.001 (1 cm³).' }),
       perLiterCents: z.number().int().min(0).max(10_000).meta({ description: 'Per litre beyond the included volume, prorated and rounded up.' }),
     }),
     expressSurchargeCents: cents('Fixed part of the express surcharge.'),

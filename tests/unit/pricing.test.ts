@@ -26,7 +26,7 @@ const rateCard: fc.Arbitrary<RateCard> = fc.record({
   perKmCents: cents,
   weightTiers,
   volume: fc.record({
-    includedLiters: fc.oneof(fc.integer({ min: 0, max: 2000 }), fc.double({ min: 0, max: 2000, noNaN: true, noDefaultInfinity: true })),
+    includedLiters: fc.oneof(fc.integer({ min: 0, max: 2000 }), fc.double({ min: 0.001, max: 2000, noNaN: true, noDefaultInfinity: true })),
     perLiterCents: fc.integer({ min: 0, max: 10_000 }),
   }),
   expressSurchargeCents: cents,
