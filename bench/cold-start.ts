@@ -258,8 +258,6 @@ function runOnce(runner: string, job: Job, endpoint: string): Promise<{ sample: 
     // No AWS: every service's endpoint is the stand-in (and DynamoDB's named explicitly, as the local runtime does).
     AWS_ENDPOINT_URL: endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-    // Node 20 here, Node 22 on Lambda: the SDK's notice about Node 20 is not part of a Lambda cold start.
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();

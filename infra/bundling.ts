@@ -6,6 +6,7 @@ import { eventRules, outboxRelay } from '../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
 import { schedules } from '../shared/schedules.js';
+import { esbuildTarget } from './node-version.js';
 
 /**
  * How every Lambda function is bundled, in one place: the CDK stack's `NodejsFunction` bundling
@@ -17,8 +18,8 @@ import { schedules } from '../shared/schedules.js';
 /** Handler paths in the route table, the event rules and the schedules are relative to the project root. */
 export const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
 
-/** The Lambda runtime the bundles are built for (`Runtime.NODEJS_22_X` in the stack). */
-export const LAMBDA_TARGET = 'node22';
+/** The Lambda runtime the bundles are built for (the stack's runtime: both from `.node-version`). */
+export const LAMBDA_TARGET = esbuildTarget;
 
 /** CommonJS dependencies bundled into an ES module still call `require` for Node built-ins. */
 export const LAMBDA_REQUIRE_BANNER = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";

@@ -10,7 +10,7 @@ import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { ManagedPolicy, PolicyStatement, Role, ServicePrincipal, type IRole } from 'aws-cdk-lib/aws-iam';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { Architecture, FilterCriteria, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, FilterCriteria, Runtime, RuntimeFamily, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -31,9 +31,13 @@ import { toCdkEventPattern } from './event-pattern.js';
 import { Observability, type FunctionGroup } from './observability.js';
 import { OUTBOX_RELAY_PROFILE, permissionProfileKey, type PermissionProfile } from './permissions.js';
 import { routeSettings, routeThrottle, stageThrottle, type Throttle } from './throttling.js';
+import { lambdaRuntimeName } from './node-version.js';
 
 /** Handler paths in the route table and the event rules are relative to the project root. */
 const projectRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '..');
+
+/** The Lambda runtime of every function: the project's one Node.js major (`.node-version`). */
+const lambdaRuntime = Runtime.ALL.find((candidate) => candidate.name === lambdaRuntimeName) ?? new Runtime(lambdaRuntimeName, RuntimeFamily.NODEJS, { supportsInlineCode: true });
 
 const DEFAULT_MEMORY_MB = 512;
 const DEFAULT_TIMEOUT_SECONDS = 10;
@@ -557,7 +561,7 @@ export class DeliveryHubStack extends Stack {
       description: `${options.serves} (${options.entry})`.slice(0, 256),
       projectRoot,
       depsLockFilePath: resolve(projectRoot, 'package-lock.json'),
-      runtime: Runtime.NODEJS_22_X,
+      runtime: lambdaRuntime,
       architecture: Architecture.ARM_64,
       memorySize: options.memoryMb ?? DEFAULT_MEMORY_MB,
       timeout: Duration.seconds(options.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),

@@ -138,7 +138,16 @@ export interface LocalApiServer {
  * Serves the route table over HTTP by calling the very handler modules Lambda runs, with the
  * event API Gateway would send. Unmatched requests go to the `$default` handler, as in AWS.
  */
-export async function startLocalApiServer(options: { port: number; host?: string; routes: readonly LocalRoute[]; fallbackHandler: string }): Promise<LocalApiServer> {
+export interface LocalApiServerOptions {
+  port: number;
+  host?: string;
+  routes: readonly LocalRoute[];
+  fallbackHandler: string;
+  /** True while the data store is down (DynamoDB Local restarting): every request gets a 503. */
+  unavailable?: () => boolean;
+}
+
+export async function startLocalApiServer(options: LocalApiServerOptions): Promise<LocalApiServer> {
   const compiled: CompiledRoute[] = options.routes.map((entry) => ({ ...entry, ...compilePath(entry.route.path) }));
 
   const server = createServer((request, response) => {
@@ -148,6 +157,10 @@ export async function startLocalApiServer(options: { port: number; host?: string
         const body = await readBody(request);
         if (body === 'too_large') {
           return writeResult(response, errorResponse(new AppError('payload_too_large', 'The request body must not exceed 256 KiB.'), requestId));
+        }
+        if (options.unavailable?.()) {
+          const error = new AppError('service_unavailable', 'The local database is restarting. Nothing was lost: retry in a few seconds.', { headers: { 'retry-after': '2' } });
+          return writeResult(response, errorResponse(error, requestId));
         }
         const path = new URL(request.url ?? '/', 'http://local').pathname;
         let handlerModule = options.fallbackHandler;

@@ -4,29 +4,10 @@ import type { AddressInfo } from 'node:net';
 import { matchesEventPattern, validateEventPattern, InvalidEventPatternError } from '../../shared/events/pattern.js';
 import type { EventRule } from '../../shared/events/rules.js';
 import { logger } from '../../shared/logging/logger.js';
+import { memoryJournal, type BusJournal, type DeadLetter, type EventEnvelope, type PendingDelivery } from './bus-journal.js';
 import { lambdaContext, loadHandler } from './modules.js';
 
-export interface DeadLetter {
-  rule: string;
-  eventId: string;
-  detailType: string;
-  attempts: number;
-  error: string;
-  failedAt: string;
-  event: EventEnvelope;
-}
-
-interface EventEnvelope {
-  version: '0';
-  id: string;
-  'detail-type': string;
-  source: string;
-  account: string;
-  time: string;
-  region: string;
-  resources: string[];
-  detail: unknown;
-}
+export type { DeadLetter } from './bus-journal.js';
 
 export interface LocalEventBusOptions {
   port: number;
@@ -37,14 +18,24 @@ export interface LocalEventBusOptions {
   /** Delay before retry n is `retryBaseMs * 2^(n-1)`, capped: short locally, so failures show quickly. */
   retryBaseMs?: number;
   retryMaxDelayMs?: number;
-  /** Where a dead letter is kept so it can be seen and replayed (the table, in the runtime). */
-  onDeadLetter?: (deadLetter: DeadLetter) => Promise<void>;
+  /** Where accepted events wait for their targets, and dead letters stay (memory by default; files under DATA_DIR for `npm start`). */
+  journal?: BusJournal;
+  /**
+   * False while what every target needs is down (DynamoDB Local restarting): deliveries wait
+   * without spending their retries, as they would not fail for a reason of their own.
+   */
+  targetsAvailable?: () => boolean;
 }
 
 export interface LocalEventBus {
   endpoint: string;
   port: number;
-  deadLetters: DeadLetter[];
+  /** The events given up on after their retries, oldest first (also `GET /dead-letters`). */
+  readonly deadLetters: DeadLetter[];
+  /** Delivers what an earlier run accepted and did not finish (call once the targets can run). */
+  resumePending(): number;
+  /** Puts dead letters back in the queue, all or those of one rule or event (also `POST /dead-letters/replay`). */
+  replayDeadLetters(filter?: { rule?: string; eventId?: string }): number;
   /** Resolves when every delivery under way (retries included) has finished. */
   idle(): Promise<void>;
   /** Fault injection for tests: the next `count` PutEvents calls fail as an AWS outage would (500). */
@@ -74,19 +65,38 @@ class ApiException extends Error {
  */
 export async function startLocalEventBus(options: LocalEventBusOptions): Promise<LocalEventBus> {
   for (const rule of options.rules) validateEventPattern(rule.pattern);
+  const rulesByName = new Map(options.rules.map((rule) => [rule.name, rule]));
+  const journal = options.journal ?? memoryJournal();
   const inFlight = new Set<Promise<void>>();
-  const deadLetters: DeadLetter[] = [];
   const retryBaseMs = options.retryBaseMs ?? 200;
   const retryMaxDelayMs = options.retryMaxDelayMs ?? 5_000;
   let stopping = false;
 
-  const deliver = async (rule: EventRule, event: EventEnvelope) => {
+  const waitForTargets = async () => {
+    while (!stopping && options.targetsAvailable && !options.targetsAvailable()) await sleep(Math.min(retryMaxDelayMs, 250));
+  };
+
+  /**
+   * One event to one target, with the rule's retries. Whatever the outcome, the journal says it:
+   * delivered (removed), given up (a dead letter), or still owed when the bus stops (kept, and
+   * delivered by the next start).
+   */
+  const deliver = async (delivery: PendingDelivery) => {
+    const rule = rulesByName.get(delivery.rule);
+    const { event } = delivery;
+    if (!rule) {
+      journal.deadLetter(delivery, { rule: delivery.rule, eventId: event.id, detailType: event['detail-type'], attempts: 0, error: 'No such rule any more.', failedAt: new Date().toISOString(), event });
+      return;
+    }
     const attempts = 1 + rule.target.retryAttempts;
     let lastError: unknown;
-    for (let attempt = 1; attempt <= attempts && !stopping; attempt += 1) {
+    for (let attempt = 1; attempt <= attempts; attempt += 1) {
+      await waitForTargets();
+      if (stopping) return;
       try {
         const handler = await loadHandler(rule.target.handler);
-        await handler(event, lambdaContext(rule.name, randomUUID(), 30_000));
+        await handler(event, lambdaContext(rule.name, randomUUID(), (rule.target.timeoutSeconds ?? 30) * 1000));
+        journal.delivered(delivery);
         return;
       } catch (error) {
         lastError = error;
@@ -94,27 +104,27 @@ export async function startLocalEventBus(options: LocalEventBusOptions): Promise
         if (attempt < attempts) await sleep(Math.min(retryMaxDelayMs, retryBaseMs * 2 ** (attempt - 1)));
       }
     }
-    const deadLetter: DeadLetter = {
-      rule: rule.name,
-      eventId: event.id,
-      detailType: event['detail-type'],
-      attempts,
-      error: String(lastError ?? 'stopped before delivery'),
-      failedAt: new Date().toISOString(),
-      event,
-    };
-    deadLetters.push(deadLetter);
+    if (stopping) return;
+    const deadLetter: DeadLetter = { rule: rule.name, eventId: event.id, detailType: event['detail-type'], attempts, error: String(lastError), failedAt: new Date().toISOString(), event };
     logger.error('event dead-lettered', { rule: rule.name, eventId: event.id, detailType: event['detail-type'], error: deadLetter.error });
-    await options.onDeadLetter?.(deadLetter).catch((error: unknown) => logger.error('dead letter not stored', { error: String(error) }));
+    journal.deadLetter(delivery, deadLetter);
   };
 
-  const dispatch = (event: EventEnvelope, busName: string) => {
-    if (busName !== options.busName) return;
-    for (const rule of options.rules) {
-      if (!matchesEventPattern(rule.pattern, event)) continue;
-      const delivery = deliver(rule, event).finally(() => inFlight.delete(delivery));
-      inFlight.add(delivery);
+  const start = (deliveries: readonly PendingDelivery[]) => {
+    for (const delivery of deliveries) {
+      const running = deliver(delivery)
+        .catch((error: unknown) => logger.error('local bus: delivery not recorded', { rule: delivery.rule, eventId: delivery.event.id, error: String(error) }))
+        .finally(() => inFlight.delete(running));
+      inFlight.add(running);
     }
+  };
+
+  /** Matches the accepted events against the rules and records what each target is owed, before PutEvents answers. */
+  const accept = (events: readonly EventEnvelope[]) => {
+    const acceptedAt = new Date().toISOString();
+    const deliveries = events.flatMap((event) => options.rules.filter((rule) => matchesEventPattern(rule.pattern, event)).map((rule) => ({ rule: rule.name, event, acceptedAt })));
+    journal.accept(deliveries);
+    start(deliveries);
   };
 
   let failuresToInject = 0;
@@ -127,20 +137,35 @@ export async function startLocalEventBus(options: LocalEventBusOptions): Promise
         stats.putEventsFailedOnPurpose += 1;
         throw new ApiException('InternalException', 'Injected failure: the bus is unavailable.', 500);
       }
-      return putEvents(input, options, dispatch);
+      return putEvents(input, options, accept);
     },
     TestEventPattern: (input) => testEventPattern(input),
   };
 
+  const replayDeadLetters = (filter: { rule?: string; eventId?: string } = {}) => {
+    const requeued = journal.requeue(filter);
+    start(requeued);
+    return requeued.length;
+  };
+
   const server = createServer((request, response) => {
-    void handle(request, response, actions, deadLetters);
+    void handle(request, response, actions, { deadLetters: () => journal.deadLetters(), replay: replayDeadLetters });
   });
   const port = await listen(server, options.port, options.host ?? '127.0.0.1');
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
     port,
-    deadLetters,
+    get deadLetters() {
+      return journal.deadLetters();
+    },
+    resumePending() {
+      const pending = journal.pending();
+      if (pending.length > 0) logger.info('local bus: delivering what the last run accepted and did not finish', { count: pending.length });
+      start(pending);
+      return pending.length;
+    },
+    replayDeadLetters,
     stats,
     failNextPutEvents(count: number) {
       failuresToInject = count;
@@ -151,18 +176,19 @@ export async function startLocalEventBus(options: LocalEventBusOptions): Promise
     async stop() {
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
-      // Deliveries under way finish (a few seconds at most); pending retries are cut short.
+      // Deliveries under way finish (a few seconds at most); waiting ones stay in the journal.
       stopping = true;
       await Promise.race([Promise.allSettled([...inFlight]), sleep(5_000)]);
     },
   };
 }
 
-function putEvents(input: Record<string, unknown>, options: LocalEventBusOptions, dispatch: (event: EventEnvelope, bus: string) => void) {
+function putEvents(input: Record<string, unknown>, options: LocalEventBusOptions, accept: (events: readonly EventEnvelope[]) => void) {
   const entries = input.Entries;
   if (!Array.isArray(entries) || entries.length === 0 || entries.length > MAX_ENTRIES) {
     throw new ApiException('ValidationException', `1 validation error detected: Value at 'entries' failed to satisfy constraint: Member must have length between 1 and ${MAX_ENTRIES}`);
   }
+  const forOurBus: EventEnvelope[] = [];
   const results = entries.map((entry: Record<string, unknown>) => {
     const problem = entryProblem(entry);
     if (problem) return { ErrorCode: 'InvalidArgument', ErrorMessage: problem };
@@ -178,9 +204,11 @@ function putEvents(input: Record<string, unknown>, options: LocalEventBusOptions
       detail: JSON.parse(String(entry.Detail)),
     };
     const busName = typeof entry.EventBusName === 'string' ? entry.EventBusName.split('/').at(-1) ?? '' : 'default';
-    dispatch(event, busName);
+    if (busName === options.busName) forOurBus.push(event);
     return { EventId: event.id };
   });
+  // Durably recorded before the answer, as EventBridge does: an acknowledged event is never lost.
+  accept(forOurBus);
   return { Entries: results, FailedEntryCount: results.filter((result) => 'ErrorCode' in result).length };
 }
 
@@ -224,13 +252,32 @@ function testEventPattern(input: Record<string, unknown>) {
   return { Result: matchesEventPattern(input.EventPattern, event) };
 }
 
-async function handle(request: IncomingMessage, response: ServerResponse, actions: Record<string, (input: Record<string, unknown>) => unknown>, deadLetters: DeadLetter[]) {
+interface DeadLetterAccess {
+  deadLetters(): DeadLetter[];
+  replay(filter: { rule?: string; eventId?: string }): number;
+}
+
+async function handle(request: IncomingMessage, response: ServerResponse, actions: Record<string, (input: Record<string, unknown>) => unknown>, letters: DeadLetterAccess) {
   const send = (status: number, body: unknown, type = 'application/x-amz-json-1.1') => {
     response.writeHead(status, { 'content-type': type, 'x-amzn-requestid': randomUUID() });
     response.end(JSON.stringify(body));
   };
   try {
-    if (request.method === 'GET' && request.url === '/dead-letters') return send(200, { deadLetters }, 'application/json');
+    if (request.method === 'GET' && request.url === '/dead-letters') return send(200, { deadLetters: letters.deadLetters() }, 'application/json');
+    if (request.method === 'POST' && request.url === '/dead-letters/replay') {
+      const body = await readBody(request);
+      let filter: { rule?: unknown; eventId?: unknown } = {};
+      try {
+        filter = body.trim() === '' ? {} : (JSON.parse(body) as typeof filter);
+      } catch {
+        return send(400, { message: 'The body must be JSON: {"rule"?: "...", "eventId"?: "..."}.' }, 'application/json');
+      }
+      const replayed = letters.replay({
+        ...(typeof filter.rule === 'string' ? { rule: filter.rule } : {}),
+        ...(typeof filter.eventId === 'string' ? { eventId: filter.eventId } : {}),
+      });
+      return send(202, { replayed }, 'application/json');
+    }
     const target = String(request.headers['x-amz-target'] ?? '');
     const action = actions[target.replace(/^AWSEvents\./, '')];
     if (request.method !== 'POST' || !target.startsWith('AWSEvents.') || !action) {

@@ -1,7 +1,18 @@
 /**
  * `npm start`: the whole API on a laptop, no AWS account. See the README's configuration table.
  */
-import { startLocalRuntime, type LocalRuntime } from './runtime.js';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeMismatch } from '../node-version.js';
+import type { LocalRuntime } from './runtime.js';
+
+// The same Node.js major as Lambda, or a clear word on how to get it, before anything starts.
+const mismatch = nodeMismatch();
+if (mismatch) {
+  console.error(mismatch);
+  process.exit(1);
+}
+const { startLocalRuntime } = await import('./runtime.js');
 
 function portFrom(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -14,13 +25,25 @@ function portFrom(name: string, fallback: number): number {
   return port;
 }
 
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
 
 const port = portFrom('PORT', 3000);
 const started = Date.now();
 let runtime: LocalRuntime | undefined;
 let stopping = false;
+
+/**
+ * Stops with whatever started it. A terminal's Ctrl+C reaches the whole process group, but a
+ * process manager or a script that signals (or kills) `npm` itself leaves this process behind
+ * with its ports and its JVM: when the parent goes, the parent of this process changes.
+ */
+function stopWithParent(): void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid !== parent) void shutdown(`the process that started this one (${parent}) has gone`);
+  }, 250);
+  timer.unref();
+}
 
 async function shutdown(signal: string): Promise<void> {
   if (stopping) return;
@@ -35,6 +58,8 @@ async function shutdown(signal: string): Promise<void> {
 
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
+process.on('SIGHUP', () => void shutdown('SIGHUP'));
+stopWithParent();
 
 try {
   runtime = await startLocalRuntime({
@@ -53,16 +78,26 @@ try {
 }
 if (stopping) await new Promise(() => undefined);
 
+const dataDir = process.env.DATA_DIR || '.data';
+const adminKeyFile = join(dataDir, 'admin-key');
+if (runtime.bootstrapKey) {
+  // Kept beside the data it opens, readable by its owner only, so the README's commands work as
+  // they are (`$(cat .data/admin-key)`); deleting the data folder deletes both.
+  writeFileSync(adminKeyFile, `${runtime.bootstrapKey.key}\n`, { mode: 0o600 });
+}
+
 const lines = [
-  `Delivery hub API is up (${Date.now() - started} ms).`,
+  `Delivery hub API is up (${Date.now() - started} ms, Node.js ${process.version}).`,
   `  API              ${runtime.apiUrl}          (GET /health, GET /v1/openapi.json)`,
   `  Public base URL  ${process.env.PUBLIC_BASE_URL}`,
   `  EventBridge      ${runtime.eventsUrl}          (PutEvents, TestEventPattern; GET /dead-letters)`,
-  `  DynamoDB Local   ${runtime.dynamoDbEndpoint}          (table ${runtime.tableName}, data in ${process.env.DATA_DIR || '.data'})`,
+  `  DynamoDB Local   ${runtime.dynamoDbEndpoint}          (table ${runtime.tableName}, data in ${dataDir})`,
+  `  Geocoder         ${process.env.GEOCODER === 'ban' ? 'BAN (api-adresse / Géoplateforme): addresses without lat/lng are located' : 'off: give lat/lng with every address, or start with GEOCODER=ban'}`,
 ];
 if (process.env.HUB_ADMIN_API_KEY) lines.push('  Admin key        from HUB_ADMIN_API_KEY');
 else if (runtime.bootstrapKey) {
-  lines.push('', `  First start: an admin key was created. It is shown this once, keep it:`, `    ${runtime.bootstrapKey.key}`);
-} else lines.push('  Admin key        created at first start (printed then); or set HUB_ADMIN_API_KEY');
+  lines.push('', `  First start: an admin key was created. It is shown this once, and kept in ${adminKeyFile} (yours only):`, `    ${runtime.bootstrapKey.key}`);
+} else if (existsSync(adminKeyFile)) lines.push(`  Admin key        in ${adminKeyFile} (made at first start); or set HUB_ADMIN_API_KEY`);
+else lines.push('  Admin key        created at first start (printed then); or set HUB_ADMIN_API_KEY');
 lines.push('', 'Ctrl+C stops everything.');
 console.log(lines.join('\n'));

@@ -1,9 +1,5 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { bootstrapAdminKey } from '../../shared/auth/bootstrap.js';
 import type { IssuedKey } from '../../shared/auth/api-keys.js';
-import { config } from '../../shared/config.js';
-import { db } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
 import { eventRules, outboxRelay, type EventRule } from '../../shared/events/rules.js';
 import { schedules } from '../../shared/schedules.js';
 import { lambdaContext, loadHandler } from './modules.js';
@@ -13,6 +9,7 @@ import { join } from 'node:path';
 import { fallbackRoute, routes } from '../../shared/http/routes.js';
 import { startLocalApiServer, type LocalApiServer } from './api-server.js';
 import { ensureTable, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb.js';
+import { fileJournal, memoryJournal } from './bus-journal.js';
 import { startLocalEventBus, type LocalEventBus } from './event-bus.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
 
@@ -72,7 +69,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
 
     let dynamo: DynamoDbLocal | undefined;
     if (!options.dynamoDbEndpoint) {
-      dynamo = await startDynamoDbLocal({ port: options.dynamoDbPort ?? options.port + 2, ...(options.dataDir ? { dataDir: options.dataDir } : {}) });
+      dynamo = await startDynamoDbLocal({
+        port: options.dynamoDbPort ?? options.port + 2,
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        supervise: true,
+        // Said to the person running `npm start`, whatever the log level: it is about their machine.
+        onStateChange: (state, detail) => (state === 'up' ? console.log(detail) : console.error(detail)),
+      });
       stops.push(() => dynamo!.stop());
     }
     const dynamoDbEndpoint = options.dynamoDbEndpoint ?? dynamo!.endpoint;
@@ -84,14 +87,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       rules: options.rules ?? eventRules,
       region,
       retryBaseMs: options.retryBaseMs,
-      onDeadLetter: async (deadLetter) => {
-        await db().send(
-          new PutCommand({
-            TableName: config.tableName,
-            Item: { ...keys.deadLetter(deadLetter.failedAt, deadLetter.rule, deadLetter.eventId), entity: 'dead_letter', ...deadLetter, event: JSON.stringify(deadLetter.event) },
-          }),
-        );
-      },
+      // On disk beside the table, so what the bus acknowledged survives a crash, as in EventBridge.
+      journal: options.dataDir ? fileJournal(join(options.dataDir, 'local-bus')) : memoryJournal(),
+      ...(dynamo ? { targetsAvailable: () => dynamo!.available } : {}),
     });
     stops.push(() => bus.stop());
 
@@ -106,7 +104,6 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
-      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     });
     if (options.hubAdminApiKey) process.env.HUB_ADMIN_API_KEY = options.hubAdminApiKey;
     else delete process.env.HUB_ADMIN_API_KEY;
@@ -133,11 +130,15 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       host: options.host,
       routes: Object.entries(routes).map(([name, route]) => ({ name, route })),
       fallbackHandler: fallbackRoute.handler,
+      // While a supervised DynamoDB Local restarts, nothing can be served: a clean 503 at once.
+      ...(dynamo ? { unavailable: () => !dynamo!.available } : {}),
     });
     stops.push(() => api.stop());
     process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? `http://localhost:${api.port}`;
 
     const bootstrapKey = options.hubAdminApiKey ? undefined : await bootstrapAdminKey();
+    // Everything the consumers need is in place: deliver what a previous run left owed.
+    bus.resumePending();
 
     const runSchedule = async (name: string) => {
       const schedule = schedules.find((candidate) => candidate.name === name);
@@ -149,7 +150,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       for (const schedule of schedules.filter((candidate) => candidate.localEveryMs !== undefined)) {
         let running = false;
         const timer = setInterval(() => {
-          if (running) return;
+          if (running || (dynamo && !dynamo.available)) return;
           running = true;
           runSchedule(schedule.name)
             .catch((error: unknown) => logger.error('scheduled run failed', { schedule: schedule.name, error: String(error) }))

@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
@@ -59,11 +59,24 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const idleDelayMs = options.idleDelayMs ?? 100;
   const retryDelayMs = options.retryDelayMs ?? 250;
 
+  /**
+   * The position advances only once the relay has handed the records over (to a bus that
+   * stores what it acknowledges), and the file is replaced whole: a crash leaves the old
+   * position or the new one, never a torn file that would send the relay back to the start.
+   */
   const saveCheckpoint = (shardId: string, sequenceNumber: string) => {
     checkpoints[shardId] = sequenceNumber;
     if (options.checkpointFile) {
       mkdirSync(dirname(options.checkpointFile), { recursive: true });
-      writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+      const temporary = `${options.checkpointFile}.${process.pid}.tmp`;
+      writeFileSync(temporary, JSON.stringify(checkpoints));
+      const fd = openSync(temporary, 'r+');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
+      renameSync(temporary, options.checkpointFile);
     }
   };
 
@@ -158,6 +171,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         }
       } catch (error) {
         if (!stopped) logger.warn('stream poller: will retry', { error: String(error) });
+        // Iterators do not outlive a DynamoDB Local restart: start again from the saved positions.
+        for (const state of shards.values()) state.iterator = undefined;
         await sleep(retryDelayMs);
         continue;
       }

@@ -27,10 +27,6 @@ export const keys = {
   tenantEvent: (tenantId: string, eventId: string) => ({ pk: `${tenantRoot(tenantId)}#EVENTS`, sk: eventId }),
   tenantEventPartition: (tenantId: string) => ({ pk: `${tenantRoot(tenantId)}#EVENTS` }),
 
-  /** Events a consumer kept failing on (local bus; in AWS they sit in the rule's SQS dead-letter queue). */
-  deadLetter: (failedAt: string, rule: string, eventId: string) => ({ pk: 'HUB#DEADLETTERS', sk: `${failedAt}#${rule}#${eventId}` }),
-  deadLetterPartition: () => ({ pk: 'HUB#DEADLETTERS' }),
-
   /** Events written in the same transaction as the state change they describe; the stream relays them to the bus. */
   outbox: (scope: string, eventId: string) => ({ pk: `${tenantRoot(scope)}#OUTBOX#${eventId}`, sk: 'OUTBOX' }),
 

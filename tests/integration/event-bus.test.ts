@@ -1,9 +1,6 @@
 import { EventBridgeClient, InvalidEventPatternException, PutEventsCommand, TestEventPatternCommand } from '@aws-sdk/client-eventbridge';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEventBus } from '../../infra/local/event-bus.js';
-import { db } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
 import { publish } from '../../shared/events/publish.js';
 import { eventRules, type EventRule } from '../../shared/events/rules.js';
 import { attempts } from '../fixtures/flaky-consumer.js';
@@ -151,7 +148,7 @@ describe('retries and dead letters', () => {
     expect(api.runtime.bus.deadLetters.find((deadLetter) => deadLetter.eventId === id)).toBeUndefined();
   });
 
-  it('dead-letters an event after the retries run out, in the table and on the bus endpoint', async () => {
+  it('dead-letters an event after the retries run out, on the bus endpoint, and replays it on demand', async () => {
     const id = await put(100);
     await api.runtime.bus.idle();
     expect(attempts().get(id)).toBe(1 + flakyRule.target.retryAttempts);
@@ -161,10 +158,13 @@ describe('retries and dead letters', () => {
     const listed = (await (await fetch(`${api.runtime.eventsUrl}/dead-letters`)).json()) as { deadLetters: Array<{ eventId: string }> };
     expect(listed.deadLetters.map((candidate: { eventId: string }) => candidate.eventId)).toContain(id);
 
-    const { Items } = await db().send(new QueryCommand({ TableName: api.runtime.tableName, KeyConditionExpression: 'pk = :p', ExpressionAttributeValues: { ':p': keys.deadLetterPartition().pk } }));
-    const item = Items?.find((candidate) => candidate.eventId === id);
-    expect(item).toMatchObject({ rule: 'flaky', attempts: 4 });
-    expect(JSON.parse(item?.event as string).detail).toEqual({ data: { failTimes: 100 } });
+    const replay = await fetch(`${api.runtime.eventsUrl}/dead-letters/replay`, { method: 'POST', body: JSON.stringify({ eventId: id }) });
+    expect(replay.status).toBe(202);
+    expect(await replay.json()).toEqual({ replayed: 1 });
+    await api.runtime.bus.idle();
+    // Delivered again from the start: four more attempts, then back among the dead letters, once.
+    expect(attempts().get(id)).toBe(2 * (1 + flakyRule.target.retryAttempts));
+    expect(api.runtime.bus.deadLetters.filter((candidate) => candidate.eventId === id)).toHaveLength(1);
   });
 
   it('does not deliver events put on another bus', async () => {
