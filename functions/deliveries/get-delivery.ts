@@ -1,5 +1,9 @@
 import { getDelivery } from '../../shared/deliveries/lifecycle.js';
 import { apiHandler } from '../../shared/http/handler.js';
 import { deliveryRoutes } from '../../shared/deliveries/routes.js';
+import { responseLanguage } from '../../shared/i18n/language.js';
 
-export const handler = apiHandler(deliveryRoutes.getDelivery, async ({ params, principal }) => ({ status: 200, body: await getDelivery(principal, params.id) }));
+export const handler = apiHandler(deliveryRoutes.getDelivery, async ({ params, principal, headers }) => ({
+  status: 200,
+  body: await getDelivery(principal, params.id, responseLanguage(headers)),
+}));

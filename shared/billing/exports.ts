@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import type { Invoice, Reconciliation } from './schemas.js';
 import { formatEuros, formatRate } from './money.js';
 import { addDays, parisDate, periodBounds } from './period.js';
@@ -156,8 +157,31 @@ export function invoiceLinesCsv(invoices: readonly Invoice[]): string {
   });
 }
 
-/** The reconciliation as rows: one per discrepancy, or one per tenant that has none. */
-export function reconciliationCsv(reconciliation: Reconciliation): string {
+/**
+ * The reconciliation's columns, in this order whatever the language: a person reads the header
+ * row, a program the position (the JSON keeps the field names).
+ */
+const reconciliationColumns = [
+  { key: 'period', fr: 'Période', en: 'Period' },
+  { key: 'tenantId', fr: 'Identifiant client', en: 'Tenant ID' },
+  { key: 'tenantName', fr: 'Client', en: 'Tenant' },
+  { key: 'deliveredCount', fr: 'Livraisons livrées', en: 'Deliveries delivered' },
+  { key: 'cancellationFeeCount', fr: "Frais d'annulation", en: 'Cancellation fees' },
+  { key: 'expectedAmount', fr: 'Montant attendu (€)', en: 'Expected amount (EUR)' },
+  { key: 'ledgerCount', fr: 'Lignes au grand livre', en: 'Ledger lines' },
+  { key: 'billedCount', fr: 'Lignes facturées', en: 'Lines billed' },
+  { key: 'billedAmount', fr: 'Montant facturé (€)', en: 'Amount billed (EUR)' },
+  { key: 'invoiceCount', fr: 'Factures', en: 'Invoices' },
+  { key: 'invoicedAmount', fr: 'Montant des factures (€)', en: 'Amount invoiced (EUR)' },
+  { key: 'paidAmount', fr: 'Montant payé (€)', en: 'Amount paid (EUR)' },
+  { key: 'kind', fr: 'Écart', en: 'Discrepancy' },
+  { key: 'deliveryId', fr: 'Livraison', en: 'Delivery' },
+  { key: 'invoiceId', fr: 'Facture', en: 'Invoice' },
+  { key: 'detail', fr: 'Détail', en: 'Detail' },
+] as const;
+
+/** The reconciliation as rows: one per discrepancy, or one per tenant that has none; headers in `language`. */
+export function reconciliationCsv(reconciliation: Reconciliation, language: Language = DEFAULT_LANGUAGE): string {
   const records = reconciliation.tenants.flatMap((tenant) => {
     const base = {
       period: reconciliation.period,
@@ -178,23 +202,6 @@ export function reconciliationCsv(reconciliation: Reconciliation): string {
   });
   return stringify(records, {
     ...spreadsheet,
-    columns: [
-      { key: 'period', header: 'period' },
-      { key: 'tenantId', header: 'tenantId' },
-      { key: 'tenantName', header: 'tenantName' },
-      { key: 'deliveredCount', header: 'deliveredCount' },
-      { key: 'cancellationFeeCount', header: 'cancellationFeeCount' },
-      { key: 'expectedAmount', header: 'expectedAmount (EUR)' },
-      { key: 'ledgerCount', header: 'ledgerCount' },
-      { key: 'billedCount', header: 'billedCount' },
-      { key: 'billedAmount', header: 'billedAmount (EUR)' },
-      { key: 'invoiceCount', header: 'invoiceCount' },
-      { key: 'invoicedAmount', header: 'invoicedAmount (EUR)' },
-      { key: 'paidAmount', header: 'paidAmount (EUR)' },
-      { key: 'kind', header: 'discrepancy' },
-      { key: 'deliveryId', header: 'deliveryId' },
-      { key: 'invoiceId', header: 'invoiceId' },
-      { key: 'detail', header: 'detail' },
-    ],
+    columns: reconciliationColumns.map((column) => ({ key: column.key, header: column[language] })),
   });
 }

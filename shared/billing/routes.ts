@@ -48,7 +48,7 @@ export const billingRoutes = {
     path: '/v1/billing/reconciliation',
     roles: billingRoles,
     handler: 'functions/billing/reconciliation.ts',
-    summary: 'Per tenant: delivered vs ledger vs billed vs invoiced vs paid, with every discrepancy. `Accept: text/csv` for a spreadsheet.',
+    summary: 'Per tenant: delivered vs ledger vs billed vs invoiced vs paid, with every discrepancy. `Accept: text/csv` for a spreadsheet, its header row in French, or English with `Accept-Language: en` (same columns, same order).',
     tag: 'Billing',
     request: { query: ReconciliationQuery },
     responses: { 200: { description: 'The reconciliation of the period.', schema: Reconciliation } },

@@ -4,11 +4,14 @@ import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
 import { AppError, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { newId } from '../ids.js';
 import { recordMetric } from '../observability/metrics.js';
 import { priceRequest, type PricedRequest } from '../quotes/pricing.js';
 import { quoteRepository } from '../quotes/repository.js';
+import { completeStops } from '../quotes/stops.js';
 import { slotRepository, type StoredSlot } from '../slots/repository.js';
+import { localizeDelivery } from './localize.js';
 import { putDelivery } from './repository.js';
 import type { CreateDeliveryBody, Delivery } from './schemas.js';
 
@@ -38,6 +41,8 @@ async function loadSlot(slotId: string, now: Date): Promise<StoredSlot> {
 export interface BookingOptions {
   /** More writes of the same transaction (an inbound order's record), each with its refusal. */
   extra?: (delivery: Delivery) => Array<{ item: TransactItem; onFailure: (old: Record<string, unknown> | undefined) => Error }>;
+  /** The language of the answer's price labels (the stored delivery keeps the default's). */
+  language?: Language;
 }
 
 export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, now = new Date(), options: BookingOptions = {}): Promise<Delivery> {
@@ -52,10 +57,10 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
     priced = { pickup, dropoff, parcels, service, price, lines, distanceMeters };
     quoteId = quote.id;
   } else {
-    if (body.slotId !== undefined && body.pickup.window !== undefined) {
+    if (body.slotId !== undefined && body.pickup?.window !== undefined) {
       throw new AppError('parameter_invalid', 'pickup.window comes from the slot: leave it out when you give slotId.', { param: 'pickup.window' });
     }
-    priced = await priceRequest(tenantId, body, now);
+    priced = await priceRequest(tenantId, await completeStops(tenantId, body), now);
   }
 
   const slot = body.slotId === undefined ? undefined : await loadSlot(body.slotId, now);
@@ -114,6 +119,7 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
   const extraStart = items.length;
   for (const extra of extras) items.push(extra.item);
 
+  const answer = localizeDelivery(delivery, options.language ?? DEFAULT_LANGUAGE);
   await transact(items, ({ index, item }) => {
     if (index === quoteIndex) {
       if (!item) return notFound('quote', quoteId ?? undefined);
@@ -127,7 +133,7 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
     const extra = extras[index - extraStart];
     if (index >= extraStart && extra) return extra.onFailure(item);
     return new Error(`Unexpected condition failure on item ${index} of a booking`);
-  }, { result: delivery });
+  }, { result: answer });
   recordMetric('DeliveriesBooked');
-  return delivery;
+  return answer;
 }

@@ -6,8 +6,10 @@ import { transact, writeOne, type TransactItem } from '../db/transact.js';
 import { AppError, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { pricingContext } from '../hub/settings.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { isId } from '../ids.js';
 import { slotRepository } from '../slots/repository.js';
+import { localizeDelivery, localizeDeliveries } from './localize.js';
 import { deliveryRepository, putDelivery } from './repository.js';
 import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
 import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
@@ -48,17 +50,19 @@ export interface Change {
  * re-decide (the other actor's change may have made ours invalid: then 409). No lost update.
  * Everything that depends on the state is decided again on each attempt, the clock included:
  * a retry that kept the first attempt's time could find it earlier than the change it lost to.
+ * The answer is the delivery in the caller's language (`localizeDelivery`).
  */
 async function change(
   principal: Principal,
   deliveryId: string,
   now: Date,
+  language: Language,
   decide: (current: Delivery, now: Date) => Change | Delivery | Promise<Change | Delivery>,
 ): Promise<Delivery> {
   let current = await loadDelivery(principal, deliveryId);
   for (let attempt = 0; ; attempt += 1) {
     const decision = await decide(current, attempt === 0 ? now : new Date(Math.max(now.getTime(), Date.now())));
-    if (!('after' in decision)) return decision;
+    if (!('after' in decision)) return localizeDelivery(decision, language);
     const { after, extra = [], event = true } = decision;
     const type = eventTypeFor(after.status);
     const items: TransactItem[] = [putDelivery(after, current.version), ...extra.map((entry) => entry.item)];
@@ -66,9 +70,10 @@ async function change(
     try {
       const refusal = ({ index }: { index: number }) => (index === 0 ? new VersionConflict() : (extra[index - 1]?.onFailure() ?? new Error('condition failed')));
       // A lone write (a position report) needs no transaction: a conditional put at half the cost.
-      if (items.length === 1) await writeOne(items[0] as TransactItem, refusal, { result: after });
-      else await transact(items, refusal, { result: after });
-      return after;
+      const answer = localizeDelivery(after, language);
+      if (items.length === 1) await writeOne(items[0] as TransactItem, refusal, { result: answer });
+      else await transact(items, refusal, { result: answer });
+      return answer;
     } catch (error) {
       if (!(error instanceof VersionConflict) || attempt >= MAX_VERSION_RETRIES) throw error;
       current = await loadDelivery(principal, deliveryId, true);
@@ -81,8 +86,8 @@ function eventTypeFor(status: DeliveryStatus) {
   return transition?.event;
 }
 
-export async function getDelivery(principal: Principal, deliveryId: string): Promise<Delivery> {
-  return loadDelivery(principal, deliveryId);
+export async function getDelivery(principal: Principal, deliveryId: string, language: Language = DEFAULT_LANGUAGE): Promise<Delivery> {
+  return localizeDelivery(await loadDelivery(principal, deliveryId), language);
 }
 
 export interface ListFilter {
@@ -90,7 +95,11 @@ export interface ListFilter {
   tenantId?: string | undefined;
 }
 
-export async function listDeliveries(principal: Principal, filter: ListFilter, page: PageRequest): Promise<Page<Delivery>> {
+export async function listDeliveries(principal: Principal, filter: ListFilter, page: PageRequest, language: Language = DEFAULT_LANGUAGE): Promise<Page<Delivery>> {
+  return localizeDeliveries(await findDeliveries(principal, filter, page), language);
+}
+
+async function findDeliveries(principal: Principal, filter: ListFilter, page: PageRequest): Promise<Page<Delivery>> {
   if (principal.role === 'tenant') {
     if (filter.tenantId !== undefined && filter.tenantId !== principal.tenantId) throw new AppError('parameter_invalid', 'tenantId: a tenant key lists its own deliveries only.', { param: 'tenantId' });
     return deliveryRepository.listForTenant(principal.tenantId, filter.status, page);
@@ -106,8 +115,14 @@ export async function listDeliveries(principal: Principal, filter: ListFilter, p
 }
 
 /** Cancelling is free before assignment; after it, the tenant's rate card may charge a fee. */
-export async function cancelDelivery(principal: Principal, deliveryId: string, reason: string | undefined, requestedAt = new Date()): Promise<Delivery> {
-  return change(principal, deliveryId, requestedAt, async (current, now) => {
+export async function cancelDelivery(
+  principal: Principal,
+  deliveryId: string,
+  reason: string | undefined,
+  language: Language = DEFAULT_LANGUAGE,
+  requestedAt = new Date(),
+): Promise<Delivery> {
+  return change(principal, deliveryId, requestedAt, language, async (current, now) => {
     if (current.status === 'cancelled') return current;
     if (!canApply(current.status, 'cancel')) {
       throw new AppError('invalid_transition', `${aDelivery(current.status)} can no longer be cancelled.`);
@@ -133,9 +148,9 @@ async function cancellationFee(tenantId: string): Promise<Delivery['price'] | nu
 }
 
 /** The hub assigns (or re-assigns, before pickup) a delivery to a courier that exists. */
-export async function assignDelivery(principal: Principal, deliveryId: string, courierId: string, requestedAt = new Date()): Promise<Delivery> {
+export async function assignDelivery(principal: Principal, deliveryId: string, courierId: string, language: Language = DEFAULT_LANGUAGE, requestedAt = new Date()): Promise<Delivery> {
   if (!isId('courier', courierId)) throw new AppError('resource_missing', `No such courier: '${courierId.slice(0, 64)}'.`, { param: 'courierId' });
-  return change(principal, deliveryId, requestedAt, (current, now) => {
+  return change(principal, deliveryId, requestedAt, language, (current, now) => {
     if (current.status === 'assigned' && current.courierId === courierId) return current;
     const after = applyTransition(current, 'assign', { now, courierId });
     return {
@@ -161,7 +176,13 @@ const courierTransitions: Record<Exclude<CourierEventBody['type'], 'position'>, 
  * position. A repeated report of the status the delivery already has is answered with the
  * delivery unchanged (a phone on a bad network retries); a report out of order is a 409.
  */
-export async function recordCourierEvent(principal: Principal, deliveryId: string, body: CourierEventBody, requestedAt = new Date()): Promise<Delivery> {
+export async function recordCourierEvent(
+  principal: Principal,
+  deliveryId: string,
+  body: CourierEventBody,
+  language: Language = DEFAULT_LANGUAGE,
+  requestedAt = new Date(),
+): Promise<Delivery> {
   const reportedAt = body.at === undefined ? undefined : new Date(body.at);
   if (reportedAt && reportedAt.getTime() > requestedAt.getTime() + CLOCK_SKEW_MS) throw new AppError('parameter_invalid', 'at must not be in the future.', { param: 'at' });
   if (body.type === 'failed' && body.reason === undefined) throw new AppError('parameter_missing', 'reason is required when a delivery failed.', { param: 'reason' });
@@ -169,7 +190,7 @@ export async function recordCourierEvent(principal: Principal, deliveryId: strin
   if (body.type !== 'delivered' && body.proof !== undefined) throw new AppError('parameter_invalid', 'proof goes with a delivered event only.', { param: 'proof' });
   if (body.type !== 'failed' && body.reason !== undefined) throw new AppError('parameter_invalid', 'reason goes with a failed event only.', { param: 'reason' });
 
-  return change(principal, deliveryId, requestedAt, (current, now) => {
+  return change(principal, deliveryId, requestedAt, language, (current, now) => {
     const at = reportedAt ?? now;
     if (body.type === 'position') {
       const position = body.position as { lat: number; lng: number };
@@ -192,7 +213,7 @@ export async function recordCourierEvent(principal: Principal, deliveryId: strin
   });
 }
 
-export async function listCourierDeliveries(principal: Principal, page: PageRequest): Promise<Page<Delivery>> {
+export async function listCourierDeliveries(principal: Principal, page: PageRequest, language: Language = DEFAULT_LANGUAGE): Promise<Page<Delivery>> {
   if (principal.role !== 'courier') throw new AppError('forbidden', 'Only couriers have a task list.');
-  return deliveryRepository.listOpenForCourier(principal.courierId, page);
+  return localizeDeliveries(await deliveryRepository.listOpenForCourier(principal.courierId, page), language);
 }

@@ -4,6 +4,7 @@ import { Address, Coordinates, storableNumber, text, Timestamp } from '../schema
 export const deliveryStatuses = ['booked', 'assigned', 'picked_up', 'delivered', 'failed', 'cancelled'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const deliveryKinds = ['delivery', 'pickup'] as const;
+export type DeliveryKind = (typeof deliveryKinds)[number];
 export const services = ['standard', 'express'] as const;
 
 export const Contact = z
@@ -38,12 +39,21 @@ export const Parcel = z
   })
   .meta({ id: 'Parcel', description: 'Give all three dimensions or none.' });
 
-const PickupStop = z.strictObject({ address: Address, contact: Contact.optional(), window: Window.optional() });
-const DropoffStop = z.strictObject({ address: Address, contact: Contact, window: Window.optional() });
+/** What the courier should know at a stop (door code, floor, opening hours); never on the tracking page. */
+const instructions = text(500).meta({ description: 'For the courier at this stop: door code, floor, opening hours.' });
+
+export const PickupStop = z.strictObject({ address: Address, contact: Contact.optional(), window: Window.optional(), instructions: instructions.optional() });
+export type PickupStop = z.output<typeof PickupStop>;
+export const DropoffStop = z.strictObject({ address: Address, contact: Contact, window: Window.optional(), instructions: instructions.optional() });
+export type DropoffStop = z.output<typeof DropoffStop>;
+
+/** Said wherever a stop may be left out: what applies instead. */
+export const DEFAULT_STOP_RULE =
+  "the tenant's default pickup (`PUT /v1/tenants/{id}/default-pickup`), or, when it saved none, its registered address with its name as the contact";
 
 export const QuoteRequest = z
   .strictObject({
-    pickup: PickupStop,
+    pickup: PickupStop.optional().meta({ description: `Where the courier collects the parcels. Left out: ${DEFAULT_STOP_RULE}.` }),
     dropoff: DropoffStop,
     parcels: z.array(Parcel).min(1).max(20),
     service: z.enum(services).default('standard'),
@@ -55,9 +65,19 @@ export const Price = z
   .object({ currency: z.literal('EUR'), net: z.number().int(), vat: z.number().int(), gross: z.number().int() })
   .meta({ id: 'Price', description: 'Integer cents, EUR.' });
 
-export const PriceLine = z.object({ code: z.string(), label: z.string(), amount: z.number().int() }).meta({ id: 'PriceLine' });
+export const PriceLine = z
+  .object({
+    code: z.string().meta({ description: 'Stable, for programs: `base`, `distance`, `weight`, `volume`, `express`.' }),
+    label: z.string().meta({ description: "For people, in the request's language (`Accept-Language`; French by default). Made again from `code` and `threshold` on every read." }),
+    amount: z.number().int(),
+    threshold: z
+      .number()
+      .optional()
+      .meta({ description: '`distance`: the km the base fare covers; `weight`: the upper bound of the weight tier, kg; `volume`: the litres included. Absent on the other lines.' }),
+  })
+  .meta({ id: 'PriceLine' });
 
-const ResolvedAddress = z.object({
+export const ResolvedAddress = z.object({
   line1: z.string(),
   line2: z.string().optional(),
   postcode: z.string(),
@@ -66,7 +86,8 @@ const ResolvedAddress = z.object({
   lat: z.number(),
   lng: z.number(),
 });
-const ResolvedStop = z.object({ address: ResolvedAddress, contact: Contact.optional(), window: Window.optional() });
+export type ResolvedAddress = z.output<typeof ResolvedAddress>;
+const ResolvedStop = z.object({ address: ResolvedAddress, contact: Contact.optional(), window: Window.optional(), instructions: z.string().optional() });
 
 /** What a priced request carries, in a quote and in the delivery booked from it. */
 const pricedFields = {
@@ -99,7 +120,15 @@ const bookingFields = {
 };
 
 export const BookFromQuote = z.strictObject({ quoteId: z.string().min(1).max(64), ...bookingFields }).meta({ id: 'BookFromQuote' });
-export const BookDirect = QuoteRequest.extend(bookingFields).meta({ id: 'BookDirect' });
+export const BookDirect = QuoteRequest.extend({
+  ...bookingFields,
+  pickup: PickupStop.optional().meta({
+    description: `Where the courier collects the parcels. For a delivery, left out means ${DEFAULT_STOP_RULE}. For a pickup (\`kind: "pickup"\`), required: it is the donor's address.`,
+  }),
+  dropoff: DropoffStop.optional().meta({
+    description: `Where the parcels go. Required for a delivery. For a pickup (\`kind: "pickup"\`: a ressourcerie collecting a donation, \`pickup\` being the donor's address, required then), left out means ${DEFAULT_STOP_RULE}.`,
+  }),
+}).meta({ id: 'BookDirect' });
 export const CreateDeliveryBody = z.union([BookFromQuote, BookDirect]).meta({ id: 'CreateDeliveryRequest', description: 'Book a quote, or price and book in one call.' });
 export type CreateDeliveryBody = z.output<typeof CreateDeliveryBody>;
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { AppError } from '../errors.js';
+import { Latitude, Longitude } from '../schemas/common.js';
 import type { LatLng } from './router.js';
 
 export interface GeocodableAddress {
@@ -46,12 +47,17 @@ export interface BanGeocoderOptions {
   acceptedTypes?: readonly string[];
 }
 
-/** Only the fields we read; everything else the service adds is ignored. */
+/**
+ * Only the fields we read; everything else the service adds is ignored. The position is held to
+ * the API's own coordinate schemas: what the service answers is stored with the delivery, so it
+ * must be a position the table can store (a 1e-200 would fail the booking's write after the
+ * fact, a 500), not just a number in range.
+ */
 const BanResponse = z.object({
   type: z.literal('FeatureCollection'),
   features: z.array(
     z.object({
-      geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([z.number().min(-180).max(180), z.number().min(-90).max(90)]).rest(z.number()) }),
+      geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([Longitude, Latitude]).rest(z.number()) }),
       properties: z.object({ score: z.number(), postcode: z.string().optional(), type: z.string().optional() }),
     }),
   ),
@@ -110,10 +116,25 @@ export class BanGeocoder implements Geocoder {
 }
 
 /**
+ * What a caller can do about an address without coordinates when the hub has no address
+ * service: the first refusal says it, in plain words, so nobody has to read the docs to get past it.
+ */
+function noGeocoderMessage(param: string): string {
+  return (
+    `${param} has no lat/lng, and this hub has no address service turned on to find them. ` +
+    'Give lat and lng with the address, or ask the hub to turn the address service on (on a local install: GEOCODER=ban npm start).'
+  );
+}
+
+function notLocatedMessage(param: string): string {
+  return `${param} could not be located reliably by the address service: check the street, postcode and city, or give lat and lng.`;
+}
+
+/**
  * The coordinates of an address: its own `lat`/`lng` when given, else the geocoder's answer.
  * No geocoder configured, or no trustworthy match → 422 `address_not_geocoded` on `param`
- * (e.g. `pickup.address`). A geocoder outage is not the caller's fault: GeocoderUnavailableError
- * propagates for the HTTP layer to answer accordingly.
+ * (e.g. `pickup.address`), saying what to do. A geocoder outage is not the caller's fault:
+ * GeocoderUnavailableError propagates for the HTTP layer to answer accordingly.
  */
 export async function resolveCoordinates(
   address: GeocodableAddress & { lat?: number | undefined; lng?: number | undefined },
@@ -122,11 +143,11 @@ export async function resolveCoordinates(
 ): Promise<LatLng> {
   if (address.lat !== undefined && address.lng !== undefined) return { lat: address.lat, lng: address.lng };
   if (geocoder === undefined) {
-    throw new AppError('address_not_geocoded', `${param} has no lat/lng and no geocoder is configured: give the coordinates.`, { param });
+    throw new AppError('address_not_geocoded', noGeocoderMessage(param), { param });
   }
   const found = await geocoder.geocode(address);
   if (found === undefined) {
-    throw new AppError('address_not_geocoded', `${param} could not be located reliably: check it, or give lat/lng.`, { param });
+    throw new AppError('address_not_geocoded', notLocatedMessage(param), { param });
   }
   return found;
 }

@@ -3,6 +3,7 @@ import { ttlCache } from '../cache.js';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
+import { logger } from '../logging/logger.js';
 import { defaultCapacity, defaultServiceArea, HubCapacity, ServiceArea } from '../geo/service-area.js';
 import { defaultRateCard, RateCard } from '../pricing/rate-card.js';
 
@@ -23,9 +24,35 @@ export interface PricingContext {
 const names = { rateCard: 'rate-card', serviceArea: 'service-area', capacity: 'capacity' } as const;
 const cache = ttlCache<PricingContext>(SETTINGS_CACHE_MS);
 
-function decode<T>(item: Record<string, unknown> | undefined, schema: { parse(value: unknown): T }, fallback: T): T {
-  if (!item || typeof item.value !== 'string') return fallback;
-  return schema.parse(JSON.parse(item.value));
+interface Schema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> } };
+}
+
+/**
+ * A stored setting, read with the schema its PUT validates with. A value stored before that
+ * schema was tightened (or damaged) no longer parses: the read falls back to what applies when
+ * nothing is stored (the hub's default; for a tenant's rate card, the hub's rate card) and logs
+ * an error naming the setting, rather than throwing, which would make every quote a 500 until
+ * someone fixed the table by hand. A lenient "stored" schema would keep the old value, but
+ * pricing relies on exactly what the request schema checks (integer cents, ascending tiers,
+ * storable bounds): a value it no longer accepts cannot be trusted to price right. The default
+ * is always valid, the log says what to re-save (`PUT` the setting again), and `GET` of the
+ * setting shows what is in force meanwhile.
+ */
+function decode<T>(name: string, item: Record<string, unknown> | undefined, schema: Schema<T>): T | undefined {
+  if (!item || typeof item.value !== 'string') return undefined;
+  let stored: unknown;
+  try {
+    stored = JSON.parse(item.value);
+  } catch {
+    logger.error('stored setting is not JSON: using the default until it is set again', { setting: name, key: `${String(item.pk)} ${String(item.sk)}` });
+    return undefined;
+  }
+  const parsed = schema.safeParse(stored);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
+  logger.error('stored setting no longer passes its schema: using the default until it is set again', { setting: name, key: `${String(item.pk)} ${String(item.sk)}`, issues });
+  return undefined;
 }
 
 /** Everything pricing needs for one tenant: one BatchGetItem, then memory for 30 s. */
@@ -35,12 +62,12 @@ export function pricingContext(tenantId: string): Promise<PricingContext> {
     const result = await db().send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: wanted } } }));
     const items = result.Responses?.[config.tableName] ?? [];
     const find = (key: { pk: string; sk: string }) => items.find((item) => item.pk === key.pk && item.sk === key.sk);
-    const tenantCard = find(keys.tenantRateCard(tenantId));
+    const tenantCard = decode('tenant rate card', find(keys.tenantRateCard(tenantId)), RateCard);
     return {
-      rateCard: tenantCard ? decode(tenantCard, RateCard, defaultRateCard) : decode(find(keys.hubSetting(names.rateCard)), RateCard, defaultRateCard),
+      rateCard: tenantCard ?? decode('hub rate card', find(keys.hubSetting(names.rateCard)), RateCard) ?? defaultRateCard,
       rateCardSource: tenantCard ? 'tenant' : 'hub',
-      serviceArea: decode(find(keys.hubSetting(names.serviceArea)), ServiceArea, defaultServiceArea),
-      capacity: decode(find(keys.hubSetting(names.capacity)), HubCapacity, defaultCapacity),
+      serviceArea: decode('service area', find(keys.hubSetting(names.serviceArea)), ServiceArea) ?? defaultServiceArea,
+      capacity: decode('capacity', find(keys.hubSetting(names.capacity)), HubCapacity) ?? defaultCapacity,
     };
   });
 }

@@ -70,6 +70,8 @@ export function isWooCommercePing(provider: Provider, headers: Record<string, st
 export interface Problem {
   code: string;
   message: string;
+  /** The field at fault, where one is (`dropoff.address`). */
+  param?: string;
 }
 
 /** What we understood of an order. `request` is partial: the service adds the pickup and validates. */

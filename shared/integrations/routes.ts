@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { IdParam, listOf, PageQuery } from '../schemas/common.js';
+import { ErrorBody, IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { CreateIntegrationBody, FixOrderBody, InboundAccepted, InboundOrder, Integration, IntegrationCreated, OrderParams, RotateSecretBody, SecretRotated } from './schemas.js';
 
 /** Inbound order webhooks: shops' platforms create deliveries from paid orders. */
@@ -61,10 +61,15 @@ export const integrationRoutes = {
     path: '/v1/integrations/{id}/orders/{orderId}/book',
     roles: ['tenant'],
     handler: 'functions/integrations/book-order.ts',
-    summary: 'Books an order kept for review, with what was missing (drop-off, parcels).',
+    summary: 'Books an order kept for review, with what was missing: the drop-off fields sent are merged into the order\'s (an address replaces the address, contact fields replace those fields only), parcels replace the parcels. An empty body retries as is (after an address-service outage).',
     tag: 'Integrations',
     request: { params: OrderParams, body: FixOrderBody },
-    responses: { 201: { description: 'The order, now booked.', schema: InboundOrder } },
+    responses: {
+      201: { description: 'The order, now booked.', schema: InboundOrder },
+      409: { description: 'The order is booked already (`invalid_transition`).', schema: ErrorBody },
+      422: { description: 'The order still cannot be booked (`address_not_geocoded`, `outside_service_area`, `exceeds_capacity`); `param` names the field. The fix is kept.', schema: ErrorBody },
+      503: { description: 'The address service does not answer (`upstream_unavailable`): retry shortly, or give the drop-off with lat/lng. The fix is kept.', schema: ErrorBody },
+    },
   }),
   inboundOrder: defineRoute({
     method: 'POST',

@@ -53,7 +53,10 @@ export const InboundOrder = z
     integrationId: z.string(),
     status: z.enum(orderStatuses),
     deliveryId: z.string().nullable(),
-    reason: z.object({ code: z.string(), message: z.string() }).nullable(),
+    reason: z
+      .object({ code: z.string(), message: z.string(), param: z.string().optional().meta({ description: 'The field at fault, where one is.' }) })
+      .nullable()
+      .meta({ description: 'Why the order waits: `needs_review` (`address_not_geocoded`, `geocoder_unavailable`, `outside_service_area`, `invalid_order`...) or `awaiting_payment`.' }),
     request: z.record(z.string(), z.unknown()).nullable().meta({ description: 'What we understood of the order (drop-off, parcels).' }),
     receivedAt: Timestamp,
     updatedAt: Timestamp,
@@ -66,8 +69,18 @@ export const InboundAccepted = z
   .meta({ id: 'InboundAccepted' });
 
 export const FixOrderBody = z
-  .strictObject({ dropoff: z.strictObject({ address: Address, contact: Contact }).optional(), parcels: z.array(Parcel).min(1).max(20).optional() })
+  .strictObject({
+    dropoff: z
+      .strictObject({
+        address: Address.optional().meta({ description: "Replaces the order's drop-off address." }),
+        contact: Contact.partial().optional().meta({ description: 'Each field given replaces that field of the order\'s contact; the others are kept.' }),
+      })
+      .optional()
+      .meta({ description: "Merged into the order's drop-off: send only what changes." }),
+    parcels: z.array(Parcel).min(1).max(20).optional().meta({ description: "Replace the order's parcels." }),
+  })
   .meta({ id: 'FixOrderRequest' });
+export type FixOrderBody = z.output<typeof FixOrderBody>;
 
 export const OrderParams = z.strictObject({ id: z.string().min(1).max(64), orderId: z.string().min(1).max(128) });
 

@@ -2,16 +2,16 @@ import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
 import { bookDelivery } from '../deliveries/booking.js';
-import { QuoteRequest } from '../deliveries/schemas.js';
+import { QuoteRequest, type DropoffStop } from '../deliveries/schemas.js';
 import { AppError, errorCatalogue, notFound, type ErrorCode } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
-import { resolveCoordinates } from '../geo/geocoder.js';
+import { GeocoderUnavailableError, resolveCoordinates } from '../geo/geocoder.js';
 import { validationError } from '../http/validation.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
 import { isWooCommercePing, mapOrder, parseOrderJson, verifySignature, type Problem } from './providers.js';
 import { integrationRepository, orderItem, type Secret, type StoredIntegration, type StoredOrder } from './repository.js';
-import type { CreateIntegrationBody, InboundOrder, Integration, Provider } from './schemas.js';
+import type { CreateIntegrationBody, FixOrderBody, InboundOrder, Integration, Provider } from './schemas.js';
 
 export function inboundUrl(integrationId: string): string {
   return `${config.publicBaseUrl}/v1/inbound/${integrationId}`;
@@ -101,21 +101,59 @@ class AlreadyBooked extends Error {
 
 const reviewCodes = new Set(['outside_service_area', 'exceeds_capacity', 'address_not_geocoded', 'parameter_invalid', 'parameter_missing', 'unknown_parameter']);
 
+/** Kept, not refused, while the address service is down: see `locateDropoff`. */
+const GEOCODER_UNAVAILABLE = 'geocoder_unavailable';
+
+/**
+ * Shop platforms rarely send coordinates (WooCommerce never does): the drop-off is located
+ * through the same geocoder port as quotes, when the hub has one, and the order keeps what was
+ * found. Nothing found, or no geocoder: the order waits for review, saying what to do.
+ *
+ * An outage of the address service keeps the order too (`needs_review`, reason
+ * `geocoder_unavailable`) and answers 202, as the contract says of any order that cannot become
+ * a delivery, rather than a 5xx for the platform to retry: WooCommerce disables a webhook after
+ * repeated failed deliveries and Shopify stops retrying after a few hours, so an outage could
+ * otherwise cost the shop its integration. Nothing is lost: the order is listed with its reason,
+ * the tenant books it with an empty fix once the service is back, and the platform posting the
+ * order again (an update, a retry) tries again.
+ */
+async function locateDropoff(dropoff: DropoffStop): Promise<{ dropoff: DropoffStop } | { problem: Problem }> {
+  try {
+    return { dropoff: { ...dropoff, address: { ...dropoff.address, ...(await resolveCoordinates(dropoff.address, activeGeocoder(), 'dropoff.address')) } } };
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'address_not_geocoded') return { problem: { code: error.code, message: error.message, param: 'dropoff.address' } };
+    if (!(error instanceof GeocoderUnavailableError)) throw error;
+    logger.warn('inbound order kept: the geocoder is unavailable', { error: error.message });
+    return {
+      problem: {
+        code: GEOCODER_UNAVAILABLE,
+        message:
+          'The address service did not answer, so the drop-off could not be located. The order is kept: book it once the service is back (its book endpoint, with an empty body), or give the drop-off with lat and lng.',
+        param: 'dropoff.address',
+      },
+    };
+  }
+}
+
 /**
  * Tries to turn an order into a delivery, with the order's record written in the booking's own
  * transaction: two posts of one order racing end on one delivery. An order that cannot be
  * booked is kept, with its reason, to be fixed and booked later. Nothing is dropped.
  */
-async function bookOrder(integration: StoredIntegration, order: StoredOrder, now: Date): Promise<StoredOrder> {
-  const candidate = { pickup: integration.pickup, ...order.request, service: 'standard' };
+async function bookOrder(integration: StoredIntegration, received: StoredOrder, now: Date): Promise<StoredOrder> {
+  const candidate = { pickup: integration.pickup, ...received.request, service: 'standard' };
   const parsed = QuoteRequest.safeParse(candidate);
   if (!parsed.success) {
     const error = validationError(parsed.error, candidate);
-    return keepForReview(order, { code: 'invalid_order', message: error.message }, now);
+    return keepForReview(received, { code: 'invalid_order', message: error.message, ...(error.param === undefined ? {} : { param: error.param }) }, now);
   }
+  const located = await locateDropoff(parsed.data.dropoff);
+  if ('problem' in located) return keepForReview(received, located.problem, now);
+  // The order keeps the coordinates found, so a later fix or retry needs no second lookup.
+  const order: StoredOrder = { ...received, request: { ...received.request, dropoff: located.dropoff } };
   try {
     const booked: StoredOrder = { ...order, status: 'booked', reason: null, updatedAt: now.toISOString(), deliveryId: null };
-    const delivery = await bookDelivery(integration.tenantId, { ...parsed.data, kind: 'delivery', reference: `${integration.provider}:${order.id}`.slice(0, 100) }, now, {
+    const delivery = await bookDelivery(integration.tenantId, { ...parsed.data, dropoff: located.dropoff, kind: 'delivery', reference: `${integration.provider}:${order.id}`.slice(0, 100) }, now, {
       extra: (delivery) => [
         {
           item: {
@@ -136,7 +174,8 @@ async function bookOrder(integration: StoredIntegration, order: StoredOrder, now
   } catch (error) {
     if (error instanceof AlreadyBooked) return { ...order, status: 'booked', deliveryId: error.deliveryId };
     if (error instanceof AppError && reviewCodes.has(error.code)) {
-      return keepForReview(order, { code: error.code.startsWith('param') || error.code === 'unknown_parameter' ? 'invalid_order' : error.code, message: error.message }, now);
+      const code = error.code.startsWith('param') || error.code === 'unknown_parameter' ? 'invalid_order' : error.code;
+      return keepForReview(order, { code, message: error.message, ...(error.param === undefined ? {} : { param: error.param }) }, now);
     }
     throw error;
   }
@@ -197,18 +236,39 @@ export async function receiveOrder(integrationId: string, bytes: Buffer, headers
   return { status: 202, body: { deliveryId: null, status: result.status, ...(result.reason ? { reason: result.reason.code } : {}) } };
 }
 
+/**
+ * The fix merged into what the order said: an address replaces the address; each contact field
+ * given replaces that field only, so fixing a street does not lose the recipient's phone or e-mail.
+ */
+export function mergeDropoffFix(current: unknown, fix: NonNullable<FixOrderBody['dropoff']>): Record<string, unknown> {
+  const stored = isRecord(current) ? current : {};
+  const contact = { ...(isRecord(stored.contact) ? stored.contact : {}), ...fix.contact };
+  return { ...stored, ...(fix.address ? { address: fix.address } : {}), ...(Object.keys(contact).length > 0 ? { contact } : {}) };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
 /** The tenant fixes what was missing (drop-off, parcels) and books an order kept for review. */
-export async function fixAndBookOrder(tenantId: string, integrationId: string, orderId: string, fix: { dropoff?: unknown; parcels?: Array<{ weightKg: number }> | undefined }, now = new Date()) {
+export async function fixAndBookOrder(tenantId: string, integrationId: string, orderId: string, fix: FixOrderBody, now = new Date()) {
   const integration = await integrationRepository.get(tenantId, integrationId);
   const order = integration ? await integrationRepository.getOrder(tenantId, integrationId, orderId) : undefined;
   if (!integration || !order) throw notFound('order', orderId);
   if (order.status === 'booked') throw new AppError('invalid_transition', `This order is already booked as ${order.deliveryId}.`);
-  const request = { ...(order.request ?? {}), ...(fix.dropoff ? { dropoff: fix.dropoff } : {}), ...(fix.parcels ? { parcels: fix.parcels } : {}) };
+  const request = { ...(order.request ?? {}), ...(fix.dropoff ? { dropoff: mergeDropoffFix(order.request?.dropoff, fix.dropoff) } : {}), ...(fix.parcels ? { parcels: fix.parcels } : {}) };
   const result = await bookOrder(integration, { ...order, request }, now);
   if (result.status !== 'booked') {
     const reason = result.reason?.code ?? 'invalid_order';
+    const param = result.reason?.param;
+    if (reason === GEOCODER_UNAVAILABLE) {
+      throw new AppError('upstream_unavailable', 'The address service does not answer right now: retry shortly, or give the drop-off with lat and lng. The order is kept with your fix.', {
+        headers: { 'retry-after': '5' },
+        ...(param === undefined ? {} : { param }),
+      });
+    }
     const code: ErrorCode = reason in errorCatalogue ? (reason as ErrorCode) : 'parameter_invalid';
-    throw new AppError(code, result.reason?.message ?? 'The order still cannot be booked.');
+    throw new AppError(code, result.reason?.message ?? 'The order still cannot be booked.', param === undefined ? {} : { param });
   }
   return orderView(result);
 }

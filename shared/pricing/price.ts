@@ -19,8 +19,15 @@
  * for any real delivery).
  *
  * Lines whose amount is 0 are left out, except `base`, which is always the first line.
+ *
+ * Each line carries its `code` (stable, for programs), its `threshold` where the line depends on
+ * one (the km the base fare covers, the weight tier's kg, the litres included) and a `label`
+ * for people, in the language asked for (French by default): `labels.ts` makes it again from
+ * code and threshold in any language.
  */
 import { AppError } from '../errors.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
+import { priceLineLabel } from './labels.js';
 import type { RateCard } from './rate-card.js';
 
 export interface ParcelInput {
@@ -37,6 +44,8 @@ export interface PriceLine {
   code: PriceLineCode;
   label: string;
   amount: number;
+  /** `distance`: km covered by the base fare; `weight`: the tier's upper bound in kg; `volume`: litres included. */
+  threshold?: number;
 }
 
 export interface Price {
@@ -58,38 +67,36 @@ export interface PricedDelivery {
   price: Price;
 }
 
-export function priceDelivery(rateCard: RateCard, input: PricingInput): PricedDelivery {
+export function priceDelivery(rateCard: RateCard, input: PricingInput, language: Language = DEFAULT_LANGUAGE): PricedDelivery {
   const { distanceMeters, parcels, service } = input;
   if (!Number.isSafeInteger(distanceMeters) || distanceMeters < 0) {
     throw new RangeError(`distanceMeters must be a non-negative integer, got ${distanceMeters}.`);
   }
 
-  const lines: PriceLine[] = [{ code: 'base', label: 'Base fare', amount: rateCard.baseCents }];
-  const add = (code: PriceLineCode, label: string, amount: number) => {
-    if (amount > 0) lines.push({ code, label, amount });
+  const line = (code: PriceLineCode, amount: number, threshold?: number): PriceLine => ({
+    code,
+    label: priceLineLabel({ code, threshold }, language) ?? code,
+    amount,
+    ...(threshold === undefined ? {} : { threshold }),
+  });
+  const lines: PriceLine[] = [line('base', rateCard.baseCents)];
+  const add = (code: PriceLineCode, amount: number, threshold?: number) => {
+    if (amount > 0) lines.push(line(code, amount, threshold));
   };
 
   const extraMeters = Math.max(0, distanceMeters - rateCard.includedDistanceMeters);
-  add(
-    'distance',
-    rateCard.includedDistanceMeters > 0 ? `Distance beyond ${formatKm(rateCard.includedDistanceMeters)} km` : 'Distance',
-    mulDivCeil(extraMeters, rateCard.perKmCents, 1000),
-  );
+  add('distance', mulDivCeil(extraMeters, rateCard.perKmCents, 1000), rateCard.includedDistanceMeters > 0 ? rateCard.includedDistanceMeters / 1000 : undefined);
 
   const tier = weightTierFor(rateCard, parcels);
-  add('weight', `Weight up to ${tier.upToKg} kg`, tier.cents);
+  add('weight', tier.cents, tier.upToKg);
 
   const includedCm3 = Math.round(rateCard.volume.includedLiters * 1000);
   const extraCm3 = Math.max(0, totalVolumeCm3(parcels) - includedCm3);
-  add(
-    'volume',
-    includedCm3 > 0 ? `Volume beyond ${rateCard.volume.includedLiters} L` : 'Volume',
-    mulDivCeil(extraCm3, rateCard.volume.perLiterCents, 1000),
-  );
+  add('volume', mulDivCeil(extraCm3, rateCard.volume.perLiterCents, 1000), includedCm3 > 0 ? rateCard.volume.includedLiters : undefined);
 
   if (service === 'express') {
     const standardNet = sum(lines);
-    add('express', 'Express service', rateCard.expressSurchargeCents + mulDivHalfUp(standardNet, rateCard.expressSurchargePercent, 100));
+    add('express', rateCard.expressSurchargeCents + mulDivHalfUp(standardNet, rateCard.expressSurchargePercent, 100));
   }
 
   const net = sum(lines);
@@ -134,10 +141,6 @@ function weightTierFor(rateCard: RateCard, parcels: readonly ParcelInput[]) {
     });
   }
   return tier;
-}
-
-function formatKm(meters: number): string {
-  return (meters / 1000).toFixed(1);
 }
 
 function sum(lines: readonly PriceLine[]): number {

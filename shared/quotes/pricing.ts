@@ -4,12 +4,15 @@ import { resolveCoordinates } from '../geo/geocoder.js';
 import { checkCapacity, isInServiceArea } from '../geo/service-area.js';
 import { pricingContext } from '../hub/settings.js';
 import { priceDelivery } from '../pricing/price.js';
-import type { Quote, QuoteRequest } from '../deliveries/schemas.js';
+import type { DropoffStop, PickupStop, Quote, QuoteRequest } from '../deliveries/schemas.js';
 
 /** The longest a booking may look ahead. */
 const MAX_DAYS_AHEAD = 90;
 
 export type PricedRequest = Pick<Quote, 'pickup' | 'dropoff' | 'parcels' | 'service' | 'price' | 'lines' | 'distanceMeters'>;
+
+/** A quote request with both stops known (the one it left out filled in: `completeStops`). */
+export type PricingRequest = Omit<QuoteRequest, 'pickup' | 'dropoff'> & { pickup: PickupStop; dropoff: DropoffStop };
 
 function checkWindow(window: { start: string; end: string } | undefined, param: string, now: Date): void {
   if (!window) return;
@@ -22,7 +25,7 @@ function checkWindow(window: { start: string; end: string } | undefined, param: 
   }
 }
 
-function checkDimensions(parcels: QuoteRequest['parcels']): void {
+function checkDimensions(parcels: PricingRequest['parcels']): void {
   parcels.forEach((parcel, index) => {
     const given = [parcel.lengthCm, parcel.widthCm, parcel.heightCm].filter((value) => value !== undefined).length;
     if (given !== 0 && given !== 3) {
@@ -34,8 +37,11 @@ function checkDimensions(parcels: QuoteRequest['parcels']): void {
 /**
  * Turns a quote request into a priced one: coordinates (given or geocoded), service area,
  * capacity, windows, route distance, and the tenant's rate card. Every refusal names its field.
+ * The lines are labelled in the default language (French): that is what is stored, and what
+ * readers without a language of their own (webhooks, the bus) see; API readers get them in
+ * theirs (`localizeLines`).
  */
-export async function priceRequest(tenantId: string, request: QuoteRequest, now = new Date()): Promise<PricedRequest> {
+export async function priceRequest(tenantId: string, request: PricingRequest, now = new Date()): Promise<PricedRequest> {
   checkWindow(request.pickup.window, 'pickup.window', now);
   checkWindow(request.dropoff.window, 'dropoff.window', now);
   checkDimensions(request.parcels);

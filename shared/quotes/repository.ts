@@ -4,7 +4,9 @@ import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { writeOne, type WriteOptions } from '../db/transact.js';
 import type { Quote } from '../deliveries/schemas.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { isId } from '../ids.js';
+import { localizeLines } from '../pricing/labels.js';
 
 export interface StoredQuote extends Quote {
   tenantId: string;
@@ -14,10 +16,11 @@ export interface StoredQuote extends Quote {
 
 const ENTITY = 'quote';
 
-export function quoteView(stored: StoredQuote, now = new Date()): Quote {
+/** A stored quote as its reader sees it: its status now, its price lines in the reader's language. */
+export function quoteView(stored: StoredQuote, now = new Date(), language: Language = DEFAULT_LANGUAGE): Quote {
   const { tenantId: _tenant, expiresAtMs, ...quote } = stored;
   const status = quote.deliveryId ? 'booked' : expiresAtMs <= now.getTime() ? 'expired' : 'open';
-  return { ...quote, status };
+  return { ...quote, status, lines: localizeLines(quote.lines, language) };
 }
 
 export const quoteRepository = {

@@ -1,14 +1,17 @@
 import type { Quote, QuoteRequest } from '../deliveries/schemas.js';
 import { notFound } from '../errors.js';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { newId } from '../ids.js';
 import { priceRequest } from './pricing.js';
 import { quoteRepository, quoteView } from './repository.js';
+import { completeStops } from './stops.js';
 
 /** A quote holds its price for 15 minutes. */
 export const QUOTE_LIFETIME_MS = 15 * 60 * 1000;
 
-export async function createQuote(tenantId: string, request: QuoteRequest, now = new Date()): Promise<Quote> {
-  const priced = await priceRequest(tenantId, request, now);
+/** Prices a request (its pickup left out: the tenant's default pickup) and keeps the quote 15 minutes. */
+export async function createQuote(tenantId: string, request: QuoteRequest, language: Language = DEFAULT_LANGUAGE, now = new Date()): Promise<Quote> {
+  const priced = await priceRequest(tenantId, await completeStops(tenantId, request), now);
   const expiresAtMs = now.getTime() + QUOTE_LIFETIME_MS;
   const stored = {
     id: newId('quote', now.getTime()),
@@ -20,14 +23,15 @@ export async function createQuote(tenantId: string, request: QuoteRequest, now =
     tenantId,
     expiresAtMs,
   };
-  const quote = quoteView(stored, now);
+  // The answer (and what a retry with the same Idempotency-Key replays) is in the caller's language.
+  const quote = quoteView(stored, now, language);
   await quoteRepository.create(stored, { result: quote });
   return quote;
 }
 
-export async function getQuote(tenantId: string, quoteId: string): Promise<Quote> {
+export async function getQuote(tenantId: string, quoteId: string, language: Language = DEFAULT_LANGUAGE): Promise<Quote> {
   const stored = await quoteRepository.get(tenantId, quoteId);
   // TTL deletion lags by hours: an expired quote still reads as `expired` until it is gone.
   if (!stored) throw notFound('quote', quoteId);
-  return quoteView(stored);
+  return quoteView(stored, new Date(), language);
 }

@@ -4,9 +4,10 @@ import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
-import { transact, type WriteOptions } from '../db/transact.js';
+import { transact, writeOne, type WriteOptions } from '../db/transact.js';
+import { notFound } from '../errors.js';
 import { isId } from '../ids.js';
-import type { Tenant } from './schemas.js';
+import type { DefaultPickup, Tenant } from './schemas.js';
 
 const ENTITY = 'tenant';
 
@@ -15,8 +16,9 @@ function toItem(tenant: Tenant): Record<string, unknown> {
 }
 
 function fromItem(item: Record<string, unknown>): Tenant {
-  const { id, name, kind, billingEmail, address, status, createdAt } = item as Tenant;
-  return { id, object: 'tenant', name, kind, billingEmail, address, status, createdAt };
+  const { id, name, kind, billingEmail, address, defaultPickup, status, createdAt } = item as Partial<Tenant> & Pick<Tenant, 'id' | 'name' | 'kind' | 'billingEmail' | 'address' | 'status' | 'createdAt'>;
+  // Tenants created before default pickups existed have no such attribute.
+  return { id, object: 'tenant', name, kind, billingEmail, address, defaultPickup: defaultPickup ?? null, status, createdAt };
 }
 
 export const tenantRepository = {
@@ -33,6 +35,22 @@ export const tenantRepository = {
     if (!isId('tenant', tenantId)) return undefined;
     const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.tenant(tenantId) }));
     return Item?.entity === ENTITY ? fromItem(Item) : undefined;
+  },
+
+  /** Saves the tenant's default pickup on its own item: read with the tenant, in the same GetItem. */
+  async setDefaultPickup(tenantId: string, defaultPickup: DefaultPickup): Promise<void> {
+    await writeOne(
+      {
+        Update: {
+          TableName: config.tableName,
+          Key: keys.tenant(tenantId),
+          UpdateExpression: 'SET defaultPickup = :pickup',
+          ConditionExpression: 'entity = :tenant',
+          ExpressionAttributeValues: { ':pickup': defaultPickup, ':tenant': ENTITY },
+        },
+      },
+      () => notFound('tenant', tenantId),
+    );
   },
 
   async list(page: PageRequest): Promise<Page<Tenant>> {

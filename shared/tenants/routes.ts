@@ -1,7 +1,7 @@
 import { AuditEvent } from '../audit/schemas.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, Tenant } from './schemas.js';
+import { ErrorBody, IdParam, listOf, PageQuery } from '../schemas/common.js';
+import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
 
 /** Tenants, their keys and audit trail, couriers: the hub operator's administration. */
 export const tenantRoutes = {
@@ -46,6 +46,31 @@ export const tenantRoutes = {
     idempotent: true,
     request: { params: IdParam, body: CreateApiKeyBody },
     responses: { 201: { description: 'The key, shown this once.', schema: ApiKeyCreated } },
+  }),
+  putDefaultPickup: defineRoute({
+    method: 'PUT',
+    path: '/v1/tenants/{id}/default-pickup',
+    roles: ['admin', 'tenant'],
+    handler: 'functions/tenants/put-default-pickup.ts',
+    summary:
+      "Saves the tenant's default pickup: used when a quote or booking leaves `pickup` out (for a `kind: \"pickup\"` booking, when it leaves `dropoff` out). The address is geocoded when it comes without lat/lng. A tenant key sets only its own (another id answers 404).",
+    tag: 'Tenants',
+    request: { params: IdParam, body: SetDefaultPickupBody },
+    responses: {
+      200: { description: 'The default pickup now in force.', schema: DefaultPickupView },
+      422: { description: 'The address cannot be located (`address_not_geocoded`: give lat/lng), or is outside the area the hub serves (`outside_service_area`).', schema: ErrorBody },
+      503: { description: 'The address service does not answer (`upstream_unavailable`): retry shortly, or give lat/lng.', schema: ErrorBody },
+    },
+  }),
+  getDefaultPickup: defineRoute({
+    method: 'GET',
+    path: '/v1/tenants/{id}/default-pickup',
+    roles: ['admin', 'tenant'],
+    handler: 'functions/tenants/get-default-pickup.ts',
+    summary: "What applies when a quote or booking leaves its pickup out: the saved default pickup, or the tenant's registered address (`source` says which). A tenant key reads only its own.",
+    tag: 'Tenants',
+    request: { params: IdParam },
+    responses: { 200: { description: 'The default pickup in force.', schema: DefaultPickupView } },
   }),
   listTenantEvents: defineRoute({
     method: 'GET',

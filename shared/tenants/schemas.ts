@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { Contact, ResolvedAddress } from '../deliveries/schemas.js';
 import { Address, text, Timestamp } from '../schemas/common.js';
 
 export const tenantKinds = ['shop', 'ressourcerie', 'producer', 'catering', 'other'] as const;
@@ -13,6 +14,41 @@ export const CreateTenantBody = z
   .meta({ id: 'CreateTenantRequest' });
 export type CreateTenantBody = z.output<typeof CreateTenantBody>;
 
+/** Where the tenant's parcels usually leave from (and a ressourcerie's pickups go to). */
+export const SetDefaultPickupBody = z
+  .strictObject({
+    address: Address,
+    contact: Contact.optional().meta({ description: "Whom the courier asks for. Left out: the tenant's name." }),
+    instructions: text(500).optional().meta({ description: 'For the courier: door code, opening hours, where to ring.' }),
+  })
+  .meta({ id: 'SetDefaultPickupRequest' });
+export type SetDefaultPickupBody = z.output<typeof SetDefaultPickupBody>;
+
+/** The default pickup as saved: its address always located (geocoded when it came without lat/lng). */
+export const DefaultPickup = z
+  .object({
+    address: ResolvedAddress,
+    contact: Contact.nullable(),
+    instructions: z.string().nullable(),
+    updatedAt: Timestamp,
+  })
+  .meta({ id: 'DefaultPickup' });
+export type DefaultPickup = z.output<typeof DefaultPickup>;
+
+/** What applies when a quote or a booking leaves its pickup out (a pickup-kind booking, its drop-off). */
+export const DefaultPickupView = z
+  .object({
+    object: z.literal('default_pickup'),
+    tenantId: z.string(),
+    source: z.enum(['saved', 'tenant_address']).meta({ description: "`saved`: the tenant's own default pickup; `tenant_address`: none saved, so its registered address applies." }),
+    address: Address.meta({ description: 'Located (`lat`/`lng`) when saved; the registered address as given otherwise.' }),
+    contact: Contact.meta({ description: "The saved contact, or the tenant's name." }),
+    instructions: z.string().nullable(),
+    updatedAt: Timestamp.nullable().meta({ description: 'When it was saved; null for the registered address.' }),
+  })
+  .meta({ id: 'DefaultPickupView' });
+export type DefaultPickupView = z.output<typeof DefaultPickupView>;
+
 export const Tenant = z
   .object({
     id: z.string().meta({ example: 'ten_01JDQ6V7M5B8XK2ZQ3W4E5R6T7' }),
@@ -21,6 +57,7 @@ export const Tenant = z
     kind: z.enum(tenantKinds),
     billingEmail: z.string(),
     address: Address,
+    defaultPickup: DefaultPickup.nullable().meta({ description: 'Used when a quote or booking leaves its pickup out; null: the registered address is used.' }),
     status: z.enum(['active']),
     createdAt: Timestamp,
   })

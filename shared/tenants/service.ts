@@ -15,6 +15,7 @@ export async function createTenant(input: CreateTenantBody, now = new Date()): P
     kind: input.kind,
     billingEmail: input.billingEmail,
     address: input.address,
+    defaultPickup: null,
     status: 'active',
     createdAt: now.toISOString(),
   };

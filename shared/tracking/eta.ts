@@ -21,9 +21,14 @@ import { estimateRideSeconds, type LatLng, type Router } from '../geo/router.js'
  *    the courier at the pickup: its ETA is the arrival at the pickup, while `assigned` only —
  *    from a fresh position (ride to the pickup, not before the pickup window opens), else the
  *    booked window itself (basis `slot`), else none.
- * 4. A window, not a minute: earliest = that arrival; latest = earliest + the larger of
- *    SPREAD_RATIO × the time still to go and MIN_SPREAD_MS. Earliest is rounded down and latest
- *    up to ROUND_MS, so "between 14:05 and 14:30", never "at 14:17".
+ * 4. A window, not a minute: earliest = that arrival, never before now; latest = earliest + the
+ *    larger of SPREAD_RATIO × the time still to go and MIN_SPREAD_MS. Earliest is rounded down
+ *    and latest up to ROUND_MS, so "between 14:05 and 14:30", never "at 14:17" — except that a
+ *    window never starts in the past: when rounding down would go before now (an arrival due
+ *    within the current 5 minutes), it starts now. "Between 03:30 and 03:50" read at 03:32
+ *    would promise what is already over; "between 03:32 and 03:50" is still true, and the
+ *    window stays at least MIN_SPREAD_MS wide. A slot's window (rule 5) starts now at the
+ *    earliest too.
  */
 export const POSITION_FRESH_MS = 10 * 60_000;
 /** Loading at the pickup: finding the door and the parcels, strapping them on the bike. */
@@ -96,7 +101,7 @@ export function arrivalTime(plan: EtaPlan, rideSeconds: { toPickup?: number; toD
 export function etaWindow(arrival: number, now: number, basis: EtaBasis): EtaWindow {
   const earliest = Math.max(arrival, now);
   const spread = Math.max(SPREAD_RATIO * (earliest - now), MIN_SPREAD_MS);
-  const from = Math.floor(earliest / ROUND_MS) * ROUND_MS;
+  const from = Math.max(Math.floor(earliest / ROUND_MS) * ROUND_MS, now);
   const to = Math.ceil((earliest + spread) / ROUND_MS) * ROUND_MS;
   return { earliest: new Date(from).toISOString(), latest: new Date(to).toISOString(), basis };
 }
@@ -122,7 +127,7 @@ async function estimatePickupArrival(delivery: Delivery, router: Router, now: nu
     return etaWindow(Math.max(now + ride * 1000, notBefore), now, 'courier_position');
   }
   if (window && Date.parse(window.end) > now) {
-    return { earliest: new Date(Math.max(notBefore, Math.floor(now / ROUND_MS) * ROUND_MS)).toISOString(), latest: new Date(Date.parse(window.end)).toISOString(), basis: 'slot' };
+    return { earliest: new Date(Math.max(notBefore, now)).toISOString(), latest: new Date(Date.parse(window.end)).toISOString(), basis: 'slot' };
   }
   return undefined;
 }

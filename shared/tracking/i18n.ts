@@ -3,38 +3,12 @@ import { format } from 'date-fns';
 import { enGB, fr } from 'date-fns/locale';
 import type { DeliveryStatus } from '../deliveries/schemas.js';
 import { HUB_TIME_ZONE } from '../slots/repository.js';
+import type { Language } from '../i18n/language.js';
 
-export const languages = ['fr', 'en'] as const;
-export type Language = (typeof languages)[number];
-export const DEFAULT_LANGUAGE: Language = 'fr';
+// The page negotiates its language as every other response meant for people does.
+export { DEFAULT_LANGUAGE, languages, negotiateLanguage, parseAcceptLanguage, type Language } from '../i18n/language.js';
 
 type Kind = 'delivery' | 'pickup';
-
-/** `fr-FR;q=0.8, en;q=0.9, *;q=0.1` → tags by preference (q=0 means "not this"), as RFC 9110 §12.5.4 says. */
-export function parseAcceptLanguage(header: string | undefined): string[] {
-  if (!header) return [];
-  return header
-    .split(',')
-    .slice(0, 32)
-    .map((part, index) => {
-      const [tag = '', ...parameters] = part.trim().split(';');
-      const q = parameters.map((parameter) => /^\s*q\s*=\s*([01](?:\.\d{0,3})?)\s*$/i.exec(parameter)?.[1]).find((value) => value !== undefined);
-      return { tag: tag.trim().toLowerCase(), q: q === undefined ? 1 : Number(q), index };
-    })
-    .filter((entry) => entry.tag !== '' && entry.q > 0)
-    .sort((a, b) => b.q - a.q || a.index - b.index)
-    .map((entry) => entry.tag);
-}
-
-/** `?lang=` wins; then the first of the browser's languages we have; then French. */
-export function negotiateLanguage(requested: string | undefined, acceptLanguage: string | undefined): Language {
-  if (requested === 'fr' || requested === 'en') return requested;
-  for (const tag of parseAcceptLanguage(acceptLanguage)) {
-    const primary = tag.split('-')[0];
-    if (primary === 'fr' || primary === 'en') return primary;
-  }
-  return DEFAULT_LANGUAGE;
-}
 
 const dateLocales = { fr, en: enGB } as const;
 const dayAndTime = { fr: "EEEE d MMMM 'à' HH:mm", en: "EEEE d MMMM 'at' HH:mm" } as const;

@@ -302,8 +302,24 @@ describe('accounting files and invoices', () => {
     const raw = await fetch(`${api.runtime.apiUrl}/v1/billing/reconciliation?period=${period}`, { headers: { authorization: `Bearer ${accountantKey}`, accept: 'text/csv' } });
     const bytes = Buffer.from(await raw.arrayBuffer());
     expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(bytes.subarray(3).toString('utf8').startsWith('period;tenantId;tenantName;')).toBe(true);
+    // A person reads the header row: French by default (as the invoice CSV), the JSON keeps its field names.
+    expect(bytes.subarray(3).toString('utf8').startsWith('Période;Identifiant client;Client;Livraisons livrées;')).toBe(true);
+    expect(csv.headers.get('content-language')).toBe('fr');
     expect(csv.text).toContain(actors.tenantId);
+  });
+
+  it('heads the reconciliation CSV in English for a caller who prefers it: same columns, same rows', async () => {
+    const french = await api.call('GET', `/v1/billing/reconciliation?period=${period}`, asAccountant({ headers: { accept: 'text/csv' } }));
+    const english = await api.call('GET', `/v1/billing/reconciliation?period=${period}`, asAccountant({ headers: { accept: 'text/csv', 'accept-language': 'en-US,en;q=0.8' } }));
+    const [frenchHeader, ...frenchRows] = french.text.split('\r\n');
+    const [englishHeader, ...englishRows] = english.text.split('\r\n');
+    expect(englishHeader?.startsWith('Period;Tenant ID;Tenant;Deliveries delivered;')).toBe(true);
+    expect(englishHeader?.split(';')).toHaveLength(frenchHeader?.split(';').length ?? 0);
+    expect(englishRows).toEqual(frenchRows);
+    expect(english.headers.get('content-language')).toBe('en');
+    // The JSON is for programs: the same field names whatever the language.
+    const json = await api.call('GET', `/v1/billing/reconciliation?period=${period}`, asAccountant({ headers: { 'accept-language': 'en' } }));
+    expect(Object.keys(json.json.tenants[0])).toEqual(expect.arrayContaining(['tenantId', 'deliveredCount', 'billedAmount', 'paidAmount', 'discrepancies']));
   });
 
   it('shows an invoice as JSON and as a printable French invoice', async () => {

@@ -1,9 +1,12 @@
+import { createHmac } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { setAdapters } from '../../shared/geo/adapters.js';
+import { BanGeocoder, GeocoderUnavailableError } from '../../shared/geo/geocoder.js';
 import { expectError, startTestApi, type TestApi } from '../helpers/runtime.js';
-import { quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
+import { places, quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
 
 /**
  * The national address API adapter wired into pricing: `GEOCODER=ban` pointed at a local server
@@ -12,6 +15,7 @@ import { quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
 let api: TestApi;
 let actors: Actors;
 let ban: Server;
+let banUrl: string;
 const queries: URLSearchParams[] = [];
 
 beforeAll(async () => {
@@ -24,7 +28,8 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => ban.listen(0, '127.0.0.1', resolve));
   process.env.GEOCODER = 'ban';
-  process.env.GEOCODER_BASE_URL = `http://127.0.0.1:${(ban.address() as AddressInfo).port}/geocodage`;
+  banUrl = `http://127.0.0.1:${(ban.address() as AddressInfo).port}/geocodage`;
+  process.env.GEOCODER_BASE_URL = banUrl;
   api = await startTestApi();
   actors = await setUpActors(api);
 });
@@ -57,5 +62,85 @@ describe('quotes with a geocoder configured', () => {
     const body = quoteBody({ pickup: { address: { line1: '1 rue X', postcode: '42000', city: 'Saint-Étienne' } } });
     const error = expectError(await api.call('POST', '/v1/quotes', { key: actors.tenantKey, body }), 503, 'upstream_unavailable');
     expect(error.type).toBe('api_error');
+  });
+});
+
+describe('a default pickup saved without coordinates', () => {
+  beforeEach(() => setAdapters({ geocoder: new BanGeocoder({ baseUrl: banUrl }) }));
+
+  it('is located once, when saved, through the same geocoder as quotes', async () => {
+    const saved = await api.call('PUT', `/v1/tenants/${actors.tenantId}/default-pickup`, {
+      key: actors.tenantKey,
+      body: { address: { line1: '12 rue Michelet', postcode: '42000', city: 'Saint-Étienne' }, instructions: 'Entrée par la cour' },
+    });
+    expect(saved.status).toBe(200);
+    expect(saved.json.address).toMatchObject({ line1: '12 rue Michelet', lat: 45.437561, lng: 4.388214 });
+    const asked = queries.length;
+    const { pickup: _left, ...body } = quoteBody();
+    const quote = await api.call('POST', '/v1/quotes', { key: actors.tenantKey, body });
+    expect(quote.json.pickup).toMatchObject({ address: { line1: '12 rue Michelet', lat: 45.437561, lng: 4.388214 }, instructions: 'Entrée par la cour' });
+    expect(queries.length).toBe(asked);
+  });
+});
+
+describe('inbound orders without coordinates', () => {
+  const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
+  const sign = (secret: string, body: string) => createHmac('sha256', secret).update(body, 'utf8').digest('base64');
+  let woo: { id: string; secret: string };
+
+  /** A WooCommerce order (they never carry coordinates), shipped to `street`. */
+  const order = (id: number, street: string) => {
+    const body = JSON.parse(fixture('woocommerce/order-processing.json'));
+    body.id = id;
+    body.shipping.address_1 = street;
+    return JSON.stringify(body);
+  };
+  const post = (body: string) =>
+    api.call('POST', `/v1/inbound/${woo.id}`, { key: null, rawBody: body, headers: { 'content-type': 'application/json', 'x-wc-webhook-signature': sign(woo.secret, body) } });
+  const listed = async (id: number) =>
+    ((await api.call('GET', `/v1/integrations/${woo.id}/orders?limit=100`, { key: actors.tenantKey })).json.data as Array<{ id: string }>).find((entry) => entry.id === String(id)) as any;
+
+  beforeAll(async () => {
+    woo = (await api.call('POST', '/v1/integrations', { key: actors.tenantKey, body: { provider: 'woocommerce', pickup: { address: places.hotelDeVille }, defaultParcel: { weightKg: 3 } } })).json;
+  });
+  beforeEach(() => setAdapters({ geocoder: new BanGeocoder({ baseUrl: banUrl }) }));
+
+  it('are located through the geocoder and booked, the order keeping the coordinates found', async () => {
+    const booked = await post(order(901, '12 rue Michelet'));
+    expect(booked.status).toBe(202);
+    expect(booked.json.deliveryId).toMatch(/^dlv_/);
+    const delivery = (await api.call('GET', `/v1/deliveries/${booked.json.deliveryId}`, { key: actors.tenantKey })).json;
+    expect(delivery.dropoff).toMatchObject({ address: { line1: '12 rue Michelet', line2: '3e étage', lat: 45.437561, lng: 4.388214 }, contact: { name: 'Louis Bernard', email: 'louis.bernard@example.org' } });
+    expect((await listed(901)).request.dropoff.address).toMatchObject({ lat: 45.437561, lng: 4.388214 });
+  });
+
+  it('wait for review when the address cannot be found, saying what to do', async () => {
+    const kept = await post(order(902, '999 chemin introuvable'));
+    expect(kept.json).toEqual({ deliveryId: null, status: 'needs_review', reason: 'address_not_geocoded' });
+    expect((await listed(902)).reason).toEqual({ code: 'address_not_geocoded', param: 'dropoff.address', message: expect.stringContaining('check the street, postcode and city, or give lat and lng') });
+  });
+
+  it('are kept for review, answered 202, while the address service is down; booked once it is back', async () => {
+    setAdapters({
+      geocoder: {
+        geocode: async () => {
+          throw new GeocoderUnavailableError('The geocoder answered HTTP 503.');
+        },
+      },
+    });
+    const kept = await post(order(903, '12 rue Michelet'));
+    expect(kept.status).toBe(202);
+    expect(kept.json).toEqual({ deliveryId: null, status: 'needs_review', reason: 'geocoder_unavailable' });
+    expect(await listed(903)).toMatchObject({ status: 'needs_review', reason: { code: 'geocoder_unavailable', param: 'dropoff.address', message: expect.stringContaining('The order is kept') } });
+
+    // Still down: the tenant's retry is told so (503, retry later), and the order stays kept.
+    expectError(await api.call('POST', `/v1/integrations/${woo.id}/orders/903/book`, { key: actors.tenantKey, body: {} }), 503, 'upstream_unavailable');
+    expect((await listed(903)).status).toBe('needs_review');
+
+    setAdapters({ geocoder: new BanGeocoder({ baseUrl: banUrl }) });
+    const booked = await api.call('POST', `/v1/integrations/${woo.id}/orders/903/book`, { key: actors.tenantKey, body: {} });
+    expect(booked.status).toBe(201);
+    expect(booked.json).toMatchObject({ status: 'booked', deliveryId: expect.stringMatching(/^dlv_/) });
+    expect((await api.call('GET', `/v1/deliveries/${booked.json.deliveryId}`, { key: actors.tenantKey })).json.dropoff.address).toMatchObject({ lat: 45.437561, lng: 4.388214 });
   });
 });

@@ -142,6 +142,45 @@ describe('bookings', () => {
   });
 });
 
+describe('price line labels, for people', () => {
+  const inEnglish = { headers: { 'accept-language': 'en-GB,en;q=0.9,fr;q=0.5' } };
+  const labels = (body: { lines: Array<{ label: string }> }) => body.lines.map((line) => line.label);
+  const facts = (body: { lines: Array<{ label: string }> }) => body.lines.map(({ label: _label, ...rest }) => rest);
+  const french = ['Prise en charge', 'Distance au-delà de 3,0 km', 'Service express'];
+  const english = ['Base fare', 'Distance beyond 3.0 km', 'Express service'];
+
+  it('are French by default, English when the caller prefers it; codes, thresholds and amounts do not change', async () => {
+    const body = quoteBody({ service: 'express' });
+    const inFrench = (await api.call('POST', '/v1/quotes', asTenant({ body }))).json;
+    const asked = (await api.call('POST', '/v1/quotes', asTenant({ body, ...inEnglish }))).json;
+    expect(labels(inFrench)).toEqual(french);
+    expect(labels(asked)).toEqual(english);
+    expect(facts(asked)).toEqual(facts(inFrench));
+    expect(facts(inFrench)).toEqual([
+      { code: 'base', amount: 650 },
+      { code: 'distance', amount: expect.any(Number), threshold: 3 },
+      { code: 'express', amount: 500 },
+    ]);
+    expect(labels((await api.call('GET', `/v1/quotes/${inFrench.id}`, asTenant(inEnglish))).json)).toEqual(english);
+    expect(labels((await api.call('GET', `/v1/quotes/${asked.id}`, asTenant({ headers: { 'accept-language': 'de-DE, fr;q=0.2' } }))).json)).toEqual(french);
+  });
+
+  it("of a delivery follow each reader's language, whatever language it was booked in", async () => {
+    const booked = (await api.call('POST', '/v1/deliveries', asTenant({ body: { ...quoteBody({ service: 'express' }), reference: 'LANGUES-1' }, ...inEnglish }))).json;
+    expect(labels(booked)).toEqual(english);
+    expect((await api.call('GET', `/v1/deliveries/${booked.id}`, asTenant(inEnglish))).json).toEqual(booked);
+    expect(labels((await api.call('GET', `/v1/deliveries/${booked.id}`, asTenant())).json)).toEqual(french);
+    expect(labels((await api.call('GET', `/v1/deliveries/${booked.id}`)).json)).toEqual(french);
+    const listed = (await api.call('GET', '/v1/deliveries?limit=100', asTenant(inEnglish))).json.data.find((delivery: { id: string }) => delivery.id === booked.id);
+    expect(labels(listed)).toEqual(english);
+    const assigned = (await api.call('POST', `/v1/hub/deliveries/${booked.id}/assign`, { body: { courierId: actors.courier.id }, ...inEnglish })).json;
+    expect(labels(assigned)).toEqual(english);
+    const cancelled = (await api.call('POST', `/v1/deliveries/${booked.id}/cancel`, asTenant({ body: {} }))).json;
+    expect(cancelled.status).toBe('cancelled');
+    expect(labels(cancelled)).toEqual(french);
+  });
+});
+
 describe('lists', () => {
   it('filters by status, pages with cursors, newest first, and never shows another tenant\'s deliveries', async () => {
     const mine = [];

@@ -158,6 +158,38 @@ describe('WooCommerce orders', () => {
     expect((await post(woo.id, body, headers)).json.deliveryId).toBe(fixed.json.deliveryId);
   });
 
+  it('merges a fix into the order\'s drop-off: an address replaces the address, the contact keeps what the fix does not change', async () => {
+    const woo = await integration('woocommerce');
+    const send = async (id: number) => {
+      const body = fixture('woocommerce/order-processing.json').replace('"id": 727', `"id": ${id}`);
+      return post(woo.id, body, { 'x-wc-webhook-signature': sign(woo.secret, body) });
+    };
+    const booked = async (fixed: { json: { deliveryId: string } }) => (await api.call('GET', `/v1/deliveries/${fixed.json.deliveryId}`, { key: actors.tenantKey })).json;
+    const louis = { name: 'Louis Bernard', email: 'louis.bernard@example.org', phone: '+33 7 98 76 54 32' };
+
+    // Only the address: the recipient's phone and e-mail stay.
+    expect((await send(1727)).json.reason).toBe('address_not_geocoded');
+    const located = await api.call('POST', `/v1/integrations/${woo.id}/orders/1727/book`, { key: actors.tenantKey, body: { dropoff: { address: places.jeanJaures } } });
+    expect(located.status).toBe(201);
+    expect((await booked(located)).dropoff).toEqual({ address: { ...places.jeanJaures, country: 'FR' }, contact: louis });
+
+    // A contact field replaces that field only.
+    expect((await send(2727)).json.reason).toBe('address_not_geocoded');
+    const rephoned = await api.call('POST', `/v1/integrations/${woo.id}/orders/2727/book`, {
+      key: actors.tenantKey,
+      body: { dropoff: { address: places.jeanJaures, contact: { phone: '+33 6 00 00 00 01' } } },
+    });
+    expect((await booked(rephoned)).dropoff.contact).toEqual({ ...louis, phone: '+33 6 00 00 00 01' });
+
+    // A fix that still cannot be booked names the field, and is kept for the next try.
+    expect((await send(3727)).json.reason).toBe('address_not_geocoded');
+    const stillUnlocated = expectError(await api.call('POST', `/v1/integrations/${woo.id}/orders/3727/book`, { key: actors.tenantKey, body: { dropoff: { contact: { phone: '+33 6 00 00 00 02' } } } }), 422, 'address_not_geocoded');
+    expect(stillUnlocated.param).toBe('dropoff.address');
+    const kept = (await orders(woo.id)).find((order: { id: string }) => order.id === '3727');
+    expect(kept.request.dropoff.contact).toEqual({ ...louis, phone: '+33 6 00 00 00 02' });
+    expect(expectError(await api.call('POST', `/v1/integrations/${woo.id}/orders/3727/book`, { key: actors.tenantKey, body: { dropoff: { contact: { phone: 'call me' } } } }), 400, 'parameter_invalid').param).toBe('dropoff.contact.phone');
+  });
+
   it('rotates the secret without downtime: old and new both work during the grace period', async () => {
     const woo = await integration('woocommerce');
     const body = fixture('woocommerce/order-processing.json').replace('"id": 727', '"id": 801').replace('"status": "processing"', '"status": "on-hold"');

@@ -111,6 +111,28 @@ describe('the CSV files, for a French spreadsheet', () => {
     expect(rows[1]).toBe('2026-03;t1;A;2;0;24,00;2;1;12,00;1;12,00;0,00;delivered_not_billed;dlv_b;;not yet');
     expect(rows[2]).toBe('2026-03;t2;B;0;0;0,00;0;0;0,00;0;0,00;0,00;;;;');
   });
+
+  it('head the reconciliation in French by default, in English on request: same columns, same order, same rows', () => {
+    const report = {
+      object: 'reconciliation' as const,
+      period: '2026-03',
+      generatedAt: '2026-04-02T00:00:00.000Z',
+      clean: true,
+      tenants: [{ tenantId: 't1', tenantName: 'A', deliveredCount: 1, cancellationFeeCount: 0, expectedAmount: 780, ledgerCount: 1, billedCount: 1, billedAmount: 780, invoiceCount: 1, invoicedAmount: 780, paidAmount: 780, discrepancies: [] }],
+    };
+    const [frenchHeader, ...frenchRows] = reconciliationCsv(report).replace('\uFEFF', '').split('\r\n').filter(Boolean);
+    const [englishHeader, ...englishRows] = reconciliationCsv(report, 'en').replace('\uFEFF', '').split('\r\n').filter(Boolean);
+    expect(frenchHeader?.split(';')).toEqual([
+      'Période', 'Identifiant client', 'Client', 'Livraisons livrées', "Frais d'annulation", 'Montant attendu (€)', 'Lignes au grand livre', 'Lignes facturées',
+      'Montant facturé (€)', 'Factures', 'Montant des factures (€)', 'Montant payé (€)', 'Écart', 'Livraison', 'Facture', 'Détail',
+    ]);
+    expect(englishHeader?.split(';')).toEqual([
+      'Period', 'Tenant ID', 'Tenant', 'Deliveries delivered', 'Cancellation fees', 'Expected amount (EUR)', 'Ledger lines', 'Lines billed',
+      'Amount billed (EUR)', 'Invoices', 'Amount invoiced (EUR)', 'Amount paid (EUR)', 'Discrepancy', 'Delivery', 'Invoice', 'Detail',
+    ]);
+    expect(englishRows).toEqual(frenchRows);
+    expect(frenchRows).toEqual(['2026-03;t1;A;1;0;7,80;1;1;7,80;1;7,80;7,80;;;;']);
+  });
 });
 
 describe('the printable invoice', () => {

@@ -131,6 +131,24 @@ describe('BanGeocoder', () => {
     reply = { status: 200, body: JSON.stringify({ type: 'FeatureCollection', features: [{ geometry: null, properties: {} }] }) };
     await expect(new BanGeocoder({ baseUrl }).geocode(michelet)).rejects.toThrow('unexpected format');
   });
+
+  it('holds the answer to the API\'s own coordinate schemas: a position the table cannot store is a malformed answer, never a match', async () => {
+    const answering = (coordinates: unknown[]) => {
+      const body = JSON.parse(fixture('housenumber-saint-etienne'));
+      body.features[0].geometry.coordinates = coordinates;
+      return { status: 200, body: JSON.stringify(body) };
+    };
+    // In range, so the old check let it through; but DynamoDB stores nothing this close to 0.
+    reply = answering([4.388214, 1e-200]);
+    await expect(new BanGeocoder({ baseUrl }).geocode(michelet)).rejects.toThrow('unexpected format');
+    reply = answering([1e-131, 45.437561]);
+    await expect(new BanGeocoder({ baseUrl }).geocode(michelet)).rejects.toThrow('unexpected format');
+    reply = answering([4.388214, 91]);
+    await expect(new BanGeocoder({ baseUrl }).geocode(michelet)).rejects.toThrow('unexpected format');
+    // The equator and the Greenwich meridian are real places.
+    reply = answering([0, 0]);
+    expect(await new BanGeocoder({ baseUrl }).geocode(michelet)).toEqual({ lat: 0, lng: 0 });
+  });
 });
 
 describe('resolveCoordinates', () => {
@@ -165,6 +183,15 @@ describe('resolveCoordinates', () => {
   it('answers 422 address_not_geocoded on the given param when no geocoder is configured', async () => {
     const error = await rejection(resolveCoordinates(michelet, undefined, 'pickup.address'));
     expect(error).toMatchObject({ code: 'address_not_geocoded', param: 'pickup.address', status: 422, type: 'unprocessable' });
+  });
+
+  it('says, at the first refusal, what to do without a geocoder: give lat/lng, or have the address service turned on', async () => {
+    const { message } = await rejection(resolveCoordinates(michelet, undefined, 'dropoff.address'));
+    expect(message).toMatch(/^dropoff\.address has no lat\/lng/);
+    expect(message).toContain('Give lat and lng');
+    expect(message).toContain('ask the hub to turn the address service on');
+    expect(message).toContain('GEOCODER=ban npm start');
+    expect((await rejection(resolveCoordinates(michelet, nothing, 'dropoff.address'))).message).toContain('check the street, postcode and city, or give lat and lng');
   });
 
   it('answers 422 address_not_geocoded when the geocoder finds nothing trustworthy', async () => {

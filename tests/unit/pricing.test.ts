@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.js';
+import { localizeLines } from '../../shared/pricing/labels.js';
 import { priceDelivery, type ParcelInput, type PricedDelivery, type PricingInput } from '../../shared/pricing/price.js';
 import { defaultRateCard, RateCard } from '../../shared/pricing/rate-card.js';
 
@@ -181,7 +182,7 @@ describe('pricing with the default rate card', () => {
 
   it('a 2 km hop with a 5 kg parcel costs the base fare alone: 6.50 € + 1.30 € VAT', () => {
     expect(priceDelivery(defaultRateCard, { distanceMeters: 2000, parcels: [{ weightKg: 5 }], service: 'standard' })).toEqual({
-      lines: [{ code: 'base', label: 'Base fare', amount: 650 }],
+      lines: [{ code: 'base', label: 'Prise en charge', amount: 650 }],
       price: { currency: 'EUR', net: 650, vat: 130, gross: 780 },
     });
   });
@@ -193,9 +194,9 @@ describe('pricing with the default rate card', () => {
       service: 'standard',
     });
     expect(priced.lines).toEqual([
-      { code: 'base', label: 'Base fare', amount: 650 },
-      { code: 'distance', label: 'Distance beyond 3.0 km', amount: 572 }, // 5200 m × 110 c/km
-      { code: 'weight', label: 'Weight up to 30 kg', amount: 300 },
+      { code: 'base', label: 'Prise en charge', amount: 650 },
+      { code: 'distance', label: 'Distance au-delà de 3,0 km', amount: 572, threshold: 3 }, // 5200 m × 110 c/km
+      { code: 'weight', label: 'Poids jusqu’à 30 kg', amount: 300, threshold: 30 },
     ]);
     // VAT 1522 × 20 % = 304.4 → 304
     expect(priced.price).toEqual({ currency: 'EUR', net: 1522, vat: 304, gross: 1826 });
@@ -208,11 +209,11 @@ describe('pricing with the default rate card', () => {
       service: 'express',
     });
     expect(priced.lines).toEqual([
-      { code: 'base', label: 'Base fare', amount: 650 },
-      { code: 'distance', label: 'Distance beyond 3.0 km', amount: 220 },
-      { code: 'weight', label: 'Weight up to 30 kg', amount: 300 },
-      { code: 'volume', label: 'Volume beyond 150 L', amount: 180 }, // 90 L × 2 c
-      { code: 'express', label: 'Express service', amount: 500 },
+      { code: 'base', label: 'Prise en charge', amount: 650 },
+      { code: 'distance', label: 'Distance au-delà de 3,0 km', amount: 220, threshold: 3 },
+      { code: 'weight', label: 'Poids jusqu’à 30 kg', amount: 300, threshold: 30 },
+      { code: 'volume', label: 'Volume au-delà de 150 L', amount: 180, threshold: 150 }, // 90 L × 2 c
+      { code: 'express', label: 'Service express', amount: 500 },
     ]);
     expect(priced.price).toEqual({ currency: 'EUR', net: 1850, vat: 370, gross: 2220 });
   });
@@ -221,7 +222,7 @@ describe('pricing with the default rate card', () => {
     const weightLine = (weightKg: number) =>
       priceDelivery(defaultRateCard, { distanceMeters: 0, parcels: [{ weightKg }], service: 'standard' }).lines.find((line) => line.code === 'weight');
     expect(weightLine(10)).toBeUndefined();
-    expect(weightLine(10.001)).toEqual({ code: 'weight', label: 'Weight up to 30 kg', amount: 300 });
+    expect(weightLine(10.001)).toEqual({ code: 'weight', label: 'Poids jusqu’à 30 kg', amount: 300, threshold: 30 });
   });
 
   it('refuses a load over the last tier with 422 exceeds_capacity on parcels', () => {
@@ -242,6 +243,44 @@ describe('pricing with the default rate card', () => {
   });
 });
 
+describe('price line labels, for people, in their language', () => {
+  const expressLoad = { distanceMeters: 5000, parcels: [{ weightKg: 25, lengthCm: 80, widthCm: 60, heightCm: 50 }], service: 'express' as const };
+
+  it('are English when asked, with the same codes, amounts and thresholds as the French', () => {
+    const french = priceDelivery(defaultRateCard, expressLoad);
+    const english = priceDelivery(defaultRateCard, expressLoad, 'en');
+    expect(french.lines.map((line) => line.label)).toEqual(['Prise en charge', 'Distance au-delà de 3,0 km', 'Poids jusqu’à 30 kg', 'Volume au-delà de 150 L', 'Service express']);
+    expect(english.lines.map((line) => line.label)).toEqual(['Base fare', 'Distance beyond 3.0 km', 'Weight up to 30 kg', 'Volume beyond 150 L', 'Express service']);
+    expect(english.lines.map((line) => line.threshold)).toEqual([undefined, 3, 30, 150, undefined]);
+    expect(english.lines.map(({ label: _label, ...facts }) => facts)).toEqual(french.lines.map(({ label: _label, ...facts }) => facts));
+    expect(english.price).toEqual(french.price);
+  });
+
+  it('write decimals the French way in French: 2,5 km, 0,5 kg', () => {
+    const card = RateCard.parse({ ...defaultRateCard, includedDistanceMeters: 2500, weightTiers: [{ upToKg: 0.5, cents: 100 }, { upToKg: 150, cents: 200 }] });
+    const priced = priceDelivery(card, { distanceMeters: 4000, parcels: [{ weightKg: 0.2 }], service: 'standard' });
+    expect(priced.lines.map((line) => line.label)).toEqual(['Prise en charge', 'Distance au-delà de 2,5 km', 'Poids jusqu’à 0,5 kg']);
+  });
+
+  it('are made again from code and threshold for another reader, whatever language the lines were stored in', () => {
+    const stored = priceDelivery(defaultRateCard, expressLoad).lines;
+    expect(localizeLines(stored, 'en')).toEqual(priceDelivery(defaultRateCard, expressLoad, 'en').lines);
+    expect(localizeLines(localizeLines(stored, 'en'), 'fr')).toEqual(stored);
+  });
+
+  it('relabel lines stored in English before thresholds were kept, reading the number back from the label', () => {
+    const legacy = [
+      { code: 'base', label: 'Base fare', amount: 650 },
+      { code: 'distance', label: 'Distance beyond 3.0 km', amount: 220 },
+      { code: 'weight', label: 'Weight up to 0.5 kg', amount: 300 },
+      { code: 'volume', label: 'Volume', amount: 10 },
+      { code: 'surcharge', label: 'Something newer', amount: 5 },
+    ];
+    expect(localizeLines(legacy, 'fr').map((line) => line.label)).toEqual(['Prise en charge', 'Distance au-delà de 3,0 km', 'Poids jusqu’à 0,5 kg', 'Volume', 'Something newer']);
+    expect(localizeLines(legacy, 'en')).toEqual(legacy);
+  });
+});
+
 describe('rounding rules', () => {
   const card = (overrides: Partial<RateCard>): RateCard => RateCard.parse({ ...defaultRateCard, ...overrides });
 
@@ -252,7 +291,7 @@ describe('rounding rules', () => {
       service: 'standard',
     });
     expect(priced.lines).toEqual([
-      { code: 'base', label: 'Base fare', amount: 1000 },
+      { code: 'base', label: 'Prise en charge', amount: 1000 },
       { code: 'distance', label: 'Distance', amount: 1 },
     ]);
   });
@@ -272,7 +311,7 @@ describe('rounding rules', () => {
     expect(priceDelivery(halves, { ...input, service: 'standard' }).price).toEqual({ currency: 'EUR', net: 10, vat: 1, gross: 11 });
     // express: 10 × 5 % = 0.5 → 1; VAT on 11 = 0.55 → 1
     const express = priceDelivery(halves, { ...input, service: 'express' });
-    expect(express.lines.at(-1)).toEqual({ code: 'express', label: 'Express service', amount: 1 });
+    expect(express.lines.at(-1)).toEqual({ code: 'express', label: 'Service express', amount: 1 });
     expect(express.price).toEqual({ currency: 'EUR', net: 11, vat: 1, gross: 12 });
   });
 

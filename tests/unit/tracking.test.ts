@@ -204,13 +204,45 @@ describe('the ETA rule', () => {
     expect(etaWindow(now - minutes(40), now, 'pickup')).toMatchObject({ earliest: '2026-11-26T10:00:00.000Z', latest: '2026-11-26T10:15:00.000Z' });
   });
 
-  it('always gives a window that contains the arrival, on 5-minute marks, at least 15 minutes wide', () => {
+  it('always gives a window that contains the arrival, on 5-minute marks (or now), at least 15 minutes wide', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 4 * 3600_000 }), fc.integer({ min: 0, max: 3600_000 }), (ahead, offset) => {
         const start = now + offset;
         const window = etaWindow(start + ahead, start, 'pickup');
         const [from, to] = [at(window.earliest), at(window.latest)];
-        return from % 300_000 === 0 && to % 300_000 === 0 && from <= start + ahead && to - (start + ahead) >= Math.max(MIN_SPREAD_MS, ahead / 2) && from >= start - 300_000;
+        return (from % 300_000 === 0 || from === start) && to % 300_000 === 0 && from <= start + ahead && to - (start + ahead) >= Math.max(MIN_SPREAD_MS, ahead / 2);
+      }),
+    );
+  });
+
+  it('never starts a window before now: at 03:32, an arrival due at once reads "from 03:32", not "from 03:30"', () => {
+    const night = at('2026-11-26T02:32:00.000Z'); // 03:32 in Paris
+    expect(etaWindow(night + minutes(1), night, 'courier_position')).toEqual({ earliest: '2026-11-26T02:32:00.000Z', latest: '2026-11-26T02:50:00.000Z', basis: 'courier_position' });
+    // An arrival already overdue starts now as well.
+    expect(etaWindow(night - minutes(10), night, 'pickup').earliest).toBe('2026-11-26T02:32:00.000Z');
+  });
+
+  it('for any clock and any arrival, past or future: starts now or later, never after the arrival, ends at least 15 minutes after it starts', () => {
+    const instant = fc.integer({ min: at('2026-01-01T00:00:00Z'), max: at('2027-01-01T00:00:00Z') });
+    fc.assert(
+      fc.property(instant, fc.integer({ min: -3 * 3600_000, max: 6 * 3600_000 }), fc.constantFrom('courier_position', 'pickup', 'slot') as fc.Arbitrary<'courier_position' | 'pickup' | 'slot'>, (clock, delta, basis) => {
+        const arrival = clock + delta;
+        const window = etaWindow(arrival, clock, basis);
+        const [from, to] = [at(window.earliest), at(window.latest)];
+        return from >= clock && from <= Math.max(arrival, clock) && to - from >= MIN_SPREAD_MS && to % 300_000 === 0 && window.basis === basis;
+      }),
+    );
+  });
+
+  it('a pickup in its booked slot, position unknown: the window runs from now (not the last 5-minute mark) to the slot end', async () => {
+    const instant = fc.integer({ min: at('2026-11-27T08:00:00Z'), max: at('2026-11-27T12:00:00Z') });
+    await fc.assert(
+      fc.asyncProperty(instant, instant, async (clock, slotStart) => {
+        const window = { start: new Date(slotStart).toISOString(), end: '2026-11-27T12:30:00.000Z' };
+        const delivery = sampleDelivery({ kind: 'pickup', status: 'assigned', courierId: 'cou_01JDQ6V7M5B8XK2ZQ3W4E5R6T7', pickup: { ...sampleDelivery().pickup, window } });
+        const eta = await estimateEta(delivery, new GreatCircleRouter(), clock);
+        if (!eta) return false;
+        return at(eta.earliest) === Math.max(clock, slotStart) && eta.latest === window.end && at(eta.earliest) < at(eta.latest);
       }),
     );
   });
