@@ -1,36 +1,37 @@
 /**
- * The error catalogue: every error code the API can answer, with its HTTP status and type.
- * Domain code throws `AppError` with a code from here; the HTTP layer maps it in one place
- * (shared/http/error-response.ts). Codes follow the public contract and only ever grow.
+ * The error catalogue: every error code the API can answer, with its HTTP status, type and what
+ * it means (the OpenAPI document and the API reference show it). Domain code throws `AppError`
+ * with a code from here; the HTTP layer maps it in one place (shared/http/response.ts). Codes
+ * follow the public contract and only ever grow.
  */
 export const errorCatalogue = {
-  parameter_missing: { status: 400, type: 'invalid_request' },
-  parameter_invalid: { status: 400, type: 'invalid_request' },
-  malformed_json: { status: 400, type: 'invalid_request' },
-  unknown_parameter: { status: 400, type: 'invalid_request' },
-  missing_api_key: { status: 401, type: 'authentication_error' },
-  invalid_api_key: { status: 401, type: 'authentication_error' },
-  invalid_signature: { status: 401, type: 'authentication_error' },
-  forbidden: { status: 403, type: 'permission_error' },
-  resource_missing: { status: 404, type: 'not_found' },
-  route_not_found: { status: 404, type: 'not_found' },
-  idempotency_key_reused: { status: 409, type: 'conflict' },
-  idempotency_request_in_progress: { status: 409, type: 'conflict' },
-  invalid_transition: { status: 409, type: 'conflict' },
-  slot_full: { status: 409, type: 'conflict' },
-  quote_already_used: { status: 409, type: 'conflict' },
-  quote_expired: { status: 410, type: 'gone' },
-  payload_too_large: { status: 413, type: 'invalid_request' },
-  unsupported_media_type: { status: 415, type: 'invalid_request' },
-  outside_service_area: { status: 422, type: 'unprocessable' },
-  exceeds_capacity: { status: 422, type: 'unprocessable' },
-  address_not_geocoded: { status: 422, type: 'unprocessable' },
-  too_many_requests: { status: 429, type: 'rate_limited' },
-  slot_has_bookings: { status: 409, type: 'conflict' },
-  internal: { status: 500, type: 'api_error' },
-  upstream_unavailable: { status: 503, type: 'api_error' },
-  service_unavailable: { status: 503, type: 'api_error' },
-} as const satisfies Record<string, { status: number; type: string }>;
+  parameter_missing: { status: 400, type: 'invalid_request', means: 'A required field is missing (`param` names it).' },
+  parameter_invalid: { status: 400, type: 'invalid_request', means: 'A field has a value the API cannot take (`param` names it, `message` says why).' },
+  malformed_json: { status: 400, type: 'invalid_request', means: 'The body is not valid JSON.' },
+  unknown_parameter: { status: 400, type: 'invalid_request', means: 'The body has a field the API does not know (a typo, usually).' },
+  missing_api_key: { status: 401, type: 'authentication_error', means: 'No `Authorization: Bearer <key>` header.' },
+  invalid_api_key: { status: 401, type: 'authentication_error', means: 'The key is unknown or revoked.' },
+  invalid_signature: { status: 401, type: 'authentication_error', means: 'The signature of a signed request (webhook) is missing or wrong.' },
+  forbidden: { status: 403, type: 'permission_error', means: "The key's role may not call this endpoint." },
+  resource_missing: { status: 404, type: 'not_found', means: 'No such resource, or not yours (the two are not told apart).' },
+  route_not_found: { status: 404, type: 'not_found', means: 'No such endpoint.' },
+  idempotency_key_reused: { status: 409, type: 'conflict', means: 'This `Idempotency-Key` was used with another request.' },
+  idempotency_request_in_progress: { status: 409, type: 'conflict', means: 'A request with this `Idempotency-Key` is still running: retry after `Retry-After`.' },
+  invalid_transition: { status: 409, type: 'conflict', means: 'The resource is in a state that does not allow this change.' },
+  slot_full: { status: 409, type: 'conflict', means: 'The slot has no capacity left.' },
+  quote_already_used: { status: 409, type: 'conflict', means: 'The quote was booked already.' },
+  slot_has_bookings: { status: 409, type: 'conflict', means: 'The slot has bookings: it cannot be removed or shrunk below them.' },
+  quote_expired: { status: 410, type: 'gone', means: 'The quote expired: ask for a new one.' },
+  payload_too_large: { status: 413, type: 'invalid_request', means: 'The body is over 256 KiB.' },
+  unsupported_media_type: { status: 415, type: 'invalid_request', means: 'The body must be sent as `application/json`.' },
+  outside_service_area: { status: 422, type: 'unprocessable', means: "A stop is outside the hub's service area." },
+  exceeds_capacity: { status: 422, type: 'unprocessable', means: "The parcels exceed one cargo bike's capacity (weight or volume)." },
+  address_not_geocoded: { status: 422, type: 'unprocessable', means: 'An address has no coordinates and none could be found: give `lat`/`lng`.' },
+  too_many_requests: { status: 429, type: 'rate_limited', means: 'Too many requests: retry after `Retry-After`.' },
+  internal: { status: 500, type: 'api_error', means: 'Our fault: it has been logged; quote the `requestId`.' },
+  upstream_unavailable: { status: 503, type: 'api_error', means: 'A service the request needs (the address service) does not answer: retry shortly.' },
+  service_unavailable: { status: 503, type: 'api_error', means: 'The database is briefly unavailable: nothing was lost, retry after `Retry-After` (with the same `Idempotency-Key`).' },
+} as const satisfies Record<string, { status: number; type: string; means: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;
 
@@ -75,4 +76,28 @@ export function notFound(what: string, id?: string): AppError {
 /** Keeps caller-supplied text short when it is echoed in a message. */
 export function truncate(text: string, max = 64): string {
   return text.length <= max ? text : `${text.slice(0, max)}…`;
+}
+
+/**
+ * The error codes one part of the domain may answer with, declared in the module that raises
+ * them (tests/unit/error-sets.test.ts checks each module's `new AppError('…')` against its
+ * sets). A route lists the sets of what it calls (`errors` in its definition); the plumbing adds
+ * its own; the OpenAPI document and the runtime check of answers are made from that list.
+ */
+export interface ErrorSet {
+  readonly kind: 'error-set';
+  readonly codes: readonly ErrorCode[];
+}
+
+export function errorSet(...parts: ReadonlyArray<ErrorCode | ErrorSet>): ErrorSet {
+  const codes = new Set<ErrorCode>();
+  for (const part of parts) {
+    if (typeof part === 'string') codes.add(part);
+    else for (const code of part.codes) codes.add(code);
+  }
+  return { kind: 'error-set', codes: [...codes] };
+}
+
+export function isErrorSet(value: unknown): value is ErrorSet {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'error-set';
 }

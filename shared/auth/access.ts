@@ -1,5 +1,8 @@
-import { AppError, notFound } from '../errors.js';
+import { AppError, errorSet, notFound } from '../errors.js';
 import type { Principal } from './principal.js';
+
+/** Errors raised here: Acting for a tenant: a tenant key only, and only on its own data. */
+export const accessErrors = errorSet('forbidden', 'resource_missing');
 
 /**
  * A tenant key reaches only its own tenant's data; anything else answers 404, exactly like an id

@@ -1,9 +1,12 @@
 import { config } from '../config.js';
-import { notFound } from '../errors.js';
+import { errorSet, notFound } from '../errors.js';
 import { fecFile, fecFileName, invoiceLinesCsv } from './exports.js';
 import type { BillableLine } from './ledger.js';
 import { billingRepository as repository } from './repository.js';
 import type { Invoice, InvoiceLine, InvoiceRecord } from './schemas.js';
+
+/** Errors raised here: Reading an invoice. */
+export const invoiceErrors = errorSet('resource_missing');
 
 /**
  * Reading invoices: the public shape of a stored invoice, with its lines. Kept apart from the

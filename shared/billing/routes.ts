@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf } from '../schemas/common.js';
 import { BillingRun, CreateRunBody, ExportQuery, GetInvoiceQuery, Invoice, ListInvoicesQuery, Reconciliation, ReconciliationQuery } from './schemas.js';
+import { invoiceErrors } from './invoices.js';
+import { billingRunErrors } from './service.js';
+import { stripeSignatureErrors } from './stripe-adapter.js';
 
 const billingRoles = ['accountant', 'admin'] as const;
 
@@ -22,6 +25,7 @@ export const billingRoutes = {
     needs: ['stripeSecrets'],
     timeoutSeconds: 29,
     memoryMb: 1024,
+    errors: [billingRunErrors],
   }),
   listInvoices: defineRoute({
     method: 'GET',
@@ -41,7 +45,8 @@ export const billingRoutes = {
     summary: 'An invoice with its lines; `?format=html` (or `Accept: text/html`) for the printable French invoice.',
     tag: 'Billing',
     request: { params: IdParam, query: GetInvoiceQuery },
-    responses: { 200: { description: 'The invoice.', schema: Invoice } },
+    responses: { 200: { description: 'The invoice (JSON), or the printable French invoice (HTML).', schema: Invoice, alternatives: { 'text/html': z.string() } } },
+    errors: [invoiceErrors],
   }),
   getReconciliation: defineRoute({
     method: 'GET',
@@ -51,7 +56,7 @@ export const billingRoutes = {
     summary: 'Per tenant: delivered vs ledger vs billed vs invoiced vs paid, with every discrepancy. `Accept: text/csv` for a spreadsheet, its header row in French, or English with `Accept-Language: en` (same columns, same order).',
     tag: 'Billing',
     request: { query: ReconciliationQuery },
-    responses: { 200: { description: 'The reconciliation of the period.', schema: Reconciliation } },
+    responses: { 200: { description: 'The reconciliation of the period (JSON), or its rows as CSV (`;`, decimal comma, UTF-8 with BOM).', schema: Reconciliation, alternatives: { 'text/csv': z.string() } } },
     timeoutSeconds: 29,
   }),
   exportBilling: defineRoute({
@@ -62,7 +67,7 @@ export const billingRoutes = {
     summary: "The period's sales journal as a FEC (18 columns, tab-separated), or its invoice lines as CSV.",
     tag: 'Billing',
     request: { query: ExportQuery },
-    responses: { 200: { description: 'The file.', schema: z.string(), contentType: 'text/plain; charset=utf-8' } },
+    responses: { 200: { description: 'The file: the FEC (`format=fec`, tab-separated text) or the invoice lines (`format=csv`).', schema: z.string(), contentType: 'text/plain', alternatives: { 'text/csv': z.string() } } },
     timeoutSeconds: 29,
   }),
   stripeWebhook: defineRoute({
@@ -74,5 +79,6 @@ export const billingRoutes = {
     tag: 'Billing',
     responses: { 200: { description: 'Received.', schema: z.object({ received: z.literal(true), outcome: z.enum(['applied', 'duplicate', 'ignored']) }) } },
     needs: ['stripeSecrets'],
+    errors: [stripeSignatureErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

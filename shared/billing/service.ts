@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { decodeTime, encodeTime } from 'ulid';
 import { config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
@@ -17,6 +17,9 @@ import { addDays, billablePeriods, parisDate, periodOf } from './period.js';
 import { billingRepository as repository } from './repository.js';
 import type { BillingRun, Buyer, InvoiceProviderName, InvoiceRecord } from './schemas.js';
 import { allPages } from '../db/pagination.js';
+
+/** Errors raised here: A billing run for a period outside the billable range. */
+export const billingRunErrors = errorSet('parameter_invalid');
 
 /**
  * A draft left by a run that is no longer running (a crash, a timeout) is finished by the next

@@ -1,6 +1,6 @@
 import Stripe from 'stripe';
 import { config } from '../config.js';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { mapLimit } from './concurrency.js';
 import type { InvoiceProvider, PushInput } from './invoice-provider.js';
 import type { BillableLine } from './ledger.js';
@@ -9,6 +9,9 @@ import { stripeKeys } from './stripe-keys.js';
 import { formatRate } from './money.js';
 import { periodLabel } from './period.js';
 import type { StripeSync } from './schemas.js';
+
+/** Errors raised here: A Stripe webhook whose signature does not verify. */
+export const stripeSignatureErrors = errorSet('invalid_signature');
 
 /** Where the adapter keeps Stripe ids that outlive one invoice: a customer per tenant, a tax rate per VAT rate. */
 export interface StripeReferenceStore {

@@ -1,6 +1,7 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { Courier, CourierCreated, CreateCourierBody } from './schemas.js';
+import { courierErrors } from './service.js';
 
 /** The hub's couriers: registration and the list the coordinator works from. */
 export const courierRoutes = {
@@ -34,5 +35,6 @@ export const courierRoutes = {
     tag: 'Couriers',
     request: { params: IdParam },
     responses: { 200: { description: 'The courier.', schema: Courier } },
+    errors: [courierErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

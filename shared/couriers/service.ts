@@ -3,9 +3,12 @@ import { config } from '../config.js';
 import { transact } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { notFound } from '../errors.js';
+import { errorSet, notFound } from '../errors.js';
 import { courierItem, courierRepository } from './repository.js';
 import type { Courier, CreateCourierBody } from './schemas.js';
+
+/** Errors raised here: Reading a courier. */
+export const courierErrors = errorSet('resource_missing');
 
 /** A courier and its key are written in one transaction: never a courier without a key, or the reverse. */
 export async function createCourier(input: CreateCourierBody, now = new Date()): Promise<Courier & { apiKey: string }> {

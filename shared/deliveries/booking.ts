@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, errorSet, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { newId } from '../ids.js';
@@ -14,6 +14,9 @@ import { slotRepository, type StoredSlot } from '../slots/repository.js';
 import { localizeDelivery } from './localize.js';
 import { putDelivery } from './repository.js';
 import type { CreateDeliveryBody, Delivery } from './schemas.js';
+
+/** Errors raised here: Booking: a quote used or expired, a slot full, over or unknown. */
+export const bookingErrors = errorSet('parameter_invalid', 'quote_already_used', 'quote_expired', 'resource_missing', 'slot_full');
 
 /** 24 random bytes: 192 bits, well beyond the 128 the tracking link needs to be unguessable. */
 export function newTrackingToken(): string {

@@ -3,7 +3,7 @@ import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import type { Page, PageRequest } from '../db/pagination.js';
 import { transact, writeOne, type TransactItem } from '../db/transact.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, errorSet, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { pricingContext } from '../hub/settings.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
@@ -13,6 +13,13 @@ import { localizeDelivery, localizeDeliveries } from './localize.js';
 import { deliveryRepository, putDelivery } from './repository.js';
 import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
 import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
+
+/** Reading a delivery: not found, or not yours (the same answer). */
+export const deliveryReadErrors = errorSet('resource_missing');
+/** Listing deliveries: a filter that does not fit the caller. */
+export const deliveryListErrors = errorSet('parameter_invalid', 'parameter_missing', 'forbidden');
+/** Changing a delivery: not found (or not yours), a move its state refuses, a courier report that does not add up. */
+export const deliveryChangeErrors = errorSet('resource_missing', 'invalid_transition', 'parameter_invalid', 'parameter_missing');
 
 /** A courier's clock may run a little ahead of ours; more than this is a mistake. */
 const CLOCK_SKEW_MS = 2 * 60 * 1000;

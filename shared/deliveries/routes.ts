@@ -2,6 +2,22 @@ import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { PutSlotsBody, SlotDateParam, SlotDay, SlotsQuery } from '../slots/schemas.js';
 import { AssignBody, CancelBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery, Quote, QuoteRequest } from './schemas.js';
+import { accessErrors } from '../auth/access.js';
+import { geocodingErrors } from '../geo/geocoder.js';
+import { capacityErrors } from '../geo/service-area.js';
+import { priceErrors } from '../pricing/price.js';
+import { pricingErrors } from '../quotes/pricing.js';
+import { quoteErrors } from '../quotes/service.js';
+import { stopErrors } from '../quotes/stops.js';
+import { localTimeErrors } from '../slots/local-time.js';
+import { slotErrors } from '../slots/service.js';
+import { tenantErrors } from '../tenants/service.js';
+import { bookingErrors } from './booking.js';
+import { deliveryChangeErrors, deliveryListErrors, deliveryReadErrors } from './lifecycle.js';
+import { transitionErrors } from './state-machine.js';
+
+/** What pricing a request may answer: its stops, their place in the area, the parcels' weight and size. */
+const pricedRequestErrors = [accessErrors, tenantErrors, stopErrors, geocodingErrors, pricingErrors, priceErrors, capacityErrors] as const;
 
 /** Quotes, bookings, pickup slots, assignment and courier events: the delivery lifecycle. */
 export const deliveryRoutes = {
@@ -15,6 +31,7 @@ export const deliveryRoutes = {
     idempotent: true,
     request: { body: QuoteRequest },
     responses: { 201: { description: 'The quote.', schema: Quote } },
+    errors: [...pricedRequestErrors],
   }),
   getQuote: defineRoute({
     method: 'GET',
@@ -25,6 +42,7 @@ export const deliveryRoutes = {
     tag: 'Quotes',
     request: { params: IdParam },
     responses: { 200: { description: 'The quote.', schema: Quote } },
+    errors: [accessErrors, quoteErrors],
   }),
   createDelivery: defineRoute({
     method: 'POST',
@@ -36,6 +54,7 @@ export const deliveryRoutes = {
     idempotent: true,
     request: { body: CreateDeliveryBody },
     responses: { 201: { description: 'The delivery, `booked`.', schema: Delivery } },
+    errors: [...pricedRequestErrors, bookingErrors],
   }),
   listDeliveries: defineRoute({
     method: 'GET',
@@ -46,6 +65,7 @@ export const deliveryRoutes = {
     tag: 'Deliveries',
     request: { query: ListDeliveriesQuery },
     responses: { 200: { description: 'A page of deliveries.', schema: listOf(Delivery) } },
+    errors: [deliveryListErrors],
   }),
   getDelivery: defineRoute({
     method: 'GET',
@@ -56,6 +76,7 @@ export const deliveryRoutes = {
     tag: 'Deliveries',
     request: { params: IdParam },
     responses: { 200: { description: 'The delivery.', schema: Delivery } },
+    errors: [deliveryReadErrors],
   }),
   cancelDelivery: defineRoute({
     method: 'POST',
@@ -66,6 +87,7 @@ export const deliveryRoutes = {
     tag: 'Deliveries',
     request: { params: IdParam, body: CancelBody },
     responses: { 200: { description: 'The delivery, `cancelled`.', schema: Delivery } },
+    errors: [deliveryChangeErrors, transitionErrors],
   }),
   putSlots: defineRoute({
     method: 'PUT',
@@ -76,6 +98,7 @@ export const deliveryRoutes = {
     tag: 'Pickup slots',
     request: { params: SlotDateParam, body: PutSlotsBody },
     responses: { 200: { description: "The day's slots.", schema: SlotDay } },
+    errors: [slotErrors, localTimeErrors],
   }),
   listSlots: defineRoute({
     method: 'GET',
@@ -86,6 +109,7 @@ export const deliveryRoutes = {
     tag: 'Pickup slots',
     request: { query: SlotsQuery },
     responses: { 200: { description: "The day's slots.", schema: SlotDay } },
+    errors: [slotErrors],
   }),
   assignDelivery: defineRoute({
     method: 'POST',
@@ -96,6 +120,7 @@ export const deliveryRoutes = {
     tag: 'Hub and couriers',
     request: { params: IdParam, body: AssignBody },
     responses: { 200: { description: 'The delivery, `assigned`.', schema: Delivery } },
+    errors: [deliveryChangeErrors, transitionErrors],
   }),
   listCourierDeliveries: defineRoute({
     method: 'GET',
@@ -106,6 +131,7 @@ export const deliveryRoutes = {
     tag: 'Hub and couriers',
     request: { query: PageQuery },
     responses: { 200: { description: 'A page of deliveries.', schema: listOf(Delivery) } },
+    errors: [deliveryListErrors],
   }),
   courierEvent: defineRoute({
     method: 'POST',
@@ -117,5 +143,6 @@ export const deliveryRoutes = {
     idempotent: true,
     request: { params: IdParam, body: CourierEventBody },
     responses: { 200: { description: 'The delivery.', schema: Delivery } },
+    errors: [deliveryChangeErrors, transitionErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

@@ -1,5 +1,8 @@
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import type { Delivery, DeliveryStatus } from './schemas.js';
+
+/** Errors raised here: A move the lifecycle does not allow, or a time before the last event. */
+export const transitionErrors = errorSet('invalid_transition', 'parameter_invalid');
 
 /**
  * The delivery lifecycle of the contract, in one table:

@@ -1,7 +1,10 @@
 import * as z from 'zod';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { Latitude, Longitude } from '../schemas/common.js';
 import type { LatLng } from './router.js';
+
+/** Errors raised here: Locating an address: not found, or the address service does not answer (GeocoderUnavailableError, answered 503). */
+export const geocodingErrors = errorSet('address_not_geocoded', 'upstream_unavailable');
 
 export interface GeocodableAddress {
   line1: string;

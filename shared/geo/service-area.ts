@@ -1,9 +1,12 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import * as z from 'zod';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { Latitude, Longitude, storableNumber } from '../schemas/common.js';
 import { totalVolumeCm3, totalWeightGrams, type ParcelInput } from '../pricing/price.js';
 import type { LatLng } from './router.js';
+
+/** Errors raised here: Parcels beyond one cargo bike's capacity. */
+export const capacityErrors = errorSet('exceeds_capacity');
 
 /** Keeps a service area small enough to store in one item and test a point against quickly. */
 export const MAX_SERVICE_AREA_POSITIONS = 10_000;

@@ -10,7 +10,7 @@ import { logger, type Logger } from '../logging/logger.js';
 import { recordingEffect } from '../db/effect.js';
 import { effectRecorder, idempotencyStore, IdempotentReplay, IDEMPOTENCY_LOCK_MARGIN_MS, requestFingerprint, type IdempotencyLock } from './idempotency.js';
 import { errorResponse, toAppError, toHttpResponse, type ApiResult, type HttpResponse } from './response.js';
-import { routeTimeoutSeconds, successStatus, type RouteDefinition } from './route.js';
+import { readsBody, routeErrors, routeTimeoutSeconds, successStatus, type RouteDefinition } from './route.js';
 import { parseOrThrow } from './validation.js';
 
 /** The contract's body limit. API Gateway itself allows more, so we check. */
@@ -97,16 +97,24 @@ const requestState = (route: RouteDefinition): Middleware => ({
   },
 });
 
-/** Maps anything thrown to the contract's error shape. Used first, so its onError runs last. */
-const errorResponder = (): Middleware => ({
-  onError: (request) => {
-    const error = toAppError(request.error);
-    const requestId = request.context.api?.requestId ?? request.context.awsRequestId ?? 'unknown';
-    const log = request.context.api?.log ?? logger;
-    if (error.status >= 500) log.error('request failed', { code: error.code, error: request.error as Error });
-    request.response = errorResponse(error, requestId);
-  },
-});
+/**
+ * Maps anything thrown to the contract's error shape. Used first, so its onError runs last. An
+ * error the route does not declare is answered all the same, and logged: the OpenAPI document
+ * (made from the same declaration) would not have told the caller about it.
+ */
+const errorResponder = (route: RouteDefinition): Middleware => {
+  const declared = new Set(routeErrors(route));
+  return {
+    onError: (request) => {
+      const error = toAppError(request.error);
+      const requestId = request.context.api?.requestId ?? request.context.awsRequestId ?? 'unknown';
+      const log = request.context.api?.log ?? logger;
+      if (!declared.has(error.code)) log.error('answered an error the route does not declare', { code: error.code, status: error.status });
+      if (error.status >= 500) log.error('request failed', { code: error.code, error: request.error as Error });
+      request.response = errorResponse(error, requestId);
+    },
+  };
+};
 
 const authenticate = (route: RouteDefinition): Middleware => ({
   before: async (request) => {
@@ -124,6 +132,7 @@ const authenticate = (route: RouteDefinition): Middleware => ({
   },
 });
 
+/** The contract's 256 KiB, for the methods whose body the API reads (a GET's body is ignored). */
 const limitBodySize = (): Middleware => ({
   before: (request) => {
     if (request.context.api.rawBytes.length > MAX_BODY_BYTES) {
@@ -141,6 +150,10 @@ const jsonBody = (): Middleware => {
         request.event.body = {};
         return;
       }
+      // Media types are case-insensitive (RFC 9110): `APPLICATION/JSON` is JSON. Middy's check is not.
+      const headers = request.event.headers;
+      const contentType = headers?.['content-type'];
+      if (headers && contentType) headers['content-type'] = contentType.replace(/^[^;]*/, (mediaType) => mediaType.trim().toLowerCase());
       await parser.before(request);
     },
   };
@@ -261,10 +274,10 @@ async function runRoute(api: RequestState, fn: () => Promise<ApiResult>): Promis
 export function apiHandler<const R extends RouteDefinition>(route: R, fn: (request: ApiRequest<R>) => Promise<ApiResult>) {
   const stack = middy<HttpEvent, HttpResponse, Error, ApiContext>()
     .use(requestState(route))
-    .use(errorResponder())
+    .use(errorResponder(route))
     .use(httpEventNormalizer() as unknown as Middleware)
-    .use(authenticate(route))
-    .use(limitBodySize());
+    .use(authenticate(route));
+  if (readsBody(route)) stack.use(limitBodySize());
   if (route.request?.body) stack.use(jsonBody());
   stack.use(validate(route));
   if (route.idempotent) stack.use(idempotency(route));

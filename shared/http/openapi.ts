@@ -1,21 +1,21 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { ErrorBody } from '../schemas/common.js';
-import type { RouteDefinition } from './route.js';
+import { errorCatalogue } from '../errors.js';
+import { ErrorBody, errorBodyOf } from '../schemas/common.js';
+import { routeErrorsByStatus, type RouteDefinition } from './route.js';
 import { routes } from './routes.js';
 
-const errorResponses = (route: RouteDefinition) => {
-  const error = (description: string) => ({ description, content: { 'application/json': { schema: ErrorBody } } });
-  return {
-    // Only a body or a query can be invalid: path parameters of the wrong shape name nothing (404).
-    ...(route.request?.body || route.request?.query ? { 400: error('Invalid request: see `code` and `param`.') } : {}),
-    ...(route.roles === 'public' ? {} : { 401: error('Missing or unknown API key.'), 403: error('The key\'s role may not call this endpoint.') }),
-    ...(route.request?.params ? { 404: error('No such resource (or not yours).') } : {}),
-    ...(route.idempotent ? { 409: error('Idempotency-Key reused with another request, or still in progress.') } : {}),
-    ...(route.request?.body ? { 413: error('Body over 256 KiB.'), 415: error('Body is not JSON.') } : {}),
-    500: error('Our fault; quote the requestId.'),
-  };
-};
+/** One response per error status the route can answer, naming its codes and what each means. */
+const errorResponses = (route: RouteDefinition) =>
+  Object.fromEntries(
+    [...routeErrorsByStatus(route)].map(([status, codes]) => [
+      status,
+      {
+        description: codes.map((code) => `\`${code}\`: ${errorCatalogue[code].means}`).join(' '),
+        content: { 'application/json': { schema: errorBodyOf(codes) } },
+      },
+    ]),
+  );
 
 function operation(route: RouteDefinition): ZodOpenApiOperationObject {
   const responses = Object.fromEntries(
@@ -23,7 +23,7 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
       status,
       {
         description: response.description,
-        ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema } } } : {}),
+        ...(response.schema ? { content: { [response.contentType ?? 'application/json']: { schema: response.schema }, ...Object.fromEntries(Object.entries(response.alternatives ?? {}).map(([type, schema]) => [type, { schema }])) } } : {}),
       },
     ]),
   );
@@ -64,7 +64,11 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
       version: '1.0.0',
       description: 'The shared last-mile delivery API of the bike-courier cooperative. Money in integer cents (EUR), times in UTC.',
     },
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } } },
+    components: {
+      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key: `Authorization: Bearer <key>`.' } },
+      // The general shape of every error; each operation's responses narrow `code` to what it can answer.
+      schemas: { Error: ErrorBody },
+    },
     paths,
   });
   return cached;

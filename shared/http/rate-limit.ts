@@ -3,7 +3,10 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
+
+/** Errors raised here: A public endpoint called too often. */
+export const rateLimitErrors = errorSet('too_many_requests');
 
 /** One counter: `limit` requests per `windowSeconds` for one subject (a token, an address...). */
 export interface RateLimit {

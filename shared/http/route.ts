@@ -1,6 +1,7 @@
 import type * as z from 'zod';
 import type { Role } from '../auth/principal.js';
 import type { Capability } from '../capabilities.js';
+import { errorCatalogue, type ErrorCode, type ErrorSet } from '../errors.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -10,6 +11,8 @@ export interface ResponseDefinition {
   schema?: z.ZodType;
   /** Defaults to application/json. */
   contentType?: string;
+  /** Other media types the same status may answer with (content negotiation: `Accept`, `?format=`). */
+  alternatives?: Record<string, z.ZodType>;
 }
 
 /**
@@ -31,7 +34,14 @@ export interface RouteDefinition {
     params?: z.ZodType;
     query?: z.ZodType;
   };
+  /** What the route answers when it succeeds (2xx, 3xx); its errors come from `errors`. */
   responses: Record<number, ResponseDefinition>;
+  /**
+   * The errors of the domain code the route calls: the error sets its modules declare where
+   * they raise them. The plumbing's own errors (authentication, validation, idempotency…) are
+   * added by `routeErrors`; together they make the route's documented error responses.
+   */
+  errors?: ReadonlyArray<ErrorCode | ErrorSet>;
   /**
    * A create endpoint: honours `Idempotency-Key`. `true`: the effect is one write, which also
    * completes the key (the service gives it its result: shared/db/effect.ts), so a retry after a
@@ -75,4 +85,40 @@ export function successStatus(route: Pick<RouteDefinition, 'responses' | 'method
     .sort((a, b) => a - b)[0];
   if (status === undefined) throw new Error(`${route.method} ${route.path} declares no 2xx response`);
   return status;
+}
+
+/** Methods whose body the API reads (the 256 KiB limit applies to them). */
+export function readsBody(route: Pick<RouteDefinition, 'method'>): boolean {
+  return route.method === 'POST' || route.method === 'PUT' || route.method === 'PATCH';
+}
+
+/**
+ * Every error code a route can answer: the plumbing's (shared/http/handler.ts, each line
+ * mirrors a middleware) and the route's own `errors`. The OpenAPI document and the runtime
+ * check of answers read this, so neither can drift from the other.
+ */
+export function routeErrors(route: RouteDefinition): ErrorCode[] {
+  const codes = new Set<ErrorCode>(['internal', 'service_unavailable']);
+  const add = (...list: ErrorCode[]) => list.forEach((code) => codes.add(code));
+  if (route.roles !== 'public') add('missing_api_key', 'invalid_api_key', 'forbidden');
+  if (readsBody(route)) add('payload_too_large');
+  if (route.request?.body) add('malformed_json', 'unsupported_media_type', 'parameter_missing', 'parameter_invalid', 'unknown_parameter');
+  if (route.request?.query) add('parameter_missing', 'parameter_invalid', 'unknown_parameter');
+  if (route.request?.params) add('resource_missing');
+  if (route.idempotent) add('parameter_invalid', 'idempotency_key_reused', 'idempotency_request_in_progress');
+  for (const part of route.errors ?? []) {
+    if (typeof part === 'string') codes.add(part);
+    else part.codes.forEach((code) => codes.add(code));
+  }
+  return [...codes];
+}
+
+/** A route's error codes by HTTP status. */
+export function routeErrorsByStatus(route: RouteDefinition): Map<number, ErrorCode[]> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of routeErrors(route)) {
+    const { status } = errorCatalogue[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return new Map([...byStatus].sort(([a], [b]) => a - b));
 }

@@ -3,6 +3,7 @@ import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { RateCard } from '../pricing/rate-card.js';
 import { IdParam } from '../schemas/common.js';
 import { RateCardView } from './schemas.js';
+import { hubErrors } from './service.js';
 
 /** Rate cards, service area and capacity: what pricing reads. */
 export const hubRoutes = {
@@ -15,6 +16,7 @@ export const hubRoutes = {
     tag: 'Rates and area',
     request: { params: IdParam, body: RateCard },
     responses: { 200: { description: "The tenant's rate card.", schema: RateCardView } },
+    errors: [hubErrors],
   }),
   getTenantRateCard: defineRoute({
     method: 'GET',
@@ -25,6 +27,7 @@ export const hubRoutes = {
     tag: 'Rates and area',
     request: { params: IdParam },
     responses: { 200: { description: 'The rate card in force.', schema: RateCardView } },
+    errors: [hubErrors],
   }),
   getHubRateCard: defineRoute({
     method: 'GET',

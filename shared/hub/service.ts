@@ -1,9 +1,12 @@
-import { notFound } from '../errors.js';
+import { errorSet, notFound } from '../errors.js';
 import type { RateCard } from '../pricing/rate-card.js';
 import { tenantRepository } from '../tenants/repository.js';
 import type * as z from 'zod';
 import type { RateCardView } from './schemas.js';
 import { hubDefaults, hubSettings, pricingContext } from './settings.js';
+
+/** Errors raised here: A tenant's settings: the tenant must exist. */
+export const hubErrors = errorSet('resource_missing');
 
 type View = z.output<typeof RateCardView>;
 

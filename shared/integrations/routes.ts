@@ -1,7 +1,15 @@
 import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { ErrorBody, IdParam, listOf, PageQuery } from '../schemas/common.js';
+import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { CreateIntegrationBody, FixOrderBody, InboundAccepted, InboundOrder, Integration, IntegrationCreated, OrderParams, RotateSecretBody, SecretRotated } from './schemas.js';
+import { accessErrors } from '../auth/access.js';
+import { bookingErrors } from '../deliveries/booking.js';
+import { geocodingErrors } from '../geo/geocoder.js';
+import { capacityErrors } from '../geo/service-area.js';
+import { priceErrors } from '../pricing/price.js';
+import { pricingErrors } from '../quotes/pricing.js';
+import { stopErrors } from '../quotes/stops.js';
+import { createIntegrationErrors, inboundErrors, integrationErrors, orderFixErrors } from './service.js';
 
 /** Inbound order webhooks: shops' platforms create deliveries from paid orders. */
 export const integrationRoutes = {
@@ -15,6 +23,7 @@ export const integrationRoutes = {
     idempotent: true,
     request: { body: CreateIntegrationBody },
     responses: { 201: { description: 'The integration, with its secret shown once.', schema: IntegrationCreated } },
+    errors: [accessErrors, createIntegrationErrors, geocodingErrors],
   }),
   listIntegrations: defineRoute({
     method: 'GET',
@@ -25,6 +34,7 @@ export const integrationRoutes = {
     tag: 'Integrations',
     request: { query: PageQuery },
     responses: { 200: { description: 'A page of integrations.', schema: listOf(Integration) } },
+    errors: [accessErrors],
   }),
   deleteIntegration: defineRoute({
     method: 'DELETE',
@@ -35,6 +45,7 @@ export const integrationRoutes = {
     tag: 'Integrations',
     request: { params: IdParam },
     responses: { 200: { description: 'Deleted.', schema: z.object({ id: z.string(), object: z.literal('integration'), deleted: z.literal(true) }) } },
+    errors: [accessErrors, integrationErrors],
   }),
   rotateIntegrationSecret: defineRoute({
     method: 'POST',
@@ -45,6 +56,7 @@ export const integrationRoutes = {
     tag: 'Integrations',
     request: { params: IdParam, body: RotateSecretBody },
     responses: { 200: { description: 'The new secret, shown once.', schema: SecretRotated } },
+    errors: [accessErrors, integrationErrors],
   }),
   listIntegrationOrders: defineRoute({
     method: 'GET',
@@ -55,6 +67,7 @@ export const integrationRoutes = {
     tag: 'Integrations',
     request: { params: IdParam, query: PageQuery },
     responses: { 200: { description: 'A page of orders.', schema: listOf(InboundOrder) } },
+    errors: [accessErrors, integrationErrors],
   }),
   bookIntegrationOrder: defineRoute({
     method: 'POST',
@@ -64,12 +77,9 @@ export const integrationRoutes = {
     summary: 'Books an order kept for review, with what was missing: the drop-off fields sent are merged into the order\'s (an address replaces the address, contact fields replace those fields only), parcels replace the parcels. An empty body retries as is (after an address-service outage).',
     tag: 'Integrations',
     request: { params: OrderParams, body: FixOrderBody },
-    responses: {
-      201: { description: 'The order, now booked.', schema: InboundOrder },
-      409: { description: 'The order is booked already (`invalid_transition`).', schema: ErrorBody },
-      422: { description: 'The order still cannot be booked (`address_not_geocoded`, `outside_service_area`, `exceeds_capacity`); `param` names the field. The fix is kept.', schema: ErrorBody },
-      503: { description: 'The address service does not answer (`upstream_unavailable`): retry shortly, or give the drop-off with lat/lng. The fix is kept.', schema: ErrorBody },
-    },
+    // A refusal (422, 503) keeps the fix: the next call starts from it.
+    responses: { 201: { description: 'The order, now booked.', schema: InboundOrder } },
+    errors: [accessErrors, orderFixErrors, bookingErrors, stopErrors, geocodingErrors, pricingErrors, priceErrors, capacityErrors],
   }),
   inboundOrder: defineRoute({
     method: 'POST',
@@ -81,8 +91,9 @@ export const integrationRoutes = {
     request: { params: z.strictObject({ integrationId: z.string().min(1).max(64) }) },
     responses: {
       202: { description: 'Booked (`deliveryId`), or kept: `needs_review` with its reason, or `awaiting_payment`.', schema: InboundAccepted },
-      200: { description: "WooCommerce's activation ping." },
+      200: { description: "WooCommerce's activation ping, answered with an empty object.", schema: z.object({}) },
     },
+    errors: [inboundErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;
 

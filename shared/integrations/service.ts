@@ -3,7 +3,7 @@ import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
 import { bookDelivery } from '../deliveries/booking.js';
 import { QuoteRequest, type DropoffStop } from '../deliveries/schemas.js';
-import { AppError, errorCatalogue, notFound, type ErrorCode } from '../errors.js';
+import { AppError, errorCatalogue, type ErrorCode, errorSet, notFound } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { GeocoderUnavailableError, resolveCoordinates } from '../geo/geocoder.js';
 import { validationError } from '../http/validation.js';
@@ -12,6 +12,15 @@ import { logger } from '../logging/logger.js';
 import { isWooCommercePing, mapOrder, parseOrderJson, verifySignature, type Problem } from './providers.js';
 import { integrationRepository, orderItem, type Secret, type StoredIntegration, type StoredOrder } from './repository.js';
 import type { CreateIntegrationBody, FixOrderBody, InboundOrder, Integration, Provider } from './schemas.js';
+
+/** Reading, deleting or rotating an integration: not found (or not yours), a rotation racing another. */
+export const integrationErrors = errorSet('resource_missing', 'invalid_transition');
+/** Creating an integration: a secret of the wrong kind. */
+export const createIntegrationErrors = errorSet('parameter_invalid');
+/** An order posted by a platform: unknown integration, bad signature, unreadable order. */
+export const inboundErrors = errorSet('resource_missing', 'invalid_signature', 'malformed_json', 'parameter_missing');
+/** Booking an order kept for review: booked already, or still not bookable (the reason's own code). */
+export const orderFixErrors = errorSet('resource_missing', 'invalid_transition', 'upstream_unavailable', 'address_not_geocoded', 'outside_service_area', 'exceeds_capacity', 'parameter_invalid');
 
 export function inboundUrl(integrationId: string): string {
   return `${config.publicBaseUrl}/v1/inbound/${integrationId}`;

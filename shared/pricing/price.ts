@@ -25,10 +25,13 @@
  * for people, in the language asked for (French by default): `labels.ts` makes it again from
  * code and threshold in any language.
  */
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { priceLineLabel } from './labels.js';
 import type { RateCard } from './rate-card.js';
+
+/** Errors raised here: Parcels beyond what the rate card prices. */
+export const priceErrors = errorSet('exceeds_capacity');
 
 export interface ParcelInput {
   weightKg: number;

@@ -1,10 +1,13 @@
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { activeGeocoder, activeRouter } from '../geo/adapters.js';
 import { resolveCoordinates } from '../geo/geocoder.js';
 import { checkCapacity, isInServiceArea } from '../geo/service-area.js';
 import { pricingContext } from '../hub/settings.js';
 import { priceDelivery } from '../pricing/price.js';
 import type { DropoffStop, PickupStop, Quote, QuoteRequest } from '../deliveries/schemas.js';
+
+/** Errors raised here: Pricing a request: a stop outside the service area, a window that does not add up. */
+export const pricingErrors = errorSet('outside_service_area', 'parameter_invalid');
 
 /** The longest a booking may look ahead. */
 const MAX_DAYS_AHEAD = 90;

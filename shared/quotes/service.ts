@@ -1,10 +1,13 @@
 import type { Quote, QuoteRequest } from '../deliveries/schemas.js';
-import { notFound } from '../errors.js';
+import { errorSet, notFound } from '../errors.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { newId } from '../ids.js';
 import { priceRequest } from './pricing.js';
 import { quoteRepository, quoteView } from './repository.js';
 import { completeStops } from './stops.js';
+
+/** Errors raised here: Reading a quote. */
+export const quoteErrors = errorSet('resource_missing');
 
 /** A quote holds its price for 15 minutes. */
 export const QUOTE_LIFETIME_MS = 15 * 60 * 1000;

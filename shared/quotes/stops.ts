@@ -1,9 +1,12 @@
 import type { DeliveryKind, DropoffStop, PickupStop } from '../deliveries/schemas.js';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { resolveCoordinates } from '../geo/geocoder.js';
 import { defaultPickupView } from '../tenants/default-pickup.js';
 import { getTenant } from '../tenants/service.js';
+
+/** Errors raised here: Completing a request's stops with the tenant's own place. */
+export const stopErrors = errorSet('parameter_missing', 'address_not_geocoded');
 
 export interface StopsRequest {
   pickup?: PickupStop | undefined;

@@ -1,6 +1,9 @@
 import { TZDate, tzScan } from '@date-fns/tz';
 import { addYears, format } from 'date-fns';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
+
+/** Errors raised here: A local time the clocks skip, or a date out of range. */
+export const localTimeErrors = errorSet('parameter_invalid');
 
 export const HUB_TIME_ZONE = 'Europe/Paris';
 

@@ -1,10 +1,13 @@
 import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { LocalDate, type PutSlotsBody, type Slot } from './schemas.js';
 import { SLOT_HORIZON_YEARS, slotDateRange, slotInstants } from './local-time.js';
 import { newSlotId, slotRepository, slotView, type StoredSlot } from './repository.js';
+
+/** Errors raised here: Setting a day's slots. */
+export const slotErrors = errorSet('parameter_invalid', 'slot_has_bookings');
 
 function checkDate(date: string, now: Date): void {
   if (!LocalDate.safeParse(date).success) throw new AppError('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });

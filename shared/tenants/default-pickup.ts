@@ -1,4 +1,4 @@
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { resolveCoordinates } from '../geo/geocoder.js';
 import { isInServiceArea } from '../geo/service-area.js';
@@ -6,6 +6,9 @@ import { pricingContext } from '../hub/settings.js';
 import { tenantRepository } from './repository.js';
 import type { DefaultPickup, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
 import { getTenant } from './service.js';
+
+/** Errors raised here: A default pickup outside the service area. */
+export const defaultPickupErrors = errorSet('outside_service_area');
 
 /**
  * A tenant's default pickup: where its parcels leave from when a quote or booking does not say

@@ -5,9 +5,12 @@ import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import { transact, writeOne, type WriteOptions } from '../db/transact.js';
-import { notFound } from '../errors.js';
+import { errorSet, notFound } from '../errors.js';
 import { isId } from '../ids.js';
 import type { DefaultPickup, Tenant } from './schemas.js';
+
+/** Errors raised here: Writing to a tenant that does not exist. */
+export const tenantRepositoryErrors = errorSet('resource_missing');
 
 const ENTITY = 'tenant';
 

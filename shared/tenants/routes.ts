@@ -1,7 +1,12 @@
 import { AuditEvent } from '../audit/schemas.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { ErrorBody, IdParam, listOf, PageQuery } from '../schemas/common.js';
+import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
+import { accessErrors } from '../auth/access.js';
+import { geocodingErrors } from '../geo/geocoder.js';
+import { defaultPickupErrors } from './default-pickup.js';
+import { tenantRepositoryErrors } from './repository.js';
+import { tenantErrors } from './service.js';
 
 /** Tenants, their keys and audit trail, couriers: the hub operator's administration. */
 export const tenantRoutes = {
@@ -35,6 +40,7 @@ export const tenantRoutes = {
     tag: 'Tenants',
     request: { params: IdParam },
     responses: { 200: { description: 'The tenant.', schema: Tenant } },
+    errors: [tenantErrors],
   }),
   createApiKey: defineRoute({
     method: 'POST',
@@ -46,6 +52,7 @@ export const tenantRoutes = {
     idempotent: true,
     request: { params: IdParam, body: CreateApiKeyBody },
     responses: { 201: { description: 'The key, shown this once.', schema: ApiKeyCreated } },
+    errors: [tenantErrors],
   }),
   putDefaultPickup: defineRoute({
     method: 'PUT',
@@ -56,11 +63,8 @@ export const tenantRoutes = {
       "Saves the tenant's default pickup: used when a quote or booking leaves `pickup` out (for a `kind: \"pickup\"` booking, when it leaves `dropoff` out). The address is geocoded when it comes without lat/lng. A tenant key sets only its own (another id answers 404).",
     tag: 'Tenants',
     request: { params: IdParam, body: SetDefaultPickupBody },
-    responses: {
-      200: { description: 'The default pickup now in force.', schema: DefaultPickupView },
-      422: { description: 'The address cannot be located (`address_not_geocoded`: give lat/lng), or is outside the area the hub serves (`outside_service_area`).', schema: ErrorBody },
-      503: { description: 'The address service does not answer (`upstream_unavailable`): retry shortly, or give lat/lng.', schema: ErrorBody },
-    },
+    responses: { 200: { description: 'The default pickup now in force.', schema: DefaultPickupView } },
+    errors: [accessErrors, tenantErrors, tenantRepositoryErrors, defaultPickupErrors, geocodingErrors],
   }),
   getDefaultPickup: defineRoute({
     method: 'GET',
@@ -71,6 +75,7 @@ export const tenantRoutes = {
     tag: 'Tenants',
     request: { params: IdParam },
     responses: { 200: { description: 'The default pickup in force.', schema: DefaultPickupView } },
+    errors: [accessErrors, tenantErrors],
   }),
   listTenantEvents: defineRoute({
     method: 'GET',
@@ -81,5 +86,6 @@ export const tenantRoutes = {
     tag: 'Tenants',
     request: { params: IdParam, query: PageQuery },
     responses: { 200: { description: 'A page of events.', schema: listOf(AuditEvent) } },
+    errors: [tenantErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

@@ -1,11 +1,14 @@
 import { newApiKeyItem, type IssuedKey } from '../auth/api-keys.js';
 import { config } from '../config.js';
 import { transact } from '../db/transact.js';
-import { notFound } from '../errors.js';
+import { errorSet, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { tenantRepository } from './repository.js';
 import type { CreateTenantBody, Tenant } from './schemas.js';
+
+/** Errors raised here: Reading a tenant. */
+export const tenantErrors = errorSet('resource_missing');
 
 export async function createTenant(input: CreateTenantBody, now = new Date()): Promise<Tenant> {
   const tenant: Tenant = {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { ErrorBody } from '../schemas/common.js';
 import { TokenParam, TrackingPageQuery, TrackingView } from './schemas.js';
+import { rateLimitErrors } from '../http/rate-limit.js';
+import { trackingErrors } from './service.js';
 
 /** Public tracking: the link is all a recipient or donor has (no key, no account). */
 export const trackingRoutes = {
@@ -15,9 +16,8 @@ export const trackingRoutes = {
     request: { params: TokenParam },
     responses: {
       200: { description: 'The tracking view.', schema: TrackingView },
-      404: { description: 'Unknown, expired or malformed link: one answer for all three.', schema: ErrorBody },
-      429: { description: 'Too many requests for this link or from this address; see `Retry-After`.', schema: ErrorBody },
     },
+    errors: [trackingErrors, rateLimitErrors],
   }),
   trackingPage: defineRoute({
     method: 'GET',
@@ -30,7 +30,7 @@ export const trackingRoutes = {
     responses: {
       200: { description: 'The page.', contentType: 'text/html', schema: z.string() },
       404: { description: 'The "link not found" page: unknown, expired or malformed link.', contentType: 'text/html', schema: z.string() },
-      429: { description: 'Too many requests for this link or from this address; see `Retry-After`.', schema: ErrorBody },
     },
+    errors: [rateLimitErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

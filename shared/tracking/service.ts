@@ -1,11 +1,14 @@
 import { config } from '../config.js';
 import { deliveryRepository } from '../deliveries/repository.js';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
 import { activeRouter } from '../geo/adapters.js';
 import { enforceRateLimits } from '../http/rate-limit.js';
 import { estimateEta } from './eta.js';
 import type { TrackingView } from './schemas.js';
 import { buildTrackingView, isTrackingExpired, isWellFormedToken } from './view.js';
+
+/** Errors raised here: An unknown, expired or malformed tracking link. */
+export const trackingErrors = errorSet('resource_missing');
 
 const RATE_WINDOW_SECONDS = 60;
 

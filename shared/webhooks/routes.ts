@@ -2,6 +2,9 @@ import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { CreateEndpointBody, MessageParams, WebhookEndpoint, WebhookEndpointCreated, WebhookMessage } from './schemas.js';
+import { accessErrors } from '../auth/access.js';
+import { webhookErrors } from './service.js';
+import { webhookUrlErrors } from './ssrf.js';
 
 /** Outbound status webhooks: a tenant's endpoints and their message log. */
 export const webhookRoutes = {
@@ -15,6 +18,7 @@ export const webhookRoutes = {
     idempotent: true,
     request: { body: CreateEndpointBody },
     responses: { 201: { description: 'The endpoint and its signing secret.', schema: WebhookEndpointCreated } },
+    errors: [accessErrors, webhookUrlErrors],
   }),
   listWebhookEndpoints: defineRoute({
     method: 'GET',
@@ -25,6 +29,7 @@ export const webhookRoutes = {
     tag: 'Webhooks',
     request: { query: PageQuery },
     responses: { 200: { description: 'A page of endpoints.', schema: listOf(WebhookEndpoint) } },
+    errors: [accessErrors],
   }),
   deleteWebhookEndpoint: defineRoute({
     method: 'DELETE',
@@ -35,6 +40,7 @@ export const webhookRoutes = {
     tag: 'Webhooks',
     request: { params: IdParam },
     responses: { 200: { description: 'Deleted.', schema: z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) }) } },
+    errors: [accessErrors, webhookErrors],
   }),
   listWebhookMessages: defineRoute({
     method: 'GET',
@@ -45,6 +51,7 @@ export const webhookRoutes = {
     tag: 'Webhooks',
     request: { params: IdParam, query: PageQuery },
     responses: { 200: { description: 'A page of messages.', schema: listOf(WebhookMessage) } },
+    errors: [accessErrors, webhookErrors],
   }),
   retryWebhookMessage: defineRoute({
     method: 'POST',
@@ -55,5 +62,6 @@ export const webhookRoutes = {
     tag: 'Webhooks',
     request: { params: MessageParams },
     responses: { 202: { description: 'Queued.', schema: WebhookMessage } },
+    errors: [accessErrors, webhookErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

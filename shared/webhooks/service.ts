@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
-import { AppError, notFound } from '../errors.js';
+import { AppError, errorSet, notFound } from '../errors.js';
 import type { EventDetail, EventType } from '../events/catalog.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
@@ -11,6 +11,9 @@ import { classify, nextDelaySeconds } from './schedule.js';
 import type { WebhookEndpoint, WebhookMessage } from './schemas.js';
 import { sendWebhook } from './sender.js';
 import { checkResolvedHost, checkUrlShape, type UrlPolicy } from './ssrf.js';
+
+/** Errors raised here: Webhook endpoints and messages: not found, or a disabled endpoint. */
+export const webhookErrors = errorSet('invalid_transition', 'resource_missing');
 
 /** In AWS only public https receivers; locally also http to loopback, so developers can test. */
 export function urlPolicy(): UrlPolicy {

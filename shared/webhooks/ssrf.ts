@@ -1,6 +1,9 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { AppError } from '../errors.js';
+import { AppError, errorSet } from '../errors.js';
+
+/** Errors raised here: A webhook URL the hub may not call. */
+export const webhookUrlErrors = errorSet('parameter_invalid');
 
 /**
  * One row of IANA's special-purpose address registries (RFC 6890, updated by RFC 8190, which

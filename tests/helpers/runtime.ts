@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { inject } from 'vitest';
 import { startLocalRuntime, type LocalRuntime, type LocalRuntimeOptions } from '../../infra/local/runtime.js';
+import { responseProblems } from './openapi-validator.js';
 
 export const ADMIN_KEY = `test-admin-${randomBytes(16).toString('hex')}`;
 
@@ -50,6 +51,9 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
     }
     const response = await fetch(runtime.apiUrl + path, { method, headers, body });
     const text = await response.text();
+    // Every answer the tests see must be one the OpenAPI document describes.
+    const problems = responseProblems({ method, path, status: response.status, contentType: response.headers.get('content-type'), text });
+    if (problems.length > 0) throw new Error(`The response does not match the OpenAPI document:\n${problems.join('\n')}\n${text.slice(0, 500)}`);
     let json: unknown;
     try {
       json = text === '' ? undefined : JSON.parse(text);

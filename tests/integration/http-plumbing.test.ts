@@ -85,6 +85,14 @@ describe('good input', () => {
     expect((await api.call('GET', `/v1/tenants/${response.json.id}`)).json.name).toBe('Épicerie « Zéro Déchet » 🚲');
   });
 
+  it('reads media types case-insensitively, parameters included (RFC 9110)', async () => {
+    for (const contentType of ['APPLICATION/JSON', 'Application/Json; Charset=UTF-8', 'application/vnd.api+JSON']) {
+      const response = await api.call('POST', '/v1/tenants', { rawBody: JSON.stringify(sampleTenant({ name: contentType })), headers: { 'content-type': contentType } });
+      expect(response.status, contentType).toBe(201);
+      expect(response.json.name).toBe(contentType);
+    }
+  });
+
   it('pages through a list with cursors, without repeats or gaps', async () => {
     for (let index = 0; index < 5; index += 1) await api.call('POST', '/v1/tenants', { body: sampleTenant({ name: `Page ${index}` }) });
     const all = new Set<string>();

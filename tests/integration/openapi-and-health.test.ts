@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../shared/http/routes.js';
+import { routeErrorsByStatus, type RouteDefinition } from '../../shared/http/route.js';
 import { ErrorBody } from '../../shared/schemas/common.js';
 import { sampleTenant, startTestApi, type TestApi } from '../helpers/runtime.js';
 
@@ -49,9 +50,12 @@ describe('GET /v1/openapi.json', () => {
       if ('idempotent' in route && route.idempotent) {
         expect(operation.parameters.some((parameter: any) => parameter.in === 'header' && parameter.name === 'Idempotency-Key')).toBe(true);
       }
-      // A 400 only where something can be invalid: a body or a query (a bad path parameter is a 404).
+      // Every error status the route can answer, and no other: a bad path parameter is a 404, not a 400.
+      const statuses = [...routeErrorsByStatus(route as RouteDefinition).keys()].map(String);
+      for (const status of statuses) expect(operation.responses[status], `${name}: ${status}`).toBeDefined();
       const request = (route as { request?: { body?: unknown; query?: unknown } }).request;
-      expect(operation.responses['400'] !== undefined, `${name}: 400`).toBe(Boolean(request?.body ?? request?.query) || '400' in route.responses);
+      if (!request?.body && !request?.query && !(route as RouteDefinition).idempotent) expect(statuses.includes('400'), `${name}: 400`).toBe(name === 'inboundOrder');
+      for (const status of Object.keys(operation.responses)) expect([...statuses, ...Object.keys(route.responses)], `${name}: ${status}`).toContain(status);
     }
   });
 
