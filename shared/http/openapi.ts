@@ -37,8 +37,10 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
       ...(route.request?.params ? { path: route.request.params as never } : {}),
       ...(route.request?.query ? { query: route.request.query as never } : {}),
       ...(route.idempotent ? { header: idempotencyHeader as never } : {}),
+      ...(route.request?.headers ? { header: route.request.headers as never } : {}),
     },
     ...(route.request?.body ? { requestBody: { content: { 'application/json': { schema: route.request.body } } } } : {}),
+    ...(route.request?.rawBody ? { requestBody: { description: route.request.rawBody.description, content: { 'application/json': { schema: route.request.rawBody.schema } } } } : {}),
     responses: { ...errorResponses(route), ...responses },
   };
 }

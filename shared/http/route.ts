@@ -33,6 +33,13 @@ export interface RouteDefinition {
     body?: z.ZodType;
     params?: z.ZodType;
     query?: z.ZodType;
+    /**
+     * A body the function reads itself, as bytes (a signature is computed over them): documented
+     * in the OpenAPI document, never parsed by the plumbing.
+     */
+    rawBody?: { description: string; schema: z.ZodType };
+    /** Headers the function reads (signatures), documented only. */
+    headers?: z.ZodType;
   };
   /** What the route answers when it succeeds (2xx, 3xx); its errors come from `errors`. */
   responses: Record<number, ResponseDefinition>;

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { CreateIntegrationBody, FixOrderBody, InboundAccepted, InboundOrder, Integration, IntegrationCreated, OrderParams, RotateSecretBody, SecretRotated } from './schemas.js';
+import { CreateIntegrationBody, FixOrderBody, InboundAccepted, InboundOrder, InboundOrderBody, InboundSignatureHeaders, Integration, IntegrationCreated, OrderParams, RotateSecretBody, SecretRotated } from './schemas.js';
 import { accessErrors } from '../auth/access.js';
 import { bookingErrors } from '../deliveries/booking.js';
 import { geocodingErrors } from '../geo/geocoder.js';
@@ -88,7 +88,11 @@ export const integrationRoutes = {
     handler: 'functions/integrations/inbound.ts',
     summary: "Where a shop's platform posts its orders, signed. The same order posted again answers the same delivery.",
     tag: 'Integrations',
-    request: { params: z.strictObject({ integrationId: z.string().min(1).max(64) }) },
+    request: {
+      params: z.strictObject({ integrationId: z.string().min(1).max(64) }),
+      rawBody: { description: "The order, as the integration's provider sends it; the signature is checked over these exact bytes.", schema: InboundOrderBody },
+      headers: InboundSignatureHeaders,
+    },
     responses: {
       202: { description: 'Booked (`deliveryId`), or kept: `needs_review` with its reason, or `awaiting_payment`.', schema: InboundAccepted },
       200: { description: "WooCommerce's activation ping, answered with an empty object.", schema: z.object({}) },

@@ -85,8 +85,30 @@ export type FixOrderBody = z.output<typeof FixOrderBody>;
 export const OrderParams = z.strictObject({ id: z.string().min(1).max(64), orderId: z.string().min(1).max(128) });
 
 /** The generic provider's body: this contract's own shapes. */
-export const GenericOrder = z.strictObject({
-  orderId: z.union([z.string().min(1).max(128), z.number().int()]),
-  dropoff: z.strictObject({ address: Address, contact: Contact, window: Window.optional() }),
-  parcels: z.array(Parcel).min(1).max(20).optional(),
+export const GenericOrder = z
+  .strictObject({
+    orderId: z.union([z.string().min(1).max(128), z.number().int()]).meta({ description: 'Your order id: the same id posted again lands on the same delivery.' }),
+    dropoff: z.strictObject({ address: Address, contact: Contact, window: Window.optional() }),
+    parcels: z.array(Parcel).min(1).max(20).optional().meta({ description: "Without it, the integration's `defaultParcel`." }),
+  })
+  .meta({ id: 'GenericInboundOrder', description: 'An order posted to a `generic` integration, signed with Standard Webhooks headers.' });
+
+/** What a platform posts to `POST /v1/inbound/{integrationId}`, documented (the function reads the signed bytes itself). */
+export const InboundOrderBody = z.union([
+  GenericOrder,
+  z
+    .record(z.string(), z.unknown())
+    .meta({
+      id: 'PlatformOrder',
+      description: "A Shopify order (`orders/paid`, or `orders/create` once paid: `id`, `shipping_address`, `line_items`, `total_weight`) or a WooCommerce order (`id`, `shipping`, `line_items`, `status`), in the platform's own shape.",
+    }),
+]);
+
+/** The signature headers each provider sends; only those of the integration's provider are read. */
+export const InboundSignatureHeaders = z.object({
+  'webhook-id': z.string().optional().meta({ description: 'generic: Standard Webhooks message id.' }),
+  'webhook-timestamp': z.string().optional().meta({ description: 'generic: Standard Webhooks timestamp (seconds).' }),
+  'webhook-signature': z.string().optional().meta({ description: 'generic: `v1,<base64 HMAC-SHA256 of "id.timestamp.body">` with the integration secret.' }),
+  'X-Shopify-Hmac-Sha256': z.string().optional().meta({ description: 'shopify: base64 HMAC-SHA256 of the raw body with the integration secret.' }),
+  'X-WC-Webhook-Signature': z.string().optional().meta({ description: 'woocommerce: base64 HMAC-SHA256 of the raw body with the integration secret.' }),
 });

@@ -59,6 +59,15 @@ describe('GET /v1/openapi.json', () => {
     }
   });
 
+  it('documents the body and the signature headers of inbound orders, which the function reads itself', () => {
+    const operation = document.paths['/v1/inbound/{integrationId}'].post;
+    expect(JSON.stringify(operation.requestBody.content['application/json'].schema)).toContain('#/components/schemas/GenericInboundOrder');
+    expect(document.components.schemas.GenericInboundOrder.required).toEqual(expect.arrayContaining(['orderId', 'dropoff']));
+    const headers = operation.parameters.filter((parameter: any) => parameter.in === 'header').map((parameter: any) => parameter.name);
+    expect(headers).toEqual(expect.arrayContaining(['webhook-signature', 'X-Shopify-Hmac-Sha256', 'X-WC-Webhook-Signature']));
+    expect(operation.responses['401'].description).toContain('invalid_signature');
+  });
+
   it('publishes the request schemas, unknown fields refused', () => {
     const schema = document.components.schemas.CreateTenantRequest;
     expect(schema.required).toEqual(expect.arrayContaining(['name', 'kind', 'billingEmail', 'address']));
