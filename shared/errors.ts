@@ -79,23 +79,32 @@ export function truncate(text: string, max = 64): string {
 }
 
 /**
- * The error codes one part of the domain may answer with, declared in the module that raises
- * them (tests/unit/error-sets.test.ts checks each module's `new AppError('…')` against its
- * sets). A route lists the sets of what it calls (`errors` in its definition); the plumbing adds
- * its own; the OpenAPI document and the runtime check of answers are made from that list.
+ * The error codes one part of the domain may answer with, declared once in its area's
+ * `errors.ts` and used to raise them: `bookingErrors.error('slot_full', …)` type-checks only
+ * for a code of the set, so what a module raises is what its set declares. Routes list the sets
+ * of what they call (`errors` in their definition); the plumbing adds its own; the OpenAPI
+ * document and the runtime check of answers are made from that list.
  */
-export interface ErrorSet {
+export interface ErrorSet<C extends ErrorCode = ErrorCode> {
   readonly kind: 'error-set';
-  readonly codes: readonly ErrorCode[];
+  readonly codes: readonly C[];
+  /** The error to throw, with a code of this set. */
+  error(code: C, message: string, options?: AppErrorOptions): AppError;
+  /** "No such …": `resource_missing`, for a set that declares it. */
+  notFound: 'resource_missing' extends C ? (what: string, id?: string) => AppError : never;
+  /** Narrows a code computed at run time to this set. */
+  has(code: string): code is C;
 }
 
-export function errorSet(...parts: ReadonlyArray<ErrorCode | ErrorSet>): ErrorSet {
-  const codes = new Set<ErrorCode>();
-  for (const part of parts) {
-    if (typeof part === 'string') codes.add(part);
-    else for (const code of part.codes) codes.add(code);
-  }
-  return { kind: 'error-set', codes: [...codes] };
+export function errorSet<const C extends ErrorCode>(...codes: C[]): ErrorSet<C> {
+  const known = new Set<string>(codes);
+  return {
+    kind: 'error-set',
+    codes,
+    error: (code, message, options) => new AppError(code, message, options),
+    notFound: ((what: string, id?: string) => notFound(what, id)) as ErrorSet<C>['notFound'],
+    has: (code): code is C => known.has(code),
+  };
 }
 
 export function isErrorSet(value: unknown): value is ErrorSet {

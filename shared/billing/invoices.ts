@@ -1,12 +1,10 @@
 import { config } from '../config.js';
-import { errorSet, notFound } from '../errors.js';
 import { fecFile, fecFileName, invoiceLinesCsv } from './exports.js';
 import type { BillableLine } from './ledger.js';
 import { billingRepository as repository } from './repository.js';
 import type { Invoice, InvoiceLine, InvoiceRecord } from './schemas.js';
+import { invoiceErrors } from './errors.js';
 
-/** Errors raised here: Reading an invoice. */
-export const invoiceErrors = errorSet('resource_missing');
 
 /**
  * Reading invoices: the public shape of a stored invoice, with its lines. Kept apart from the
@@ -52,7 +50,7 @@ export async function withLines(records: readonly InvoiceRecord[]): Promise<Invo
 
 export async function getInvoice(invoiceId: string): Promise<Invoice> {
   const record = await repository.findInvoice(invoiceId);
-  if (!record) throw notFound('invoice', invoiceId);
+  if (!record) throw invoiceErrors.notFound('invoice', invoiceId);
   const [invoice] = await withLines([record]);
   return invoice as Invoice;
 }

@@ -2,9 +2,7 @@ import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf } from '../schemas/common.js';
 import { BillingRun, CreateRunBody, ExportQuery, GetInvoiceQuery, Invoice, ListInvoicesQuery, Reconciliation, ReconciliationQuery } from './schemas.js';
-import { invoiceErrors } from './invoices.js';
-import { billingRunErrors } from './service.js';
-import { stripeSignatureErrors } from './stripe-adapter.js';
+import { billingRunErrors, invoiceErrors, stripeSignatureErrors } from './errors.js';
 
 const billingRoles = ['accountant', 'admin'] as const;
 

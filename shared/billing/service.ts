@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { decodeTime, encodeTime } from 'ulid';
 import { config } from '../config.js';
-import { AppError, errorSet } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
@@ -10,16 +9,14 @@ import type { Tenant } from '../tenants/schemas.js';
 import { mapLimit } from './concurrency.js';
 import { configuredProviderName, emptyStripeSync } from './invoice-provider.js';
 import { invoiceEventData, withLines } from './invoices.js';
-import type { BillableLine } from './ledger.js';
 import { invoiceTotals } from './money.js';
 import { invoiceSeries } from './numbering.js';
 import { addDays, billablePeriods, parisDate, periodOf } from './period.js';
 import { billingRepository as repository } from './repository.js';
 import type { BillingRun, Buyer, InvoiceProviderName, InvoiceRecord } from './schemas.js';
 import { allPages } from '../db/pagination.js';
+import { billingRunErrors } from './errors.js';
 
-/** Errors raised here: A billing run for a period outside the billable range. */
-export const billingRunErrors = errorSet('parameter_invalid');
 
 /**
  * A draft left by a run that is no longer running (a crash, a timeout) is finished by the next
@@ -59,7 +56,7 @@ export async function assertBillablePeriod(period: string, now: Date): Promise<v
   const message = first
     ? `period ${period} ${period > latest ? 'has not started yet' : 'is before the first tenant joined'}: a run bills a month from ${earliest} (when the first tenant joined) to ${latest} (the current month in Paris).`
     : `period ${period} cannot be billed: no tenant has joined yet, so ${latest} (the current month in Paris) is the only month a run may bill.`;
-  throw new AppError('parameter_invalid', message, { param: 'period' });
+  throw billingRunErrors.error('parameter_invalid', message, { param: 'period' });
 }
 
 function buyerOf(tenant: Tenant): Buyer {
@@ -179,7 +176,7 @@ export async function runBilling(options: RunOptions): Promise<BillingRun> {
   // A requested period is checked at the API (assertBillablePeriod, before its run id is
   // reserved). The schedule bills the month that just ended and is not held to the first
   // tenant's month: on a fresh install its run finds nothing to bill and completes.
-  if (options.period > periodOf(now)) throw new AppError('parameter_invalid', `period ${options.period} has not started yet.`, { param: 'period' });
+  if (options.period > periodOf(now)) throw billingRunErrors.error('parameter_invalid', `period ${options.period} has not started yet.`, { param: 'period' });
   const { period, trigger } = options;
   const runId = options.runId ?? newId('billingRun', now.getTime());
   const { startedAt } = await repository.startRun({ id: runId, period, trigger, startedAt: now.toISOString() });

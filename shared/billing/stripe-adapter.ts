@@ -1,6 +1,5 @@
 import Stripe from 'stripe';
 import { config } from '../config.js';
-import { AppError, errorSet } from '../errors.js';
 import { mapLimit } from './concurrency.js';
 import type { InvoiceProvider, PushInput } from './invoice-provider.js';
 import type { BillableLine } from './ledger.js';
@@ -9,9 +8,8 @@ import { stripeKeys } from './stripe-keys.js';
 import { formatRate } from './money.js';
 import { periodLabel } from './period.js';
 import type { StripeSync } from './schemas.js';
+import { stripeSignatureErrors } from './errors.js';
 
-/** Errors raised here: A Stripe webhook whose signature does not verify. */
-export const stripeSignatureErrors = errorSet('invalid_signature');
 
 /** Where the adapter keeps Stripe ids that outlive one invoice: a customer per tenant, a tax rate per VAT rate. */
 export interface StripeReferenceStore {
@@ -229,11 +227,11 @@ export function isRetryableStripeError(error: unknown): boolean {
  * nothing can be verified, so everything is refused.
  */
 export function verifyStripeWebhook(rawBody: string, signature: string | undefined, secret: string | undefined): Stripe.Event {
-  if (!secret) throw new AppError('invalid_signature', 'Stripe webhooks are not accepted here: no webhook secret is configured.');
-  if (!signature) throw new AppError('invalid_signature', 'The Stripe-Signature header is missing.', { param: 'Stripe-Signature' });
+  if (!secret) throw stripeSignatureErrors.error('invalid_signature', 'Stripe webhooks are not accepted here: no webhook secret is configured.');
+  if (!signature) throw stripeSignatureErrors.error('invalid_signature', 'The Stripe-Signature header is missing.', { param: 'Stripe-Signature' });
   try {
     return Stripe.webhooks.constructEvent(rawBody, signature, secret);
   } catch {
-    throw new AppError('invalid_signature', 'The Stripe-Signature does not match this body (or is too old).', { param: 'Stripe-Signature' });
+    throw stripeSignatureErrors.error('invalid_signature', 'The Stripe-Signature does not match this body (or is too old).', { param: 'Stripe-Signature' });
   }
 }

@@ -1,7 +1,7 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { Courier, CourierCreated, CreateCourierBody } from './schemas.js';
-import { courierErrors } from './service.js';
+import { courierErrors } from './errors.js';
 
 /** The hub's couriers: registration and the list the coordinator works from. */
 export const courierRoutes = {

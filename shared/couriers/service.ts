@@ -3,12 +3,10 @@ import { config } from '../config.js';
 import { transact } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { errorSet, notFound } from '../errors.js';
 import { courierItem, courierRepository } from './repository.js';
 import type { Courier, CreateCourierBody } from './schemas.js';
+import { courierErrors } from './errors.js';
 
-/** Errors raised here: Reading a courier. */
-export const courierErrors = errorSet('resource_missing');
 
 /** A courier and its key are written in one transaction: never a courier without a key, or the reverse. */
 export async function createCourier(input: CreateCourierBody, now = new Date()): Promise<Courier & { apiKey: string }> {
@@ -31,6 +29,6 @@ export async function createCourier(input: CreateCourierBody, now = new Date()):
 
 export async function getCourier(courierId: string): Promise<Courier> {
   const courier = await courierRepository.get(courierId);
-  if (!courier) throw notFound('courier', courierId);
+  if (!courier) throw courierErrors.notFound('courier', courierId);
   return courier;
 }

@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
-import { AppError, errorSet, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { newId } from '../ids.js';
@@ -14,9 +13,8 @@ import { slotRepository, type StoredSlot } from '../slots/repository.js';
 import { localizeDelivery } from './localize.js';
 import { putDelivery } from './repository.js';
 import type { CreateDeliveryBody, Delivery } from './schemas.js';
+import { bookingErrors } from './errors.js';
 
-/** Errors raised here: Booking: a quote used or expired, a slot full, over or unknown. */
-export const bookingErrors = errorSet('parameter_invalid', 'quote_already_used', 'quote_expired', 'resource_missing', 'slot_full');
 
 /** 24 random bytes: 192 bits, well beyond the 128 the tracking link needs to be unguessable. */
 export function newTrackingToken(): string {
@@ -29,9 +27,9 @@ export function trackingUrl(token: string): string {
 
 async function loadSlot(slotId: string, now: Date): Promise<StoredSlot> {
   const slot = await slotRepository.get(slotId);
-  if (!slot) throw new AppError('resource_missing', `No such slot: '${slotId.slice(0, 64)}'.`, { param: 'slotId' });
-  if (Date.parse(slot.endsAt) <= now.getTime()) throw new AppError('parameter_invalid', 'This slot is already over.', { param: 'slotId' });
-  if (slot.taken >= slot.capacity) throw new AppError('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' });
+  if (!slot) throw bookingErrors.error('resource_missing', `No such slot: '${slotId.slice(0, 64)}'.`, { param: 'slotId' });
+  if (Date.parse(slot.endsAt) <= now.getTime()) throw bookingErrors.error('parameter_invalid', 'This slot is already over.', { param: 'slotId' });
+  if (slot.taken >= slot.capacity) throw bookingErrors.error('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' });
   return slot;
 }
 
@@ -53,15 +51,15 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
   let quoteId: string | null = null;
   if ('quoteId' in body) {
     const quote = await quoteRepository.get(tenantId, body.quoteId, true);
-    if (!quote) throw new AppError('resource_missing', `No such quote: '${body.quoteId.slice(0, 64)}'.`, { param: 'quoteId' });
-    if (quote.deliveryId) throw new AppError('quote_already_used', `This quote was booked already (${quote.deliveryId}).`, { param: 'quoteId' });
-    if (quote.expiresAtMs <= now.getTime()) throw new AppError('quote_expired', `This quote expired at ${quote.expiresAt}: ask for a new one.`, { param: 'quoteId' });
+    if (!quote) throw bookingErrors.error('resource_missing', `No such quote: '${body.quoteId.slice(0, 64)}'.`, { param: 'quoteId' });
+    if (quote.deliveryId) throw bookingErrors.error('quote_already_used', `This quote was booked already (${quote.deliveryId}).`, { param: 'quoteId' });
+    if (quote.expiresAtMs <= now.getTime()) throw bookingErrors.error('quote_expired', `This quote expired at ${quote.expiresAt}: ask for a new one.`, { param: 'quoteId' });
     const { pickup, dropoff, parcels, service, price, lines, distanceMeters } = quote;
     priced = { pickup, dropoff, parcels, service, price, lines, distanceMeters };
     quoteId = quote.id;
   } else {
     if (body.slotId !== undefined && body.pickup?.window !== undefined) {
-      throw new AppError('parameter_invalid', 'pickup.window comes from the slot: leave it out when you give slotId.', { param: 'pickup.window' });
+      throw bookingErrors.error('parameter_invalid', 'pickup.window comes from the slot: leave it out when you give slotId.', { param: 'pickup.window' });
     }
     priced = await priceRequest(tenantId, await completeStops(tenantId, body), now);
   }
@@ -125,13 +123,13 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
   const answer = localizeDelivery(delivery, options.language ?? DEFAULT_LANGUAGE);
   await transact(items, ({ index, item }) => {
     if (index === quoteIndex) {
-      if (!item) return notFound('quote', quoteId ?? undefined);
-      if (item.deliveryId) return new AppError('quote_already_used', `This quote was booked already (${String(item.deliveryId)}).`, { param: 'quoteId' });
-      return new AppError('quote_expired', `This quote expired at ${String(item.expiresAt)}: ask for a new one.`, { param: 'quoteId' });
+      if (!item) return bookingErrors.notFound('quote', quoteId ?? undefined);
+      if (item.deliveryId) return bookingErrors.error('quote_already_used', `This quote was booked already (${String(item.deliveryId)}).`, { param: 'quoteId' });
+      return bookingErrors.error('quote_expired', `This quote expired at ${String(item.expiresAt)}: ask for a new one.`, { param: 'quoteId' });
     }
     if (index === slotIndex) {
-      if (!item) return new AppError('resource_missing', 'This slot no longer exists.', { param: 'slotId' });
-      return new AppError('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' });
+      if (!item) return bookingErrors.error('resource_missing', 'This slot no longer exists.', { param: 'slotId' });
+      return bookingErrors.error('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' });
     }
     const extra = extras[index - extraStart];
     if (index >= extraStart && extra) return extra.onFailure(item);

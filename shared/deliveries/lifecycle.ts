@@ -3,7 +3,6 @@ import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import type { Page, PageRequest } from '../db/pagination.js';
 import { transact, writeOne, type TransactItem } from '../db/transact.js';
-import { AppError, errorSet, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { pricingContext } from '../hub/settings.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
@@ -13,13 +12,8 @@ import { localizeDelivery, localizeDeliveries } from './localize.js';
 import { deliveryRepository, putDelivery } from './repository.js';
 import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
 import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
+import { deliveryReadErrors, deliveryListErrors, deliveryChangeErrors } from './errors.js';
 
-/** Reading a delivery: not found, or not yours (the same answer). */
-export const deliveryReadErrors = errorSet('resource_missing');
-/** Listing deliveries: a filter that does not fit the caller. */
-export const deliveryListErrors = errorSet('parameter_invalid', 'parameter_missing', 'forbidden');
-/** Changing a delivery: not found (or not yours), a move its state refuses, a courier report that does not add up. */
-export const deliveryChangeErrors = errorSet('resource_missing', 'invalid_transition', 'parameter_invalid', 'parameter_missing');
 
 /** A courier's clock may run a little ahead of ours; more than this is a mistake. */
 const CLOCK_SKEW_MS = 2 * 60 * 1000;
@@ -39,7 +33,7 @@ export async function loadDelivery(principal: Principal, deliveryId: string, con
     if (delivery && consistent) delivery = await deliveryRepository.get(delivery.tenantId, deliveryId, true);
     if (principal.role === 'courier' && delivery?.courierId !== principal.courierId) delivery = undefined;
   }
-  if (!delivery) throw notFound('delivery', deliveryId);
+  if (!delivery) throw deliveryReadErrors.notFound('delivery', deliveryId);
   return delivery;
 }
 
@@ -108,7 +102,7 @@ export async function listDeliveries(principal: Principal, filter: ListFilter, p
 
 async function findDeliveries(principal: Principal, filter: ListFilter, page: PageRequest): Promise<Page<Delivery>> {
   if (principal.role === 'tenant') {
-    if (filter.tenantId !== undefined && filter.tenantId !== principal.tenantId) throw new AppError('parameter_invalid', 'tenantId: a tenant key lists its own deliveries only.', { param: 'tenantId' });
+    if (filter.tenantId !== undefined && filter.tenantId !== principal.tenantId) throw deliveryListErrors.error('parameter_invalid', 'tenantId: a tenant key lists its own deliveries only.', { param: 'tenantId' });
     return deliveryRepository.listForTenant(principal.tenantId, filter.status, page);
   }
   if (filter.tenantId !== undefined) {
@@ -116,7 +110,7 @@ async function findDeliveries(principal: Principal, filter: ListFilter, page: Pa
     return deliveryRepository.listForTenant(filter.tenantId, filter.status, page);
   }
   if (filter.status === undefined) {
-    throw new AppError('parameter_missing', 'Give tenantId to list one tenant\'s deliveries, or status to list the whole hub\'s.', { param: 'status' });
+    throw deliveryListErrors.error('parameter_missing', 'Give tenantId to list one tenant\'s deliveries, or status to list the whole hub\'s.', { param: 'status' });
   }
   return deliveryRepository.listForHub(filter.status, page);
 }
@@ -132,7 +126,7 @@ export async function cancelDelivery(
   return change(principal, deliveryId, requestedAt, language, async (current, now) => {
     if (current.status === 'cancelled') return current;
     if (!canApply(current.status, 'cancel')) {
-      throw new AppError('invalid_transition', `${aDelivery(current.status)} can no longer be cancelled.`);
+      throw deliveryChangeErrors.error('invalid_transition', `${aDelivery(current.status)} can no longer be cancelled.`);
     }
     const fee = current.status === 'assigned' ? await cancellationFee(current.tenantId) : null;
     const after = applyTransition(current, 'cancel', { now, cancellation: { reason: reason ?? null, at: now.toISOString(), fee } });
@@ -156,7 +150,7 @@ async function cancellationFee(tenantId: string): Promise<Delivery['price'] | nu
 
 /** The hub assigns (or re-assigns, before pickup) a delivery to a courier that exists. */
 export async function assignDelivery(principal: Principal, deliveryId: string, courierId: string, language: Language = DEFAULT_LANGUAGE, requestedAt = new Date()): Promise<Delivery> {
-  if (!isId('courier', courierId)) throw new AppError('resource_missing', `No such courier: '${courierId.slice(0, 64)}'.`, { param: 'courierId' });
+  if (!isId('courier', courierId)) throw deliveryChangeErrors.error('resource_missing', `No such courier: '${courierId.slice(0, 64)}'.`, { param: 'courierId' });
   return change(principal, deliveryId, requestedAt, language, (current, now) => {
     if (current.status === 'assigned' && current.courierId === courierId) return current;
     const after = applyTransition(current, 'assign', { now, courierId });
@@ -165,7 +159,7 @@ export async function assignDelivery(principal: Principal, deliveryId: string, c
       extra: [
         {
           item: { ConditionCheck: { TableName: config.tableName, Key: keys.courier(courierId), ConditionExpression: 'attribute_exists(pk)' } },
-          onFailure: () => new AppError('resource_missing', `No such courier: '${courierId}'.`, { param: 'courierId' }),
+          onFailure: () => deliveryChangeErrors.error('resource_missing', `No such courier: '${courierId}'.`, { param: 'courierId' }),
         },
       ],
     };
@@ -191,18 +185,18 @@ export async function recordCourierEvent(
   requestedAt = new Date(),
 ): Promise<Delivery> {
   const reportedAt = body.at === undefined ? undefined : new Date(body.at);
-  if (reportedAt && reportedAt.getTime() > requestedAt.getTime() + CLOCK_SKEW_MS) throw new AppError('parameter_invalid', 'at must not be in the future.', { param: 'at' });
-  if (body.type === 'failed' && body.reason === undefined) throw new AppError('parameter_missing', 'reason is required when a delivery failed.', { param: 'reason' });
-  if (body.type === 'position' && body.position === undefined) throw new AppError('parameter_missing', 'position is required for a position report.', { param: 'position' });
-  if (body.type !== 'delivered' && body.proof !== undefined) throw new AppError('parameter_invalid', 'proof goes with a delivered event only.', { param: 'proof' });
-  if (body.type !== 'failed' && body.reason !== undefined) throw new AppError('parameter_invalid', 'reason goes with a failed event only.', { param: 'reason' });
+  if (reportedAt && reportedAt.getTime() > requestedAt.getTime() + CLOCK_SKEW_MS) throw deliveryChangeErrors.error('parameter_invalid', 'at must not be in the future.', { param: 'at' });
+  if (body.type === 'failed' && body.reason === undefined) throw deliveryChangeErrors.error('parameter_missing', 'reason is required when a delivery failed.', { param: 'reason' });
+  if (body.type === 'position' && body.position === undefined) throw deliveryChangeErrors.error('parameter_missing', 'position is required for a position report.', { param: 'position' });
+  if (body.type !== 'delivered' && body.proof !== undefined) throw deliveryChangeErrors.error('parameter_invalid', 'proof goes with a delivered event only.', { param: 'proof' });
+  if (body.type !== 'failed' && body.reason !== undefined) throw deliveryChangeErrors.error('parameter_invalid', 'reason goes with a failed event only.', { param: 'reason' });
 
   return change(principal, deliveryId, requestedAt, language, (current, now) => {
     const at = reportedAt ?? now;
     if (body.type === 'position') {
       const position = body.position as { lat: number; lng: number };
       if (current.status !== 'assigned' && current.status !== 'picked_up') {
-        throw new AppError('invalid_transition', `Positions are kept while a delivery is under way, not when it is ${current.status.replace('_', ' ')}.`);
+        throw deliveryChangeErrors.error('invalid_transition', `Positions are kept while a delivery is under way, not when it is ${current.status.replace('_', ' ')}.`);
       }
       if (current.lastPosition && Date.parse(current.lastPosition.at) > at.getTime()) return current; // an older report arriving late
       return { after: { ...current, lastPosition: { ...position, at: at.toISOString() }, updatedAt: now.toISOString(), version: current.version + 1 }, event: false };
@@ -221,6 +215,6 @@ export async function recordCourierEvent(
 }
 
 export async function listCourierDeliveries(principal: Principal, page: PageRequest, language: Language = DEFAULT_LANGUAGE): Promise<Page<Delivery>> {
-  if (principal.role !== 'courier') throw new AppError('forbidden', 'Only couriers have a task list.');
+  if (principal.role !== 'courier') throw deliveryListErrors.error('forbidden', 'Only couriers have a task list.');
   return localizeDeliveries(await deliveryRepository.listOpenForCourier(principal.courierId, page), language);
 }

@@ -2,19 +2,13 @@ import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { PutSlotsBody, SlotDateParam, SlotDay, SlotsQuery } from '../slots/schemas.js';
 import { AssignBody, CancelBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery, Quote, QuoteRequest } from './schemas.js';
-import { accessErrors } from '../auth/access.js';
-import { geocodingErrors } from '../geo/geocoder.js';
-import { capacityErrors } from '../geo/service-area.js';
-import { priceErrors } from '../pricing/price.js';
-import { pricingErrors } from '../quotes/pricing.js';
-import { quoteErrors } from '../quotes/service.js';
-import { stopErrors } from '../quotes/stops.js';
-import { localTimeErrors } from '../slots/local-time.js';
-import { slotErrors } from '../slots/service.js';
-import { tenantErrors } from '../tenants/service.js';
-import { bookingErrors } from './booking.js';
-import { deliveryChangeErrors, deliveryListErrors, deliveryReadErrors } from './lifecycle.js';
-import { transitionErrors } from './state-machine.js';
+import { accessErrors } from '../auth/errors.js';
+import { bookingErrors, deliveryChangeErrors, deliveryListErrors, deliveryReadErrors, transitionErrors } from './errors.js';
+import { capacityErrors, geocodingErrors } from '../geo/errors.js';
+import { priceErrors } from '../pricing/errors.js';
+import { pricingErrors, quoteErrors, stopErrors } from '../quotes/errors.js';
+import { localTimeErrors, slotErrors } from '../slots/errors.js';
+import { tenantErrors } from '../tenants/errors.js';
 
 /** What pricing a request may answer: its stops, their place in the area, the parcels' weight and size. */
 const pricedRequestErrors = [accessErrors, tenantErrors, stopErrors, geocodingErrors, pricingErrors, priceErrors, capacityErrors] as const;

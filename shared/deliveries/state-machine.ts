@@ -1,8 +1,6 @@
-import { AppError, errorSet } from '../errors.js';
 import type { Delivery, DeliveryStatus } from './schemas.js';
+import { transitionErrors } from './errors.js';
 
-/** Errors raised here: A move the lifecycle does not allow, or a time before the last event. */
-export const transitionErrors = errorSet('invalid_transition', 'parameter_invalid');
 
 /**
  * The delivery lifecycle of the contract, in one table:
@@ -48,12 +46,12 @@ export interface TransitionInput {
 export function applyTransition(delivery: Delivery, transition: Transition, input: TransitionInput): Delivery {
   const rule = transitions[transition];
   if (!canApply(delivery.status, transition)) {
-    throw new AppError('invalid_transition', `${aDelivery(delivery.status)} cannot be ${describe(transition)} (allowed from: ${rule.from.join(', ')}).`);
+    throw transitionErrors.error('invalid_transition', `${aDelivery(delivery.status)} cannot be ${describe(transition)} (allowed from: ${rule.from.join(', ')}).`);
   }
   const last = delivery.timeline.at(-1);
   const lastAt = last ? Date.parse(last.at) : -Infinity;
   if (input.at && input.at.getTime() < lastAt) {
-    throw new AppError('parameter_invalid', `at must not be before the delivery's last event (${last?.at}).`, { param: 'at' });
+    throw transitionErrors.error('parameter_invalid', `at must not be before the delivery's last event (${last?.at}).`, { param: 'at' });
   }
   const at = (input.at ?? new Date(Math.max(input.now.getTime(), lastAt))).toISOString();
   return {

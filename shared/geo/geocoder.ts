@@ -1,10 +1,8 @@
 import * as z from 'zod';
-import { AppError, errorSet } from '../errors.js';
 import { Latitude, Longitude } from '../schemas/common.js';
 import type { LatLng } from './router.js';
+import { geocodingErrors } from './errors.js';
 
-/** Errors raised here: Locating an address: not found, or the address service does not answer (GeocoderUnavailableError, answered 503). */
-export const geocodingErrors = errorSet('address_not_geocoded', 'upstream_unavailable');
 
 export interface GeocodableAddress {
   line1: string;
@@ -146,11 +144,11 @@ export async function resolveCoordinates(
 ): Promise<LatLng> {
   if (address.lat !== undefined && address.lng !== undefined) return { lat: address.lat, lng: address.lng };
   if (geocoder === undefined) {
-    throw new AppError('address_not_geocoded', noGeocoderMessage(param), { param });
+    throw geocodingErrors.error('address_not_geocoded', noGeocoderMessage(param), { param });
   }
   const found = await geocoder.geocode(address);
   if (found === undefined) {
-    throw new AppError('address_not_geocoded', notLocatedMessage(param), { param });
+    throw geocodingErrors.error('address_not_geocoded', notLocatedMessage(param), { param });
   }
   return found;
 }

@@ -1,12 +1,10 @@
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import * as z from 'zod';
-import { AppError, errorSet } from '../errors.js';
 import { Latitude, Longitude, storableNumber } from '../schemas/common.js';
 import { totalVolumeCm3, totalWeightGrams, type ParcelInput } from '../pricing/price.js';
 import type { LatLng } from './router.js';
+import { capacityErrors } from './errors.js';
 
-/** Errors raised here: Parcels beyond one cargo bike's capacity. */
-export const capacityErrors = errorSet('exceeds_capacity');
 
 /** Keeps a service area small enough to store in one item and test a point against quickly. */
 export const MAX_SERVICE_AREA_POSITIONS = 10_000;
@@ -139,7 +137,7 @@ export function checkCapacity(capacity: HubCapacity, parcels: readonly ParcelInp
     problems.push(`measure ${formatNumber(cm3 / 1000)} L in total, over the ${formatNumber(capacity.maxVolumeLiters)} L limit`);
   }
   if (problems.length > 0) {
-    throw new AppError('exceeds_capacity', `The parcels ${problems.join(' and ')} of one cargo-bike delivery.`, { param: 'parcels' });
+    throw capacityErrors.error('exceeds_capacity', `The parcels ${problems.join(' and ')} of one cargo-bike delivery.`, { param: 'parcels' });
   }
 }
 

@@ -3,10 +3,8 @@ import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
-import { AppError, errorSet } from '../errors.js';
+import { rateLimitErrors } from './errors.js';
 
-/** Errors raised here: A public endpoint called too often. */
-export const rateLimitErrors = errorSet('too_many_requests');
 
 /** One counter: `limit` requests per `windowSeconds` for one subject (a token, an address...). */
 export interface RateLimit {
@@ -56,5 +54,5 @@ export async function enforceRateLimits(limits: readonly RateLimit[], nowMs = Da
   const exceeded = counted.filter((result, index) => result.count > (limits[index] as RateLimit).limit);
   if (exceeded.length === 0) return;
   const retryAfter = Math.max(1, ...exceeded.map((result) => Math.ceil((result.resetsAtMs - nowMs) / 1000)));
-  throw new AppError('too_many_requests', `Too many requests: retry in ${retryAfter} s.`, { headers: { 'retry-after': String(retryAfter) } });
+  throw rateLimitErrors.error('too_many_requests', `Too many requests: retry in ${retryAfter} s.`, { headers: { 'retry-after': String(retryAfter) } });
 }

@@ -48,7 +48,7 @@ export interface RouteDefinition {
    * they raise them. The plumbing's own errors (authentication, validation, idempotency…) are
    * added by `routeErrors`; together they make the route's documented error responses.
    */
-  errors?: ReadonlyArray<ErrorCode | ErrorSet>;
+  errors?: ReadonlyArray<ErrorCode | Pick<ErrorSet, 'codes'>>;
   /**
    * A create endpoint: honours `Idempotency-Key`. `true`: the effect is one write, which also
    * completes the key (the service gives it its result: shared/db/effect.ts), so a retry after a

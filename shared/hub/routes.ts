@@ -3,7 +3,7 @@ import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { RateCard } from '../pricing/rate-card.js';
 import { IdParam } from '../schemas/common.js';
 import { RateCardView } from './schemas.js';
-import { hubErrors } from './service.js';
+import { hubErrors } from './errors.js';
 
 /** Rate cards, service area and capacity: what pricing reads. */
 export const hubRoutes = {

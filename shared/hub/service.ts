@@ -1,12 +1,10 @@
-import { errorSet, notFound } from '../errors.js';
 import type { RateCard } from '../pricing/rate-card.js';
 import { tenantRepository } from '../tenants/repository.js';
 import type * as z from 'zod';
 import type { RateCardView } from './schemas.js';
 import { hubDefaults, hubSettings, pricingContext } from './settings.js';
+import { hubErrors } from './errors.js';
 
-/** Errors raised here: A tenant's settings: the tenant must exist. */
-export const hubErrors = errorSet('resource_missing');
 
 type View = z.output<typeof RateCardView>;
 
@@ -20,13 +18,13 @@ export async function setHubRateCard(rateCard: RateCard): Promise<View> {
 }
 
 export async function tenantRateCard(tenantId: string): Promise<View> {
-  if (!(await tenantRepository.get(tenantId))) throw notFound('tenant', tenantId);
+  if (!(await tenantRepository.get(tenantId))) throw hubErrors.notFound('tenant', tenantId);
   const context = await pricingContext(tenantId);
   return { object: 'rate_card', source: context.rateCardSource, tenantId, ...context.rateCard };
 }
 
 export async function setTenantRateCard(tenantId: string, rateCard: RateCard): Promise<View> {
-  if (!(await tenantRepository.get(tenantId))) throw notFound('tenant', tenantId);
+  if (!(await tenantRepository.get(tenantId))) throw hubErrors.notFound('tenant', tenantId);
   await hubSettings.putTenantRateCard(tenantId, rateCard);
   return { object: 'rate_card', source: 'tenant', tenantId, ...rateCard };
 }

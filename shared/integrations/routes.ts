@@ -2,14 +2,12 @@ import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { CreateIntegrationBody, FixOrderBody, InboundAccepted, InboundOrder, InboundOrderBody, InboundSignatureHeaders, Integration, IntegrationCreated, OrderParams, RotateSecretBody, SecretRotated } from './schemas.js';
-import { accessErrors } from '../auth/access.js';
-import { bookingErrors } from '../deliveries/booking.js';
-import { geocodingErrors } from '../geo/geocoder.js';
-import { capacityErrors } from '../geo/service-area.js';
-import { priceErrors } from '../pricing/price.js';
-import { pricingErrors } from '../quotes/pricing.js';
-import { stopErrors } from '../quotes/stops.js';
-import { createIntegrationErrors, inboundErrors, integrationErrors, orderFixErrors } from './service.js';
+import { accessErrors } from '../auth/errors.js';
+import { bookingErrors } from '../deliveries/errors.js';
+import { capacityErrors, geocodingErrors } from '../geo/errors.js';
+import { createIntegrationErrors, inboundErrors, integrationErrors, orderFixErrors } from './errors.js';
+import { priceErrors } from '../pricing/errors.js';
+import { pricingErrors, stopErrors } from '../quotes/errors.js';
 
 /** Inbound order webhooks: shops' platforms create deliveries from paid orders. */
 export const integrationRoutes = {

@@ -8,7 +8,10 @@ export type Provider = (typeof providers)[number];
 export const CreateIntegrationBody = z
   .strictObject({
     provider: z.enum(providers),
-    pickup: z.strictObject({ address: Address, contact: Contact.optional() }),
+    pickup: z
+      .strictObject({ address: Address, contact: Contact.optional() })
+      .optional()
+      .meta({ description: "Where the orders' parcels leave from. Left out: the tenant's default pickup (or its address) when each order is booked." }),
     defaultParcel: z.strictObject({ weightKg: Parcel.shape.weightKg }).optional(),
     secret: z
       .string()
@@ -26,7 +29,10 @@ export const Integration = z
     object: z.literal('integration'),
     provider: z.enum(providers),
     url: z.string(),
-    pickup: z.object({ address: z.record(z.string(), z.unknown()), contact: Contact.optional() }),
+    pickup: z
+      .object({ address: z.record(z.string(), z.unknown()), contact: Contact.optional() })
+      .nullable()
+      .meta({ description: "null: the tenant's default pickup (or its address) applies to each order." }),
     defaultParcel: z.object({ weightKg: z.number() }).nullable(),
     createdAt: Timestamp,
     secretRotatedAt: Timestamp.nullable(),

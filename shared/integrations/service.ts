@@ -3,7 +3,7 @@ import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
 import { bookDelivery } from '../deliveries/booking.js';
 import { QuoteRequest, type DropoffStop } from '../deliveries/schemas.js';
-import { AppError, errorCatalogue, type ErrorCode, errorSet, notFound } from '../errors.js';
+import { AppError } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { GeocoderUnavailableError, resolveCoordinates } from '../geo/geocoder.js';
 import { validationError } from '../http/validation.js';
@@ -12,15 +12,8 @@ import { logger } from '../logging/logger.js';
 import { isWooCommercePing, mapOrder, parseOrderJson, verifySignature, type Problem } from './providers.js';
 import { integrationRepository, orderItem, type Secret, type StoredIntegration, type StoredOrder } from './repository.js';
 import type { CreateIntegrationBody, FixOrderBody, InboundOrder, Integration, Provider } from './schemas.js';
+import { integrationErrors, createIntegrationErrors, inboundErrors, orderFixErrors } from './errors.js';
 
-/** Reading, deleting or rotating an integration: not found (or not yours), a rotation racing another. */
-export const integrationErrors = errorSet('resource_missing', 'invalid_transition');
-/** Creating an integration: a secret of the wrong kind. */
-export const createIntegrationErrors = errorSet('parameter_invalid');
-/** An order posted by a platform: unknown integration, bad signature, unreadable order. */
-export const inboundErrors = errorSet('resource_missing', 'invalid_signature', 'malformed_json', 'parameter_missing');
-/** Booking an order kept for review: booked already, or still not bookable (the reason's own code). */
-export const orderFixErrors = errorSet('resource_missing', 'invalid_transition', 'upstream_unavailable', 'address_not_geocoded', 'outside_service_area', 'exceeds_capacity', 'parameter_invalid');
 
 export function inboundUrl(integrationId: string): string {
   return `${config.publicBaseUrl}/v1/inbound/${integrationId}`;
@@ -43,16 +36,16 @@ export function orderView(order: StoredOrder): InboundOrder {
 
 export async function createIntegration(tenantId: string, input: CreateIntegrationBody, now = new Date()) {
   if (input.secret !== undefined && input.provider === 'generic' && !input.secret.startsWith('whsec_')) {
-    throw new AppError('parameter_invalid', 'secret must be a Standard Webhooks secret (whsec_…) for the generic provider.', { param: 'secret' });
+    throw createIntegrationErrors.error('parameter_invalid', 'secret must be a Standard Webhooks secret (whsec_…) for the generic provider.', { param: 'secret' });
   }
-  const point = await resolveCoordinates(input.pickup.address, activeGeocoder(), 'pickup.address');
+  const point = input.pickup ? await resolveCoordinates(input.pickup.address, activeGeocoder(), 'pickup.address') : undefined;
   const secret = input.secret ?? newSecret(input.provider);
   const integration: StoredIntegration = {
     id: newId('integration', now.getTime()),
     object: 'integration',
     tenantId,
     provider: input.provider,
-    pickup: { ...input.pickup, address: { ...input.pickup.address, ...point } },
+    pickup: input.pickup ? { ...input.pickup, address: { ...input.pickup.address, ...point } } : null,
     defaultParcel: input.defaultParcel ?? null,
     createdAt: now.toISOString(),
     secretRotatedAt: null,
@@ -69,7 +62,7 @@ export async function listIntegrations(tenantId: string, page: PageRequest) {
 }
 
 export async function deleteIntegration(tenantId: string, integrationId: string) {
-  if (!(await integrationRepository.delete(tenantId, integrationId))) throw notFound('integration', integrationId);
+  if (!(await integrationRepository.delete(tenantId, integrationId))) throw integrationErrors.notFound('integration', integrationId);
   return { id: integrationId, object: 'integration' as const, deleted: true as const };
 }
 
@@ -79,13 +72,13 @@ export async function deleteIntegration(tenantId: string, integrationId: string)
  */
 export async function rotateSecret(tenantId: string, integrationId: string, gracePeriodHours: number, now = new Date()) {
   const integration = await integrationRepository.get(tenantId, integrationId);
-  if (!integration) throw notFound('integration', integrationId);
+  if (!integration) throw integrationErrors.notFound('integration', integrationId);
   const current = integration.secrets.find((secret) => secret.expiresAt === null) ?? integration.secrets[0];
   const previousSecretExpiresAt = new Date(now.getTime() + gracePeriodHours * 3600_000).toISOString();
   const secret = newSecret(integration.provider);
   const secrets: Secret[] = [{ value: secret, expiresAt: null }, ...(current && gracePeriodHours > 0 ? [{ value: current.value, expiresAt: previousSecretExpiresAt }] : [])];
   if (!(await integrationRepository.replaceSecrets(integration, secrets, now.toISOString()))) {
-    throw new AppError('invalid_transition', 'The secret was rotated at the same moment by another request: read the integration again.');
+    throw integrationErrors.error('invalid_transition', 'The secret was rotated at the same moment by another request: read the integration again.');
   }
   return { id: integrationId, object: 'integration' as const, secret, previousSecretExpiresAt };
 }
@@ -95,7 +88,7 @@ function secretsInForce(integration: StoredIntegration, now: Date): string[] {
 }
 
 export async function listOrders(tenantId: string, integrationId: string, page: PageRequest) {
-  if (!(await integrationRepository.get(tenantId, integrationId))) throw notFound('integration', integrationId);
+  if (!(await integrationRepository.get(tenantId, integrationId))) throw integrationErrors.notFound('integration', integrationId);
   const result = await integrationRepository.listOrders(tenantId, integrationId, page);
   return { ...result, data: result.data.map(orderView) };
 }
@@ -150,7 +143,8 @@ async function locateDropoff(dropoff: DropoffStop): Promise<{ dropoff: DropoffSt
  * booked is kept, with its reason, to be fixed and booked later. Nothing is dropped.
  */
 async function bookOrder(integration: StoredIntegration, received: StoredOrder, now: Date): Promise<StoredOrder> {
-  const candidate = { pickup: integration.pickup, ...received.request, service: 'standard' };
+  // No pickup of its own: the tenant's default pickup applies when booking (shared/quotes/stops.ts).
+  const candidate = { ...(integration.pickup ? { pickup: integration.pickup } : {}), ...received.request, service: 'standard' };
   const parsed = QuoteRequest.safeParse(candidate);
   if (!parsed.success) {
     const error = validationError(parsed.error, candidate);
@@ -202,21 +196,21 @@ async function keepForReview(order: StoredOrder, problem: Problem, now: Date): P
 /** The public inbound endpoint: verify first, parse after, book or keep, never duplicate. */
 export async function receiveOrder(integrationId: string, bytes: Buffer, headers: Record<string, string | undefined>, topic: string | undefined, now = new Date()): Promise<InboundAnswer> {
   const integration = await integrationRepository.findById(integrationId);
-  if (!integration) throw notFound('integration', integrationId);
+  if (!integration) throw inboundErrors.notFound('integration', integrationId);
   const text = bytes.toString('utf8');
   if (isWooCommercePing(integration.provider, headers, text)) return { status: 200, body: {} };
   if (!verifySignature(integration.provider, secretsInForce(integration, now), bytes, headers)) {
-    throw new AppError('invalid_signature', 'The signature does not match this integration\'s secret.');
+    throw inboundErrors.error('invalid_signature', 'The signature does not match this integration\'s secret.');
   }
   let payload: unknown;
   try {
     payload = parseOrderJson(text);
   } catch {
-    throw new AppError('malformed_json', 'The order is not valid JSON.');
+    throw inboundErrors.error('malformed_json', 'The order is not valid JSON.');
   }
   const mapped = mapOrder(integration.provider, payload, integration.defaultParcel?.weightKg);
   if (mapped.orderId === '' || mapped.orderId.length > 128) {
-    throw new AppError('parameter_missing', 'The order has no usable id.', { param: integration.provider === 'generic' ? 'orderId' : 'id' });
+    throw inboundErrors.error('parameter_missing', 'The order has no usable id.', { param: integration.provider === 'generic' ? 'orderId' : 'id' });
   }
   const existing = await integrationRepository.getOrder(integration.tenantId, integration.id, mapped.orderId);
   if (existing?.status === 'booked') return { status: 202, body: { deliveryId: existing.deliveryId } };
@@ -263,21 +257,22 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 export async function fixAndBookOrder(tenantId: string, integrationId: string, orderId: string, fix: FixOrderBody, now = new Date()) {
   const integration = await integrationRepository.get(tenantId, integrationId);
   const order = integration ? await integrationRepository.getOrder(tenantId, integrationId, orderId) : undefined;
-  if (!integration || !order) throw notFound('order', orderId);
-  if (order.status === 'booked') throw new AppError('invalid_transition', `This order is already booked as ${order.deliveryId}.`);
+  if (!integration || !order) throw orderFixErrors.notFound('order', orderId);
+  if (order.status === 'booked') throw orderFixErrors.error('invalid_transition', `This order is already booked as ${order.deliveryId}.`);
   const request = { ...(order.request ?? {}), ...(fix.dropoff ? { dropoff: mergeDropoffFix(order.request?.dropoff, fix.dropoff) } : {}), ...(fix.parcels ? { parcels: fix.parcels } : {}) };
   const result = await bookOrder(integration, { ...order, request }, now);
   if (result.status !== 'booked') {
     const reason = result.reason?.code ?? 'invalid_order';
     const param = result.reason?.param;
     if (reason === GEOCODER_UNAVAILABLE) {
-      throw new AppError('upstream_unavailable', 'The address service does not answer right now: retry shortly, or give the drop-off with lat and lng. The order is kept with your fix.', {
+      throw orderFixErrors.error('upstream_unavailable', 'The address service does not answer right now: retry shortly, or give the drop-off with lat and lng. The order is kept with your fix.', {
         headers: { 'retry-after': '5' },
         ...(param === undefined ? {} : { param }),
       });
     }
-    const code: ErrorCode = reason in errorCatalogue ? (reason as ErrorCode) : 'parameter_invalid';
-    throw new AppError(code, result.reason?.message ?? 'The order still cannot be booked.', param === undefined ? {} : { param });
+    // The reason's own code when it is one a fix can meet (outside the area, over capacity…).
+    const code = orderFixErrors.has(reason) ? reason : 'parameter_invalid';
+    throw orderFixErrors.error(code, result.reason?.message ?? 'The order still cannot be booked.', param === undefined ? {} : { param });
   }
   return orderView(result);
 }

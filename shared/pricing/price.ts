@@ -25,13 +25,11 @@
  * for people, in the language asked for (French by default): `labels.ts` makes it again from
  * code and threshold in any language.
  */
-import { AppError, errorSet } from '../errors.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { priceLineLabel } from './labels.js';
 import type { RateCard } from './rate-card.js';
+import { priceErrors } from './errors.js';
 
-/** Errors raised here: Parcels beyond what the rate card prices. */
-export const priceErrors = errorSet('exceeds_capacity');
 
 export interface ParcelInput {
   weightKg: number;
@@ -139,7 +137,7 @@ function weightTierFor(rateCard: RateCard, parcels: readonly ParcelInput[]) {
   const tier = rateCard.weightTiers.find((candidate) => Math.round(candidate.upToKg * 1000) >= grams);
   if (tier === undefined) {
     const limit = rateCard.weightTiers.at(-1)?.upToKg ?? 0;
-    throw new AppError('exceeds_capacity', `The parcels weigh ${grams / 1000} kg in total; the rate card prices at most ${limit} kg per delivery.`, {
+    throw priceErrors.error('exceeds_capacity', `The parcels weigh ${grams / 1000} kg in total; the rate card prices at most ${limit} kg per delivery.`, {
       param: 'parcels',
     });
   }

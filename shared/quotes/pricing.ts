@@ -1,13 +1,11 @@
-import { AppError, errorSet } from '../errors.js';
 import { activeGeocoder, activeRouter } from '../geo/adapters.js';
 import { resolveCoordinates } from '../geo/geocoder.js';
 import { checkCapacity, isInServiceArea } from '../geo/service-area.js';
 import { pricingContext } from '../hub/settings.js';
 import { priceDelivery } from '../pricing/price.js';
 import type { DropoffStop, PickupStop, Quote, QuoteRequest } from '../deliveries/schemas.js';
+import { pricingErrors } from './errors.js';
 
-/** Errors raised here: Pricing a request: a stop outside the service area, a window that does not add up. */
-export const pricingErrors = errorSet('outside_service_area', 'parameter_invalid');
 
 /** The longest a booking may look ahead. */
 const MAX_DAYS_AHEAD = 90;
@@ -21,10 +19,10 @@ function checkWindow(window: { start: string; end: string } | undefined, param: 
   if (!window) return;
   const start = Date.parse(window.start);
   const end = Date.parse(window.end);
-  if (end <= start) throw new AppError('parameter_invalid', `${param}.end must be after ${param}.start.`, { param: `${param}.end` });
-  if (end <= now.getTime()) throw new AppError('parameter_invalid', `${param} is already over.`, { param: `${param}.end` });
+  if (end <= start) throw pricingErrors.error('parameter_invalid', `${param}.end must be after ${param}.start.`, { param: `${param}.end` });
+  if (end <= now.getTime()) throw pricingErrors.error('parameter_invalid', `${param} is already over.`, { param: `${param}.end` });
   if (start > now.getTime() + MAX_DAYS_AHEAD * 86_400_000) {
-    throw new AppError('parameter_invalid', `${param} must start within ${MAX_DAYS_AHEAD} days.`, { param: `${param}.start` });
+    throw pricingErrors.error('parameter_invalid', `${param} must start within ${MAX_DAYS_AHEAD} days.`, { param: `${param}.start` });
   }
 }
 
@@ -32,7 +30,7 @@ function checkDimensions(parcels: PricingRequest['parcels']): void {
   parcels.forEach((parcel, index) => {
     const given = [parcel.lengthCm, parcel.widthCm, parcel.heightCm].filter((value) => value !== undefined).length;
     if (given !== 0 && given !== 3) {
-      throw new AppError('parameter_invalid', `parcels[${index}] must give lengthCm, widthCm and heightCm together, or none.`, { param: `parcels[${index}]` });
+      throw pricingErrors.error('parameter_invalid', `parcels[${index}] must give lengthCm, widthCm and heightCm together, or none.`, { param: `parcels[${index}]` });
     }
   });
 }
@@ -59,7 +57,7 @@ export async function priceRequest(tenantId: string, request: PricingRequest, no
     [dropoffAt, 'dropoff.address'],
   ] as const) {
     if (!isInServiceArea(context.serviceArea, point)) {
-      throw new AppError('outside_service_area', `${param} is outside the area the hub serves.`, { param });
+      throw pricingErrors.error('outside_service_area', `${param} is outside the area the hub serves.`, { param });
     }
   }
   checkCapacity(context.capacity, request.parcels);

@@ -1,13 +1,11 @@
 import type { Quote, QuoteRequest } from '../deliveries/schemas.js';
-import { errorSet, notFound } from '../errors.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { newId } from '../ids.js';
 import { priceRequest } from './pricing.js';
 import { quoteRepository, quoteView } from './repository.js';
 import { completeStops } from './stops.js';
+import { quoteErrors } from './errors.js';
 
-/** Errors raised here: Reading a quote. */
-export const quoteErrors = errorSet('resource_missing');
 
 /** A quote holds its price for 15 minutes. */
 export const QUOTE_LIFETIME_MS = 15 * 60 * 1000;
@@ -35,6 +33,6 @@ export async function createQuote(tenantId: string, request: QuoteRequest, langu
 export async function getQuote(tenantId: string, quoteId: string, language: Language = DEFAULT_LANGUAGE): Promise<Quote> {
   const stored = await quoteRepository.get(tenantId, quoteId);
   // TTL deletion lags by hours: an expired quote still reads as `expired` until it is gone.
-  if (!stored) throw notFound('quote', quoteId);
+  if (!stored) throw quoteErrors.notFound('quote', quoteId);
   return quoteView(stored, new Date(), language);
 }

@@ -1,12 +1,11 @@
 import type { DeliveryKind, DropoffStop, PickupStop } from '../deliveries/schemas.js';
-import { AppError, errorSet } from '../errors.js';
+import { AppError } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { resolveCoordinates } from '../geo/geocoder.js';
 import { defaultPickupView } from '../tenants/default-pickup.js';
 import { getTenant } from '../tenants/service.js';
+import { stopErrors } from './errors.js';
 
-/** Errors raised here: Completing a request's stops with the tenant's own place. */
-export const stopErrors = errorSet('parameter_missing', 'address_not_geocoded');
 
 export interface StopsRequest {
   pickup?: PickupStop | undefined;
@@ -28,7 +27,7 @@ export async function completeStops<R extends StopsRequest>(tenantId: string, re
   const own = kind === 'pickup' ? 'dropoff' : 'pickup';
   const theirs = kind === 'pickup' ? 'pickup' : 'dropoff';
   if (request[theirs] === undefined) {
-    throw new AppError(
+    throw stopErrors.error(
       'parameter_missing',
       kind === 'pickup'
         ? 'pickup is required for a pickup (kind "pickup"): it is the donor\'s address. Leave dropoff out to bring the items to your default pickup place.'
@@ -49,7 +48,7 @@ async function tenantStop(tenantId: string, param: 'pickup' | 'dropoff'): Promis
     return { ...stop, address: { ...place.address, ...(await resolveCoordinates(place.address, activeGeocoder(), `${param}.address`)) } };
   } catch (error) {
     if (!(error instanceof AppError) || error.code !== 'address_not_geocoded') throw error;
-    throw new AppError(
+    throw stopErrors.error(
       'address_not_geocoded',
       `${param} was left out, so the tenant's registered address applies, and it has no lat/lng that the hub can find. Save a default pickup with its coordinates (PUT /v1/tenants/${tenantId}/default-pickup), or give ${param} with lat and lng.`,
       { param, cause: error },

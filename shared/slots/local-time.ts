@@ -1,9 +1,7 @@
 import { TZDate, tzScan } from '@date-fns/tz';
 import { addYears, format } from 'date-fns';
-import { AppError, errorSet } from '../errors.js';
+import { localTimeErrors } from './errors.js';
 
-/** Errors raised here: A local time the clocks skip, or a date out of range. */
-export const localTimeErrors = errorSet('parameter_invalid');
 
 export const HUB_TIME_ZONE = 'Europe/Paris';
 
@@ -82,7 +80,7 @@ export function slotInstants(date: string, slot: { start: string; end: string },
     if (resolved.exists) return resolved.instant;
     const jump = resolved.clocksGoForward;
     const why = jump ? `clocks go forward from ${jump.from} to ${jump.to}` : 'the clocks skip it';
-    throw new AppError('parameter_invalid', `slots[${index}].${field} is ${slot[field]}, which does not exist on ${date} in ${HUB_TIME_ZONE}: ${why}.`, {
+    throw localTimeErrors.error('parameter_invalid', `slots[${index}].${field} is ${slot[field]}, which does not exist on ${date} in ${HUB_TIME_ZONE}: ${why}.`, {
       param: `slots[${index}].${field}`,
     });
   };

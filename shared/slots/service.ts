@@ -1,20 +1,18 @@
 import { config } from '../config.js';
 import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
-import { AppError, errorSet } from '../errors.js';
 import { LocalDate, type PutSlotsBody, type Slot } from './schemas.js';
 import { SLOT_HORIZON_YEARS, slotDateRange, slotInstants } from './local-time.js';
 import { newSlotId, slotRepository, slotView, type StoredSlot } from './repository.js';
+import { slotErrors } from './errors.js';
 
-/** Errors raised here: Setting a day's slots. */
-export const slotErrors = errorSet('parameter_invalid', 'slot_has_bookings');
 
 function checkDate(date: string, now: Date): void {
-  if (!LocalDate.safeParse(date).success) throw new AppError('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
+  if (!LocalDate.safeParse(date).success) throw slotErrors.error('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
   const { first, last } = slotDateRange(now);
   if (date < first || date > last) {
     const why = date < first ? 'is in the past' : `is more than ${SLOT_HORIZON_YEARS} years ahead`;
-    throw new AppError('parameter_invalid', `date ${date} ${why}: slots can be set from ${first} (today in Paris) to ${last}.`, { param: 'date' });
+    throw slotErrors.error('parameter_invalid', `date ${date} ${why}: slots can be set from ${first} (today in Paris) to ${last}.`, { param: 'date' });
   }
 }
 
@@ -38,7 +36,7 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
     if (kept) {
       byWindow.delete(`${wanted.start}-${wanted.end}`);
       if (wanted.capacity < kept.taken) {
-        throw new AppError('slot_has_bookings', `slots[${index}].capacity cannot go below the ${kept.taken} booking(s) already taken.`, { param: `slots[${index}].capacity` });
+        throw slotErrors.error('slot_has_bookings', `slots[${index}].capacity cannot go below the ${kept.taken} booking(s) already taken.`, { param: `slots[${index}].capacity` });
       }
       items.push({
         Update: {
@@ -68,14 +66,14 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
   }
   for (const removed of byWindow.values()) {
     if (removed.taken > 0) {
-      throw new AppError('slot_has_bookings', `The ${removed.start}–${removed.end} slot has ${removed.taken} booking(s): it cannot be removed (set its capacity instead).`, { param: 'slots' });
+      throw slotErrors.error('slot_has_bookings', `The ${removed.start}–${removed.end} slot has ${removed.taken} booking(s): it cannot be removed (set its capacity instead).`, { param: 'slots' });
     }
     items.push({
       Delete: { TableName: config.tableName, Key: keys.slot(date, removed.id), ConditionExpression: '#taken = :zero', ExpressionAttributeNames: { '#taken': 'taken' }, ExpressionAttributeValues: { ':zero': 0 } },
     });
   }
   if (items.length > 0) {
-    await transact(items, () => new AppError('slot_has_bookings', 'Bookings arrived while the slots were being changed: read them again and retry.', { param: 'slots' }));
+    await transact(items, () => slotErrors.error('slot_has_bookings', 'Bookings arrived while the slots were being changed: read them again and retry.', { param: 'slots' }));
   }
   return result.sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end)).map(slotView);
 }
@@ -86,6 +84,6 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
  * calendar paging forward needs no special case; only a date that is not a date is a 400.
  */
 export async function listDaySlots(date: string): Promise<Slot[]> {
-  if (!LocalDate.safeParse(date).success) throw new AppError('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
+  if (!LocalDate.safeParse(date).success) throw slotErrors.error('parameter_invalid', 'date must be a real date, YYYY-MM-DD.', { param: 'date' });
   return (await slotRepository.listDay(date)).map(slotView);
 }

@@ -1,4 +1,3 @@
-import { AppError, errorSet } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { resolveCoordinates } from '../geo/geocoder.js';
 import { isInServiceArea } from '../geo/service-area.js';
@@ -6,9 +5,8 @@ import { pricingContext } from '../hub/settings.js';
 import { tenantRepository } from './repository.js';
 import type { DefaultPickup, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
 import { getTenant } from './service.js';
+import { defaultPickupErrors } from './errors.js';
 
-/** Errors raised here: A default pickup outside the service area. */
-export const defaultPickupErrors = errorSet('outside_service_area');
 
 /**
  * A tenant's default pickup: where its parcels leave from when a quote or booking does not say
@@ -20,7 +18,7 @@ export async function setDefaultPickup(tenantId: string, input: SetDefaultPickup
   const [point, context] = await Promise.all([resolveCoordinates(input.address, activeGeocoder(), 'address'), pricingContext(tenantId)]);
   // Refused now rather than on every quote that would use it.
   if (!isInServiceArea(context.serviceArea, point)) {
-    throw new AppError('outside_service_area', 'address is outside the area the hub serves: no quote could start from it.', { param: 'address' });
+    throw defaultPickupErrors.error('outside_service_area', 'address is outside the area the hub serves: no quote could start from it.', { param: 'address' });
   }
   const saved: DefaultPickup = {
     address: { ...input.address, ...point },

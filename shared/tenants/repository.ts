@@ -5,12 +5,10 @@ import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
 import { transact, writeOne, type WriteOptions } from '../db/transact.js';
-import { errorSet, notFound } from '../errors.js';
 import { isId } from '../ids.js';
 import type { DefaultPickup, Tenant } from './schemas.js';
+import { tenantRepositoryErrors } from './errors.js';
 
-/** Errors raised here: Writing to a tenant that does not exist. */
-export const tenantRepositoryErrors = errorSet('resource_missing');
 
 const ENTITY = 'tenant';
 
@@ -52,7 +50,7 @@ export const tenantRepository = {
           ExpressionAttributeValues: { ':pickup': defaultPickup, ':tenant': ENTITY },
         },
       },
-      () => notFound('tenant', tenantId),
+      () => tenantRepositoryErrors.notFound('tenant', tenantId),
     );
   },
 

@@ -2,11 +2,9 @@ import { AuditEvent } from '../audit/schemas.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
-import { accessErrors } from '../auth/access.js';
-import { geocodingErrors } from '../geo/geocoder.js';
-import { defaultPickupErrors } from './default-pickup.js';
-import { tenantRepositoryErrors } from './repository.js';
-import { tenantErrors } from './service.js';
+import { accessErrors } from '../auth/errors.js';
+import { geocodingErrors } from '../geo/errors.js';
+import { defaultPickupErrors, tenantErrors, tenantRepositoryErrors } from './errors.js';
 
 /** Tenants, their keys and audit trail, couriers: the hub operator's administration. */
 export const tenantRoutes = {

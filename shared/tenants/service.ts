@@ -1,14 +1,12 @@
 import { newApiKeyItem, type IssuedKey } from '../auth/api-keys.js';
 import { config } from '../config.js';
 import { transact } from '../db/transact.js';
-import { errorSet, notFound } from '../errors.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { tenantRepository } from './repository.js';
 import type { CreateTenantBody, Tenant } from './schemas.js';
+import { tenantErrors } from './errors.js';
 
-/** Errors raised here: Reading a tenant. */
-export const tenantErrors = errorSet('resource_missing');
 
 export async function createTenant(input: CreateTenantBody, now = new Date()): Promise<Tenant> {
   const tenant: Tenant = {
@@ -28,7 +26,7 @@ export async function createTenant(input: CreateTenantBody, now = new Date()): P
 
 export async function getTenant(tenantId: string): Promise<Tenant> {
   const tenant = await tenantRepository.get(tenantId);
-  if (!tenant) throw notFound('tenant', tenantId);
+  if (!tenant) throw tenantErrors.notFound('tenant', tenantId);
   return tenant;
 }
 

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { TokenParam, TrackingPageQuery, TrackingView } from './schemas.js';
-import { rateLimitErrors } from '../http/rate-limit.js';
-import { trackingErrors } from './service.js';
+import { rateLimitErrors } from '../http/errors.js';
+import { trackingErrors } from './errors.js';
 
 /** Public tracking: the link is all a recipient or donor has (no key, no account). */
 export const trackingRoutes = {

@@ -1,14 +1,13 @@
 import { config } from '../config.js';
 import { deliveryRepository } from '../deliveries/repository.js';
-import { AppError, errorSet } from '../errors.js';
+import { AppError } from '../errors.js';
 import { activeRouter } from '../geo/adapters.js';
 import { enforceRateLimits } from '../http/rate-limit.js';
 import { estimateEta } from './eta.js';
 import type { TrackingView } from './schemas.js';
 import { buildTrackingView, isTrackingExpired, isWellFormedToken } from './view.js';
+import { trackingErrors } from './errors.js';
 
-/** Errors raised here: An unknown, expired or malformed tracking link. */
-export const trackingErrors = errorSet('resource_missing');
 
 const RATE_WINDOW_SECONDS = 60;
 
@@ -49,5 +48,5 @@ export async function trackingRequest(token: string, sourceIp: string, now = Dat
 
 /** The JSON endpoint's 404, identical for every link that shows nothing. */
 export function trackingNotFound(): AppError {
-  return new AppError('resource_missing', 'No such tracking link (unknown or expired).', { param: 'token' });
+  return trackingErrors.error('resource_missing', 'No such tracking link (unknown or expired).', { param: 'token' });
 }

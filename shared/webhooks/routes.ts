@@ -2,9 +2,8 @@ import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { CreateEndpointBody, MessageParams, WebhookEndpoint, WebhookEndpointCreated, WebhookMessage } from './schemas.js';
-import { accessErrors } from '../auth/access.js';
-import { webhookErrors } from './service.js';
-import { webhookUrlErrors } from './ssrf.js';
+import { accessErrors } from '../auth/errors.js';
+import { webhookErrors, webhookUrlErrors } from './errors.js';
 
 /** Outbound status webhooks: a tenant's endpoints and their message log. */
 export const webhookRoutes = {

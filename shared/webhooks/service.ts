@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
-import { AppError, errorSet, notFound } from '../errors.js';
 import type { EventDetail, EventType } from '../events/catalog.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
@@ -11,9 +10,8 @@ import { classify, nextDelaySeconds } from './schedule.js';
 import type { WebhookEndpoint, WebhookMessage } from './schemas.js';
 import { sendWebhook } from './sender.js';
 import { checkResolvedHost, checkUrlShape, type UrlPolicy } from './ssrf.js';
+import { webhookErrors } from './errors.js';
 
-/** Errors raised here: Webhook endpoints and messages: not found, or a disabled endpoint. */
-export const webhookErrors = errorSet('invalid_transition', 'resource_missing');
 
 /** In AWS only public https receivers; locally also http to loopback, so developers can test. */
 export function urlPolicy(): UrlPolicy {
@@ -59,12 +57,12 @@ export async function listEndpoints(tenantId: string, page: PageRequest) {
 }
 
 export async function deleteEndpoint(tenantId: string, endpointId: string) {
-  if (!(await webhookRepository.deleteEndpoint(tenantId, endpointId))) throw notFound('webhook endpoint', endpointId);
+  if (!(await webhookRepository.deleteEndpoint(tenantId, endpointId))) throw webhookErrors.notFound('webhook endpoint', endpointId);
   return { id: endpointId, object: 'webhook_endpoint', deleted: true };
 }
 
 export async function listMessages(tenantId: string, endpointId: string, page: PageRequest) {
-  if (!(await webhookRepository.getEndpoint(tenantId, endpointId))) throw notFound('webhook endpoint', endpointId);
+  if (!(await webhookRepository.getEndpoint(tenantId, endpointId))) throw webhookErrors.notFound('webhook endpoint', endpointId);
   const result = await webhookRepository.listMessages(tenantId, endpointId, page);
   return { ...result, data: result.data.map(messageView) };
 }
@@ -73,9 +71,9 @@ export async function listMessages(tenantId: string, endpointId: string, page: P
 export async function retryMessage(tenantId: string, endpointId: string, messageId: string, now = new Date()) {
   const endpoint = await webhookRepository.getEndpoint(tenantId, endpointId);
   const message = endpoint ? await webhookRepository.getMessage(tenantId, endpointId, messageId) : undefined;
-  if (!endpoint || !message) throw notFound('webhook message', messageId);
+  if (!endpoint || !message) throw webhookErrors.notFound('webhook message', messageId);
   if (endpoint.status === 'disabled') {
-    throw new AppError('invalid_transition', 'This endpoint is disabled (it answered 410 Gone): create a new endpoint to receive messages again.');
+    throw webhookErrors.error('invalid_transition', 'This endpoint is disabled (it answered 410 Gone): create a new endpoint to receive messages again.');
   }
   if (message.status === 'pending') return messageView(message);
   const queued: StoredMessage = { ...message, status: 'pending', nextAttemptAt: now.toISOString(), roundStart: message.attempts };

@@ -1,9 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP } from 'node:net';
-import { AppError, errorSet } from '../errors.js';
+import { webhookUrlErrors } from './errors.js';
 
-/** Errors raised here: A webhook URL the hub may not call. */
-export const webhookUrlErrors = errorSet('parameter_invalid');
 
 /**
  * One row of IANA's special-purpose address registries (RFC 6890, updated by RFC 8190, which
@@ -209,19 +207,19 @@ export function checkUrlShape(raw: string, policy: UrlPolicy, param = 'url'): UR
   try {
     url = new URL(raw);
   } catch {
-    throw new AppError('parameter_invalid', `${param} must be an absolute URL.`, { param });
+    throw webhookUrlErrors.error('parameter_invalid', `${param} must be an absolute URL.`, { param });
   }
   const literal = literalAddress(url);
   const literalIp = literal === undefined ? undefined : parseIp(literal);
   const isLoopbackHost = url.hostname === 'localhost' || (literalIp !== undefined && isLoopback(literalIp));
   if (url.protocol !== 'https:' && !(policy.allowLoopbackHttp && url.protocol === 'http:' && isLoopbackHost)) {
-    throw new AppError('parameter_invalid', `${param} must use https.`, { param });
+    throw webhookUrlErrors.error('parameter_invalid', `${param} must use https.`, { param });
   }
-  if (url.username || url.password) throw new AppError('parameter_invalid', `${param} must not carry credentials.`, { param });
+  if (url.username || url.password) throw webhookUrlErrors.error('parameter_invalid', `${param} must not carry credentials.`, { param });
   if (literal !== undefined && isForbiddenAddress(literal, policy)) {
-    throw new AppError('parameter_invalid', `${param} points at a private or reserved address.`, { param });
+    throw webhookUrlErrors.error('parameter_invalid', `${param} points at a private or reserved address.`, { param });
   }
-  if (url.hostname === 'localhost' && !policy.allowLoopbackHttp) throw new AppError('parameter_invalid', `${param} points at a private or reserved address.`, { param });
+  if (url.hostname === 'localhost' && !policy.allowLoopbackHttp) throw webhookUrlErrors.error('parameter_invalid', `${param} points at a private or reserved address.`, { param });
   return url;
 }
 
@@ -257,8 +255,8 @@ export async function checkResolvedHost(url: URL, policy: UrlPolicy, param = 'ur
       if (!error) return resolve();
       reject(
         error instanceof ForbiddenAddressError
-          ? new AppError('parameter_invalid', `${param} resolves to a private or reserved address.`, { param })
-          : new AppError('parameter_invalid', `${param}: the host name does not resolve.`, { param }),
+          ? webhookUrlErrors.error('parameter_invalid', `${param} resolves to a private or reserved address.`, { param })
+          : webhookUrlErrors.error('parameter_invalid', `${param}: the host name does not resolve.`, { param }),
       );
     }),
   );

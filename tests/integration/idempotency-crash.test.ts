@@ -3,7 +3,7 @@ import { routes } from '../../shared/http/routes.js';
 import { loseAnswerOfNextEffectCommit } from '../helpers/faults.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { sampleTenant, startTestApi, type ApiResponse, type TestApi } from '../helpers/runtime.js';
-import { futureDate, quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
+import { quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
 
 let api: TestApi;
 let actors: Actors;

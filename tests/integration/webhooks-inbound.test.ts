@@ -50,6 +50,22 @@ describe('integrations', () => {
   });
 });
 
+describe('an integration without a pickup of its own', () => {
+  it("books each order from the tenant's default pickup in force when the order arrives", async () => {
+    const created = await api.call('POST', '/v1/integrations', { key: actors.tenantKey, body: { provider: 'shopify', secret: 'shpss_no_pickup_secret_0123456789', defaultParcel: { weightKg: 2 } } });
+    expect(created.status).toBe(201);
+    expect(created.json.pickup).toBeNull();
+    const saved = await api.call('PUT', `/v1/tenants/${actors.tenantId}/default-pickup`, { key: actors.tenantKey, body: { address: places.jeanJaures, contact: { name: 'Atelier' } } });
+    expect(saved.status).toBe(200);
+    const body = fixture('shopify/orders-paid.json').replace('"id": 820982911946154508', '"id": 820982911946155321');
+    const answer = await post(created.json.id, body, { 'x-shopify-hmac-sha256': sign('shpss_no_pickup_secret_0123456789', body), 'x-shopify-topic': 'orders/paid' });
+    expect(answer.status).toBe(202);
+    const delivery = await api.call('GET', `/v1/deliveries/${answer.json.deliveryId}`, { key: actors.tenantKey });
+    expect(delivery.json.pickup.address.line1).toBe(places.jeanJaures.line1);
+    expect(delivery.json.pickup.contact.name).toBe('Atelier');
+  });
+});
+
 describe('Shopify orders', () => {
   it('books a paid order once, keeps every digit of its id, and answers retries and other topics with the same delivery', async () => {
     const shop = await integration('shopify', { secret: 'shpss_test_secret_for_signatures' });
