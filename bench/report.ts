@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
 import { eventRules } from '../shared/events/rules.js';
 import { schedules } from '../shared/schedules.js';
-import type { SectionResult } from './section.js';
+import type { Check, SectionResult } from './section.js';
 
 export interface Machine {
   cpu: string;
@@ -67,6 +67,40 @@ export function table(headers: readonly string[], rows: ReadonlyArray<readonly s
   return [`| ${headers.map(cell).join(' | ')} |`, `| ${headers.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.map(cell).join(' | ')} |`)].join('\n');
 }
 
+/** The targets, met or not, and what failed: at the top of both reports. */
+function targets(checks: readonly Check[], failures: readonly string[]): string[] {
+  return [
+    table(
+      ['target', 'met'],
+      checks.map((check) => [check.text, check.met ? 'yes' : '**no**']),
+    ),
+    '',
+    failures.length === 0 ? 'No failure: every request answered as expected, and no Scan was made.' : `**Failures:** ${failures.join('; ')}.`,
+  ];
+}
+
+/**
+ * The one-screen summary (BENCHMARKS.md: the run, the targets, what failed) and the full report
+ * (docs/benchmarks.md: every table), from the same run.
+ */
+export function renderReports(meta: RunMeta, sections: readonly SectionResult[]): { summary: string; full: string } {
+  const checks = sections.flatMap((section) => section.checks);
+  const failures = sections.flatMap((section) => section.failures);
+  const { machine: m } = meta;
+  const summary = [
+    '# Benchmarks: summary',
+    '',
+    'Written by `npm run bench`, with the full tables in [docs/benchmarks.md](docs/benchmarks.md) (how to read them, every section). Do not edit by hand.',
+    ...(meta.partial ? ['', `**Partial run** (\`BENCH_SECTIONS=${meta.partial.join(',')}\`): only these sections.`] : []),
+    '',
+    `Run ${meta.date} at \`${meta.commit}\`, on ${m.cpu} (${m.cores} cores, ${m.memoryGiB} GiB), Node.js ${m.node}, load average ${meta.load.start} → ${meta.load.end}, ${meta.durationSeconds} s.`,
+    '',
+    ...targets(checks, failures),
+    '',
+  ].join('\n');
+  return { summary, full: renderReport(meta, sections) };
+}
+
 export function renderReport(meta: RunMeta, sections: readonly SectionResult[]): string {
   const checks = sections.flatMap((section) => section.checks);
   const failures = sections.flatMap((section) => section.failures);
@@ -80,7 +114,7 @@ export function renderReport(meta: RunMeta, sections: readonly SectionResult[]):
   return [
     '# Benchmarks',
     '',
-    'Written by `npm run bench` (`bench/run.ts`), which overwrites this file on each run: do not edit it by hand.',
+    'Written by `npm run bench` (`bench/run.ts`), which overwrites this file on each run: do not edit it by hand. The summary is [BENCHMARKS.md](../BENCHMARKS.md).',
     ...(meta.partial ? ['', `**Partial run** (\`BENCH_SECTIONS=${meta.partial.join(',')}\`): only these sections.`] : []),
     '',
     '## Run',
@@ -120,12 +154,7 @@ export function renderReport(meta: RunMeta, sections: readonly SectionResult[]):
       'read here as the API\'s own overhead: the route against the very DynamoDB call it makes, replayed bare beside it (a GetItem for a read by id, the list\'s Query, ' +
       'the quote\'s PutItem; the health check, with no call, against the GetItem); each route\'s ratio to the bare GetItem is shown too.',
     '',
-    table(
-      ['target', 'met'],
-      checks.map((check) => [check.text, check.met ? 'yes' : '**no**']),
-    ),
-    '',
-    failures.length === 0 ? 'No failure: every request answered as expected, and no Scan was made.' : `**Failures:** ${failures.join('; ')}.`,
+    ...targets(checks, failures),
     '',
     ...sections.filter((section) => section.markdown !== '').flatMap((section) => [`## ${section.title}`, '', section.markdown, '']),
     '## Whole run',

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: runs the sections that need no API (bundles, cold starts), then starts the
- * local runtime (DynamoDB Local in memory) and runs the others in turn, and writes BENCHMARKS.md.
+ * local runtime (DynamoDB Local in memory) and runs the others in turn, and writes BENCHMARKS.md (the
+ * summary) and docs/benchmarks.md (every table).
  * Exits non-zero if a section failed (a Scan, an unexpected answer, a bundle that does not
  * build). To add a section, write a module exporting a `Section` (or an `OfflineSection`) and
  * list it below.
@@ -21,7 +22,7 @@ const { db } = await import('../shared/db/client.js');
 const { instrument } = await import('./instrument.js');
 const { setUpFixtures } = await import('./fixtures.js');
 const { operations } = await import('./operations.js');
-const { commit, currentLoad, machine, renderReport, writeReport } = await import('./report.js');
+const { commit, currentLoad, machine, renderReports, writeReport } = await import('./report.js');
 const { roundTripSection } = await import('./round-trips.js');
 const { latencySection } = await import('./latency.js');
 const { bundleSection, removeBundles } = await import('./bundles.js');
@@ -107,7 +108,7 @@ try {
     });
     totals = recorder.totals;
   }
-  const report = renderReport(
+  const reports = renderReports(
     {
       machine: meta.machine,
       date: meta.date,
@@ -119,9 +120,12 @@ try {
     },
     results,
   );
-  const target = only ? pathToFileURL(join(tmpdir(), 'BENCHMARKS.partial.md')) : new URL('../BENCHMARKS.md', import.meta.url);
-  writeReport(target, report);
-  log(`wrote ${only ? target.pathname : 'BENCHMARKS.md'}`);
+  // A partial run never overwrites the committed reports.
+  const summaryTarget = only ? pathToFileURL(join(tmpdir(), 'BENCHMARKS.partial.md')) : new URL('../BENCHMARKS.md', import.meta.url);
+  const fullTarget = only ? pathToFileURL(join(tmpdir(), 'benchmarks.partial.md')) : new URL('../docs/benchmarks.md', import.meta.url);
+  writeReport(summaryTarget, reports.summary);
+  writeReport(fullTarget, reports.full);
+  log(`wrote ${only ? `${summaryTarget.pathname} and ${fullTarget.pathname}` : 'BENCHMARKS.md and docs/benchmarks.md'}`);
 
   for (const check of results.flatMap((result) => result.checks)) log(`${check.met ? 'met    ' : 'NOT MET'}  ${check.text}`);
   const failures = results.flatMap((result) => result.failures);

@@ -1,9 +1,24 @@
 import * as z from 'zod';
 import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObject } from 'zod-openapi';
-import { errorCatalogue } from '../errors.js';
-import { ErrorBody, errorBodyOf } from '../schemas/common.js';
+import { errorCatalogue, type ErrorCode } from '../errors.js';
+import { ErrorBody } from '../schemas/common.js';
 import { routeErrorsByStatus, type RouteDefinition } from './route.js';
 import { routes } from './routes.js';
+
+/**
+ * The error shape (the `Error` component), with `type` and `code` narrowed to the codes of one
+ * status of one route. Written as JSON Schema rather than zod: built for every status of every
+ * route, it would make generating the document (a cold start of its function) much slower.
+ */
+function errorSchemaOf(codes: readonly ErrorCode[]) {
+  const types = [...new Set(codes.map((code) => errorCatalogue[code].type))];
+  return {
+    allOf: [
+      { $ref: '#/components/schemas/Error' },
+      { type: 'object' as const, properties: { error: { type: 'object' as const, properties: { type: { type: 'string' as const, enum: types }, code: { type: 'string' as const, enum: [...codes] } } } } },
+    ],
+  };
+}
 
 /** One response per error status the route can answer, naming its codes and what each means. */
 const errorResponses = (route: RouteDefinition) =>
@@ -12,7 +27,7 @@ const errorResponses = (route: RouteDefinition) =>
       status,
       {
         description: codes.map((code) => `\`${code}\`: ${errorCatalogue[code].means}`).join(' '),
-        content: { 'application/json': { schema: errorBodyOf(codes) } },
+        content: { 'application/json': { schema: errorSchemaOf(codes) } },
       },
     ]),
   );

@@ -113,17 +113,3 @@ export const ErrorBody = z
     }),
   })
   .meta({ id: 'Error', description: 'Every error, from every endpoint, has this shape.' });
-
-/** The error body of a set of codes: the shape of `ErrorBody`, with `type` and `code` narrowed to those. */
-export function errorBodyOf(codes: readonly ErrorCode[]) {
-  const types = [...new Set(codes.map((code) => errorCatalogue[code].type))];
-  return z.object({
-    error: z.object({
-      type: z.enum(types as [string, ...string[]]),
-      code: z.enum(codes as [ErrorCode, ...ErrorCode[]]),
-      message: z.string(),
-      param: z.string().optional(),
-      requestId: z.string(),
-    }),
-  });
-}
