@@ -37,11 +37,25 @@ export interface IdempotencyLock {
   token: string;
 }
 
+/** This process, as the holder of the keys it claims. */
+const PROCESS_ID = randomUUID();
+
+/**
+ * The local runtime is one process per data folder: a key still held by another process was held
+ * by a run that has stopped (killed, crashed), so its retry need not wait for the lock to expire.
+ * In AWS many functions run at once, and only the expiry tells. Either way a takeover cannot make
+ * a second write: an effect commits only while its attempt holds the key (`effectRecorder`).
+ */
+function heldByAnEarlierRun(record: Record_): boolean {
+  return config.isLocal && record.state === 'in_progress' && record.holder !== PROCESS_ID;
+}
+
 interface Record_ {
   state: 'in_progress' | 'complete';
   fingerprint: string;
   lockExpiresAt: number;
   ttl: number;
+  holder?: string;
   response?: StoredResponse;
   /** The lock token of the attempt whose transaction committed the effect (and this completion). */
   committedToken?: string;
@@ -96,11 +110,12 @@ export const idempotencyStore = {
               fingerprint,
               lockToken: lock.token,
               lockExpiresAt: now + lockMs,
+              holder: PROCESS_ID,
               ttl: Math.floor(now / 1000) + IDEMPOTENCY_RETENTION_SECONDS,
             },
-            ConditionExpression: 'attribute_not_exists(pk) OR (#state = :inProgress AND lockExpiresAt < :now) OR #ttl < :nowSeconds',
+            ConditionExpression: `attribute_not_exists(pk) OR (#state = :inProgress AND lockExpiresAt < :now) OR #ttl < :nowSeconds${config.isLocal ? ' OR (#state = :inProgress AND holder <> :holder)' : ''}`,
             ExpressionAttributeNames: { '#state': 'state', '#ttl': 'ttl' },
-            ExpressionAttributeValues: { ':inProgress': 'in_progress', ':now': now, ':nowSeconds': Math.floor(now / 1000) },
+            ExpressionAttributeValues: { ':inProgress': 'in_progress', ':now': now, ':nowSeconds': Math.floor(now / 1000), ...(config.isLocal ? { ':holder': PROCESS_ID } : {}) },
             ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           }),
         );
@@ -111,7 +126,7 @@ export const idempotencyStore = {
         while (existing) {
           if (existing.fingerprint !== fingerprint) return { kind: 'mismatch' };
           if (existing.state === 'complete' && existing.response) return { kind: 'replay', response: existing.response };
-          if (existing.lockExpiresAt < Date.now()) break; // the first attempt died: take over
+          if (existing.lockExpiresAt < Date.now() || heldByAnEarlierRun(existing)) break; // the first attempt died: take over
           if (Date.now() >= deadline) return { kind: 'in_progress' };
           await new Promise((resolve) => setTimeout(resolve, POLL_MS));
           existing = await this.read(lock);
