@@ -4,7 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LambdaEntry } from '../infra/bundling.js';
-import { schedules } from '../shared/schedules.js';
+import { schedules } from '../shared/app/schedules.js';
 import { BUDGET_BYTES, buildAll, kb, type Bundle, type Variant } from './bundles.js';
 import { table } from './report.js';
 import type { OfflineContext, OfflineSection, SectionResult } from './section.js';

@@ -4,8 +4,8 @@ import type { BuildOptions } from 'esbuild';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { eventRules, outboxRelay } from '../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../shared/http/route.js';
-import { fallbackRoute, routes, type RouteName } from '../shared/http/routes.js';
-import { schedules } from '../shared/schedules.js';
+import { fallbackRoute, routes, type RouteName } from '../shared/app/routes.js';
+import { schedules } from '../shared/app/schedules.js';
 import { esbuildTarget } from './node-version.js';
 
 /**

@@ -1,12 +1,12 @@
 import { bootstrapAdminKey } from '../../shared/auth/bootstrap.js';
 import type { IssuedKey } from '../../shared/auth/api-keys.js';
 import { eventRules, outboxRelay, type EventRule } from '../../shared/events/rules.js';
-import { schedules } from '../../shared/schedules.js';
+import { schedules } from '../../shared/app/schedules.js';
 import { lambdaContext, loadHandler } from './modules.js';
 import { logger } from '../../shared/logging/logger.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { join } from 'node:path';
-import { fallbackRoute, routes } from '../../shared/http/routes.js';
+import { fallbackRoute, routes } from '../../shared/app/routes.js';
 import { startLocalApiServer, type LocalApiServer } from './api-server.js';
 import { ensureTable, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal } from './dynamodb.js';
 import { fileJournal, memoryJournal } from './bus-journal.js';

@@ -1,8 +1,8 @@
-import type { ScheduleDefinition } from '../schedules.js';
+import type { ScheduleDefinition } from '../schedule.js';
 
 /**
  * The monthly billing run, as data for the CDK stack (an EventBridge Scheduler schedule with a
- * Lambda target, `shared/schedules.ts`): at 02:00 Paris time on the 1st, bill the month that
+ * Lambda target, `shared/app/schedules.ts`): at 02:00 Paris time on the 1st, bill the month that
  * just ended. Scheduler puts the time it fired in the input, so a retried or late invocation
  * still bills the right month; the run id is derived from the period, so a retry resumes the
  * same run rather than starting another. Locally, run it on demand (`POST /v1/billing/runs`).

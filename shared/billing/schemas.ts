@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Price } from '../deliveries/schemas.js';
+import { Price } from '../quotes/schemas.js';
 import { Timestamp } from '../schemas/common.js';
 import { PERIOD_PATTERN } from './period.js';
 

@@ -3,7 +3,6 @@ import { createDocument, type ZodOpenApiOperationObject, type ZodOpenApiPathsObj
 import { errorCatalogue, type ErrorCode } from '../errors.js';
 import { ErrorBody } from '../schemas/common.js';
 import { routeErrorsByStatus, type RouteDefinition } from './route.js';
-import { routes } from './routes.js';
 
 /**
  * The error shape (the `Error` component), with `type` and `code` narrowed to the codes of one
@@ -32,7 +31,7 @@ const errorResponses = (route: RouteDefinition) =>
     ]),
   );
 
-function operation(route: RouteDefinition): ZodOpenApiOperationObject {
+function operation(name: string, route: RouteDefinition): ZodOpenApiOperationObject {
   const responses = Object.fromEntries(
     Object.entries(route.responses).map(([status, response]) => [
       status,
@@ -45,7 +44,7 @@ function operation(route: RouteDefinition): ZodOpenApiOperationObject {
   return {
     summary: route.summary,
     tags: [route.tag],
-    operationId: Object.entries(routes).find(([, candidate]) => candidate === route)?.[0],
+    operationId: name,
     security: route.roles === 'public' ? [] : [{ apiKey: [] }],
     ...(route.roles === 'public' ? {} : { description: `Roles: ${route.roles.join(', ')}.` }),
     requestParams: {
@@ -64,17 +63,14 @@ const idempotencyHeader = z.object({
   'Idempotency-Key': z.string().min(1).max(255).optional().meta({ description: 'Makes a retried create safe: the first answer is replayed for 24 h at least.' }),
 });
 
-let cached: ReturnType<typeof createDocument> | undefined;
-
-/** The OpenAPI 3.1 document, generated from the route table and its zod schemas (built once per process). */
-export function openApiDocument(): ReturnType<typeof createDocument> {
-  if (cached) return cached;
+/** The OpenAPI 3.1 document of a route table, from its zod schemas (`shared/app/openapi.ts` builds the API's, once per process). */
+export function buildOpenApiDocument(routes: Readonly<Record<string, RouteDefinition>>): ReturnType<typeof createDocument> {
   const paths: ZodOpenApiPathsObject = {};
-  for (const route of Object.values(routes) as RouteDefinition[]) {
+  for (const [name, route] of Object.entries(routes)) {
     const pathItem = (paths[route.path] ??= {}) as Record<string, ZodOpenApiOperationObject>;
-    pathItem[route.method.toLowerCase()] = operation(route);
+    pathItem[route.method.toLowerCase()] = operation(name, route);
   }
-  cached = createDocument({
+  return createDocument({
     openapi: '3.1.0',
     info: {
       title: 'Delivery hub API',
@@ -88,5 +84,4 @@ export function openApiDocument(): ReturnType<typeof createDocument> {
     },
     paths,
   });
-  return cached;
 }

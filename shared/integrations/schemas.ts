@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Contact, Parcel, Window } from '../deliveries/schemas.js';
+import { Contact, Parcel, Window } from '../quotes/schemas.js';
 import { Address, Timestamp } from '../schemas/common.js';
 
 export const providers = ['shopify', 'woocommerce', 'generic'] as const;

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
 import { bookDelivery } from '../deliveries/booking.js';
-import { QuoteRequest, type DropoffStop } from '../deliveries/schemas.js';
+import { QuoteRequest, type DropoffStop } from '../quotes/schemas.js';
 import { AppError } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { GeocoderUnavailableError, resolveCoordinates } from '../geo/geocoder.js';

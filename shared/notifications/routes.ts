@@ -8,7 +8,7 @@ export const notificationRoutes = {
     method: 'GET',
     path: '/v1/hub/notifications',
     roles: ['admin'],
-    handler: 'functions/hub/list-notifications.ts',
+    handler: 'functions/notifications/list-notifications.ts',
     summary: "E-mails to a tenant's recipients kept in the table outbox (`NOTIFIER=outbox`, the default), newest first. With SES, e-mails are sent and not kept here.",
     tag: 'Notifications',
     request: { query: ListNotificationsQuery },

@@ -1,4 +1,8 @@
+import { accessErrors } from '../auth/errors.js';
 import { errorSet } from '../errors.js';
+import { capacityErrors, geocodingErrors } from '../geo/errors.js';
+import { priceErrors } from '../pricing/errors.js';
+import { tenantErrors } from '../tenants/errors.js';
 
 /**
  * The errors of this area, one set per part that raises them (`set.error(code, …)` type-checks only for a
@@ -12,3 +16,6 @@ export const quoteErrors = errorSet('resource_missing');
 
 /** Errors raised here: Completing a request's stops with the tenant's own place. */
 export const stopErrors = errorSet('parameter_missing', 'address_not_geocoded');
+
+/** What pricing a request may answer: its stops, their place in the area, the parcels' weight and size. */
+export const pricedRequestErrors = [accessErrors, tenantErrors, stopErrors, geocodingErrors, pricingErrors, priceErrors, capacityErrors] as const;

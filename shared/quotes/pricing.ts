@@ -3,7 +3,7 @@ import { resolveCoordinates } from '../geo/geocoder.js';
 import { checkCapacity, isInServiceArea } from '../geo/service-area.js';
 import { pricingContext } from '../hub/settings.js';
 import { priceDelivery } from '../pricing/price.js';
-import type { DropoffStop, PickupStop, Quote, QuoteRequest } from '../deliveries/schemas.js';
+import type { DropoffStop, PickupStop, Quote, QuoteRequest } from './schemas.js';
 import { pricingErrors } from './errors.js';
 
 

@@ -3,7 +3,7 @@ import { config } from '../config.js';
 import { db } from '../db/client.js';
 import { keys } from '../db/keys.js';
 import { writeOne, type WriteOptions } from '../db/transact.js';
-import type { Quote } from '../deliveries/schemas.js';
+import type { Quote } from './schemas.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { isId } from '../ids.js';
 import { localizeLines } from '../pricing/labels.js';

@@ -1,4 +1,4 @@
-import type { Quote, QuoteRequest } from '../deliveries/schemas.js';
+import type { Quote, QuoteRequest } from './schemas.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { newId } from '../ids.js';
 import { priceRequest } from './pricing.js';

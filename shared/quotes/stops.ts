@@ -1,4 +1,5 @@
-import type { DeliveryKind, DropoffStop, PickupStop } from '../deliveries/schemas.js';
+import type { DeliveryKind } from '../deliveries/schemas.js';
+import type { DropoffStop, PickupStop } from './schemas.js';
 import { AppError } from '../errors.js';
 import { activeGeocoder } from '../geo/adapters.js';
 import { resolveCoordinates } from '../geo/geocoder.js';

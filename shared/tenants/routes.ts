@@ -1,4 +1,3 @@
-import { AuditEvent } from '../audit/schemas.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
 import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
@@ -74,16 +73,5 @@ export const tenantRoutes = {
     request: { params: IdParam },
     responses: { 200: { description: 'The default pickup in force.', schema: DefaultPickupView } },
     errors: [accessErrors, tenantErrors],
-  }),
-  listTenantEvents: defineRoute({
-    method: 'GET',
-    path: '/v1/tenants/{id}/events',
-    roles: ['admin', 'tenant'],
-    handler: 'functions/tenants/list-tenant-events.ts',
-    summary: "The tenant's audit trail: every event of its data, newest first.",
-    tag: 'Tenants',
-    request: { params: IdParam, query: PageQuery },
-    responses: { 200: { description: 'A page of events.', schema: listOf(AuditEvent) } },
-    errors: [tenantErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Contact, ResolvedAddress } from '../deliveries/schemas.js';
+import { Contact, ResolvedAddress } from '../quotes/schemas.js';
 import { Address, text, Timestamp } from '../schemas/common.js';
 
 export const tenantKinds = ['shop', 'ressourcerie', 'producer', 'catering', 'other'] as const;

@@ -1,3 +1,5 @@
+import type { ScheduleDefinition } from '../schedule.js';
+
 /**
  * When to try a message again after a failed attempt: the Standard Webhooks (Svix) schedule —
  * immediately, then 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h — about 27.5 hours in all, so a
@@ -25,3 +27,14 @@ export function classify(statusCode: number | null): 'success' | 'gone' | 'retry
   if (statusCode === 410) return 'gone';
   return 'retryable';
 }
+
+/** The sweeper that sends the webhook messages whose next attempt is due. */
+export const webhookSchedules: readonly ScheduleDefinition[] = [
+  {
+    name: 'webhook-retries',
+    description: 'Sends the webhook messages whose next attempt is due.',
+    expression: 'rate(1 minute)',
+    handler: 'functions/consumers/webhook-retry-sweeper.ts',
+    localEveryMs: 2_000,
+  },
+];

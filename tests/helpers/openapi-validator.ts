@@ -1,6 +1,6 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import { openApiDocument } from '../../shared/http/openapi.js';
+import { openApiDocument } from '../../shared/app/openapi.js';
 
 /**
  * Checks a response against the published OpenAPI document, as an integrator's generated client

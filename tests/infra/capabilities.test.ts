@@ -4,8 +4,8 @@ import { capabilityGrant, needsOf } from '../../infra/capabilities.js';
 import { capabilities, type Capability } from '../../shared/capabilities.js';
 import { eventRules } from '../../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
-import { routes } from '../../shared/http/routes.js';
-import { schedules } from '../../shared/schedules.js';
+import { routes } from '../../shared/app/routes.js';
+import { schedules } from '../../shared/app/schedules.js';
 import { asList, synth } from './template-helpers.js';
 
 /**
@@ -45,16 +45,16 @@ const fixtures = vi.hoisted(() => ({
   },
 }));
 
-vi.mock('../../shared/http/routes.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../shared/http/routes.js')>();
+vi.mock('../../shared/app/routes.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../shared/app/routes.js')>();
   return { ...original, routes: { ...original.routes, capabilityFixture: fixtures.route } };
 });
 vi.mock('../../shared/events/rules.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../shared/events/rules.js')>();
   return { ...original, eventRules: [...original.eventRules, fixtures.rule] };
 });
-vi.mock('../../shared/schedules.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../shared/schedules.js')>();
+vi.mock('../../shared/app/schedules.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../shared/app/schedules.js')>();
   return { ...original, schedules: [...original.schedules, fixtures.schedule] };
 });
 

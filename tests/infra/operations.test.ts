@@ -9,9 +9,9 @@ import { publicDataThrottle, routeThrottle, stageThrottle } from '../../infra/th
 import type { Capability } from '../../shared/capabilities.js';
 import { eventRules } from '../../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
-import { routes, type RouteName } from '../../shared/http/routes.js';
+import { routes, type RouteName } from '../../shared/app/routes.js';
 import { METRIC_NAMESPACE, metricNames } from '../../shared/observability/metrics.js';
-import { schedules } from '../../shared/schedules.js';
+import { schedules } from '../../shared/app/schedules.js';
 import { asList, synth, testContext, type Resource, type Synthesized } from './template-helpers.js';
 
 // Three stages: dev with no options, prod with every option, and staging with a sender only.

@@ -6,8 +6,8 @@ import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
 import { eventRules } from '../../shared/events/rules.js';
 import type { RouteDefinition } from '../../shared/http/route.js';
-import { routes, type RouteName } from '../../shared/http/routes.js';
-import { schedules } from '../../shared/schedules.js';
+import { routes, type RouteName } from '../../shared/app/routes.js';
+import { schedules } from '../../shared/app/schedules.js';
 import { asList, synth, type Statement, type Synthesized } from './template-helpers.js';
 
 /**

@@ -12,10 +12,10 @@ import { needsOf } from '../../infra/capabilities.js';
 import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
 import { EVENT_SOURCE } from '../../shared/config.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
-import { schedules } from '../../shared/schedules.js';
+import { schedules } from '../../shared/app/schedules.js';
 import { eventRules, outboxRelay } from '../../shared/events/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
-import { fallbackRoute, routes, type RouteName } from '../../shared/http/routes.js';
+import { fallbackRoute, routes, type RouteName } from '../../shared/app/routes.js';
 
 // Bundling skipped: the template is the same, without running esbuild for every function.
 // A cdk-nag finding would make synthesis throw here and hide every test; the cdk-nag tests below

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/app/routes.js';
 import { loseAnswerOfNextEffectCommit } from '../helpers/faults.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { sampleTenant, startTestApi, type ApiResponse, type TestApi } from '../helpers/runtime.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/app/routes.js';
 import { routeErrorsByStatus, type RouteDefinition } from '../../shared/http/route.js';
 import { ErrorBody } from '../../shared/schemas/common.js';
 import { sampleTenant, startTestApi, type TestApi } from '../helpers/runtime.js';

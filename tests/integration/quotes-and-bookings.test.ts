@@ -2,7 +2,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/client.js';
 import { keys } from '../../shared/db/keys.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/app/routes.js';
 import { expectError, startTestApi, type TestApi } from '../helpers/runtime.js';
 import { places, quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
 

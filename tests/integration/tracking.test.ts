@@ -10,7 +10,7 @@ import { newTrackingToken } from '../../shared/deliveries/booking.js';
 import { db } from '../../shared/db/client.js';
 import { keys } from '../../shared/db/keys.js';
 import { estimateRideSeconds, GreatCircleRouter } from '../../shared/geo/router.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/app/routes.js';
 import { setNotifier } from '../../shared/notifications/adapters.js';
 import type { Notifier } from '../../shared/notifications/notifier.js';
 import { TableOutboxNotifier } from '../../shared/notifications/outbox-notifier.js';

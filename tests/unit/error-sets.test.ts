@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorCatalogue, isErrorSet } from '../../shared/errors.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/app/routes.js';
 import { routeErrors, routeErrorsByStatus, type RouteDefinition } from '../../shared/http/route.js';
 
 /**

@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
 import { projectRoot } from '../../infra/bundling.js';
 import type { RouteDefinition } from '../../shared/http/route.js';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/app/routes.js';
 
 /**
  * Each handler imports its own area's route table (`shared/<area>/routes.ts`) rather than the

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { routes } from '../../shared/http/routes.js';
+import { routes } from '../../shared/app/routes.js';
 import { validationError } from '../../shared/http/validation.js';
 import { isStorableNumber, storableNumber } from '../../shared/schemas/common.js';
 import { decimalFits, dynamoDbStores } from '../helpers/dynamodb-numbers.js';

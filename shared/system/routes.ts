@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineRoute, type RouteDefinition } from './route.js';
+import { defineRoute, type RouteDefinition } from '../http/route.js';
 
 /** The API's own endpoints: health and the OpenAPI document. */
 export const systemRoutes = {
@@ -22,3 +22,8 @@ export const systemRoutes = {
     responses: { 200: { description: 'The OpenAPI document.', schema: z.record(z.string(), z.unknown()) } },
   }),
 } as const satisfies Record<string, RouteDefinition>;
+
+/** Answers every request no route matches, in the contract's error shape (API Gateway's `$default`). */
+export const fallbackRoute = {
+  handler: 'functions/system/not-found.ts',
+} as const;

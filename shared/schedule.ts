@@ -1,10 +1,9 @@
-import { billingSchedules } from './billing/schedule.js';
 import type { Capability } from './capabilities.js';
 
 /**
- * Handlers that run on a clock. The CDK stack makes an EventBridge Scheduler schedule of each;
- * the local runtime runs those with `localEveryMs` on a timer (a monthly job is run on demand
- * locally instead).
+ * A handler that runs on a clock. The CDK stack makes an EventBridge Scheduler schedule of each
+ * (`shared/app/schedules.ts` lists them); the local runtime runs those with `localEveryMs` on a
+ * timer (a monthly job is run on demand locally instead).
  */
 export interface ScheduleDefinition {
   name: string;
@@ -24,14 +23,3 @@ export interface ScheduleDefinition {
   /** Scheduler's retries before the dead-letter queue (defaults in the stack: 2 retries within 1 h). */
   retryPolicy?: { maximumRetryAttempts: number; maximumEventAgeSeconds: number };
 }
-
-export const schedules: readonly ScheduleDefinition[] = [
-  ...billingSchedules,
-  {
-    name: 'webhook-retries',
-    description: 'Sends the webhook messages whose next attempt is due.',
-    expression: 'rate(1 minute)',
-    handler: 'functions/consumers/webhook-retry-sweeper.ts',
-    localEveryMs: 2_000,
-  },
-];
