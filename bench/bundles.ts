@@ -43,6 +43,12 @@ export interface BuildSet {
   /** The temporary folder holding every bundle (and a `node_modules` link for external packages). */
   dir: string;
   bundles: Bundle[];
+  /**
+   * The former layout's HTTP functions (`lambdaEntries('per-route')`: one per route and the
+   * `$default` fallback), not deployed: built for the cold-start and day-replay sections. Its
+   * consumers, schedules and relay are the stack's own, in `bundles`.
+   */
+  formerRoutes: Bundle[];
   variants: Variant[];
   /** Parts of the code bundled alone: what each one weighs in every function that imports it. */
   blocks: Array<{ label: string; bytes: number }>;
@@ -112,12 +118,13 @@ export function buildAll(progress: (message: string) => void): Promise<BuildSet>
     // For the variants that leave packages external: resolved from here, as Lambda resolves them from its runtime.
     await symlink(join(projectRoot, 'node_modules'), join(dir, 'node_modules'), 'dir');
     const entries = lambdaEntries();
+    const former = formerRouteEntries();
     const failures: string[] = [];
-    progress(`bundles: building ${entries.length} functions in ${CONCURRENCY} esbuild builds at a time`);
+    progress(`bundles: building ${entries.length} functions (and the former layout's ${former.length} per-route ones) in ${CONCURRENCY} esbuild builds at a time`);
     // Two builds at a time, each bundling a share of the functions: esbuild parses a module shared by
     // several entries once per build, and without code splitting each output is a standalone bundle,
     // byte for byte the one a build of that entry alone makes (as CDK makes it, one esbuild per function).
-    const batches = Array.from({ length: CONCURRENCY }, (_, batch) => entries.filter((_, index) => index % CONCURRENCY === batch));
+    const batches = Array.from({ length: CONCURRENCY }, (_, batch) => [...entries, ...former].filter((_, index) => index % CONCURRENCY === batch));
     const outputOf = (metafile: Metafile, name: string) => Object.entries(metafile.outputs).find(([path]) => path.endsWith(`/${name}/index.mjs`))?.[1];
     const bundleOf = async (entry: LambdaEntry, metafile: Metafile): Promise<Bundle> => {
       const file = join(dir, entry.name, 'index.mjs');
@@ -157,6 +164,7 @@ export function buildAll(progress: (message: string) => void): Promise<BuildSet>
       )
     ).flat();
     const bundles = entries.map((entry) => built.find((bundle) => bundle?.entry === entry)).filter((bundle): bundle is Bundle => bundle !== undefined);
+    const formerRoutes = former.map((entry) => built.find((bundle) => bundle?.entry === entry)).filter((bundle): bundle is Bundle => bundle !== undefined);
 
     progress('bundles: measuring alternatives');
     const largest = [...bundles].sort((a, b) => b.bytes - a.bytes)[0];
@@ -223,7 +231,7 @@ export function buildAll(progress: (message: string) => void): Promise<BuildSet>
     // The building blocks, each bundled alone with the same options (no files: stdin, write: false).
     const blockSources: Array<{ label: string; contents: string }> = [
       { label: 'the DynamoDB document client (`shared/db/client.ts`: `@aws-sdk/lib-dynamodb`, `client-dynamodb`, the credentials of the environment)', contents: "export { db } from './shared/db/client.ts';" },
-      { label: 'the whole route table (`shared/http/routes.ts`: zod and every area\'s schemas; only `GET /v1/openapi.json` imports it)', contents: "export { routes } from './shared/http/routes.ts';" },
+      { label: 'the whole route table (`shared/app/routes.ts`: zod and every area\'s schemas; `GET /v1/openapi.json` imports it, and a function group carries the tables of its routes\' areas)', contents: "export { routes } from './shared/app/routes.ts';" },
       { label: 'one area\'s route table (`shared/deliveries/routes.ts`: zod and the deliveries and slots schemas)', contents: "export { deliveryRoutes } from './shared/deliveries/routes.ts';" },
       { label: 'zod alone (`import * as z from \'zod\'`, as the code imports it)', contents: "import * as z from 'zod'; export const schema = z.object({ id: z.string() });" },
       {
@@ -246,10 +254,13 @@ export function buildAll(progress: (message: string) => void): Promise<BuildSet>
         failures.push(`bundling ${block.label}: ${String(error).slice(0, 300)}`);
       }
     }
-    return { dir, bundles, variants, blocks, failures, elapsedMs: performance.now() - started };
+    return { dir, bundles, formerRoutes, variants, blocks, failures, elapsedMs: performance.now() - started };
   })();
   return building;
 }
+
+/** The former layout's HTTP functions (one per route, and `$default`): its other functions are the stack's. */
+export const formerRouteEntries = (): LambdaEntry[] => lambdaEntries('per-route').filter((entry) => entry.kind === 'route' || entry.kind === 'fallback');
 
 /** Removes the temporary bundles (at the end of the run, whatever happened). */
 export async function removeBundles(): Promise<void> {
@@ -277,14 +288,14 @@ export const bundleSection: OfflineSection = {
     const sdkBytes = (bundle: Bundle) => [...bundle.contributors].filter(([name]) => SDK_PACKAGE.test(name)).reduce((sum, [, bytes]) => sum + bytes, 0);
 
     const lines: string[] = [
-      `Each of the ${lambdaEntries().length} functions of the stack (one per route, the \`$default\` fallback, one per event rule, one per schedule, the outbox relay; ` +
+      `Each of the ${lambdaEntries().length} functions of the stack (one per function group of the routes, the \`$default\` fallback in the static one, one per event rule, one per schedule, the outbox relay; ` +
         'named as the stack\'s constructs) is bundled with esbuild directly, with the stack\'s options as `infra/bundling.ts` exports them ' +
         '(`lambdaEsbuildOptions`: ESM, `node22`, minified, linked source map without sources content, `mainFields` module then main, the `createRequire` banner, ' +
         `the AWS SDK bundled with a credential chain of the environment only, the stack-trace module injected) into a temporary folder, ${CONCURRENCY} esbuild builds at a time each bundling a share of the functions (without code splitting, ` +
         'each output is the standalone bundle a build of that function alone makes, byte for byte). The size is the minified `index.mjs` (the source map is a separate file, read only ' +
         'when a stack trace is: `infra/lambda/source-mapped-stacks.ts`). KB = 1,024 bytes, as esbuild reports them. The budget of issue 7: **≤ 250 KB per function**.',
       '',
-      `${bundles.length} bundles in ${(set.elapsedMs / 1000).toFixed(1)} s (alternatives included): smallest ${kb(sizes[0] ?? 0)} KB, median ${kb(median)} KB, ` +
+      `${bundles.length} bundles in ${(set.elapsedMs / 1000).toFixed(1)} s (alternatives and the former layout's bundles included): smallest ${kb(sizes[0] ?? 0)} KB, median ${kb(median)} KB, ` +
         `largest ${kb(largest?.bytes ?? 0)} KB; **${over.length} of ${bundles.length} over the budget**` +
         (over.length > 0 ? '.' : ', every function within it.'),
       '',
@@ -304,6 +315,15 @@ export const bundleSection: OfflineSection = {
       '',
       '"Of which AWS SDK": the bytes of `@aws-sdk/*`, `@smithy/*` and `@aws-crypto/*` inputs in the metafile; "the rest": everything else (our code, zod, middy, Powertools, Stripe…).',
     ];
+    if (set.formerRoutes.length > 0) {
+      const former = set.formerRoutes.map((bundle) => bundle.bytes).sort((a, b) => a - b);
+      lines.push(
+        '',
+        `The former layout (one function per route and one for \`$default\`, \`lambdaEntries('per-route')\`; not deployed) is bundled too, with the same options, ` +
+          `for the cold-start and day-replay sections: ${set.formerRoutes.length} HTTP functions from ${kb(former[0] ?? 0)} to ${kb(former.at(-1) ?? 0)} KB ` +
+          `(median ${kb(former[Math.floor((former.length - 1) / 2)] ?? 0)} KB); its consumers, schedules and relay are the functions above. Not in the budget's count.`,
+      );
+    }
     const withSdk = bundles.filter((bundle) => sdkBytes(bundle) > 0);
     if (over.length > 0 && withSdk.length > 0) {
       const sdkFloor = Math.min(...withSdk.map(sdkBytes));
@@ -349,8 +369,9 @@ export const bundleSection: OfflineSection = {
         '',
         '**Building blocks**, each bundled alone with the same options: what every function that imports one carries at least. Every route ' +
           'handler imports the HTTP handler stack and its own area\'s route table (`shared/<area>/routes.ts`, for its own route\'s definition; ' +
-          'only `GET /v1/openapi.json` imports the whole table, `shared/http/routes.ts`), so even `GET /health`, which reads ' +
-          'no data, bundles the DynamoDB client (the API-key lookup is imported statically by `shared/http/handler.ts`).',
+          'only `GET /v1/openapi.json` imports the whole table, `shared/app/routes.ts`); a function group bundles the handlers of all its ' +
+          'routes, so the static one (health, OpenAPI, the 404) carries the whole table and the DynamoDB client (the API-key lookup is ' +
+          'imported statically by `shared/http/handler.ts`) although it reads no data.',
         '',
         table(
           ['bundled alone', 'KB'],

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import { bootstrapAdminKey } from '../shared/auth/bootstrap.js';
 import { matchesEventPattern } from '../shared/events/pattern.js';
 import { eventBridge } from '../shared/events/publish.js';
-import { eventRules } from '../shared/events/rules.js';
+import { eventRules } from '../shared/app/rules.js';
 import { anotherTenant, quoteBody, type Fixtures } from './fixtures.js';
 import type { ApiRequest } from './harness.js';
 import { describeCalls, READ_COMMANDS, WRITE_COMMANDS, type DynamoCall } from './instrument.js';

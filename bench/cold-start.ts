@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { LambdaEntry } from '../infra/bundling.js';
+import type { RouteDefinition } from '../shared/http/route.js';
 import { schedules } from '../shared/app/schedules.js';
 import { BUDGET_BYTES, buildAll, kb, type Bundle, type Variant } from './bundles.js';
 import { table } from './report.js';
@@ -25,13 +26,15 @@ const MEMORY_MB = 512;
 /**
  * The child: imports the bundle as Lambda's runtime would (a fresh process, an ES module), invokes
  * `handler` once, and prints the time from the process's start (`performance.timeOrigin`) to the
- * answer. It exits at once, as a measurement needs no event loop draining (Lambda freezes it).
+ * answer; then invokes it a second time with the same event (the warm invocation: `warmMs`, read
+ * by the day replay). It exits at once, as a measurement needs no event loop draining (Lambda freezes it).
  */
 const RUNNER = `const booted = performance.now();
 const [bundleUrl, eventJson, functionName] = process.argv.slice(2);
 const startedImport = performance.now();
 let imported = startedImport;
 let outcome;
+let invoke;
 try {
   const module = await import(bundleUrl);
   imported = performance.now();
@@ -43,8 +46,9 @@ try {
     logGroupName: '/aws/lambda/' + functionName, logStreamName: 'cold-start',
     getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()), done() {}, fail() {}, succeed() {},
   };
+  invoke = () => module.handler(JSON.parse(eventJson), context);
   try {
-    const result = await module.handler(JSON.parse(eventJson), context);
+    const result = await invoke();
     if (result && typeof result === 'object' && 'statusCode' in result) outcome = String(result.statusCode);
     else if (result && typeof result === 'object' && Array.isArray(result.batchItemFailures)) outcome = 'batchItemFailures: ' + result.batchItemFailures.length;
     else outcome = result === undefined ? 'returned' : 'returned a value';
@@ -55,7 +59,13 @@ try {
   outcome = 'IMPORT FAILED: ' + String(error).slice(0, 300);
 }
 const answered = performance.now();
-process.stdout.write('\\n__COLD_START__' + JSON.stringify({ booted, importMs: imported - startedImport, handlerMs: answered - imported, totalMs: answered, outcome }) + '\\n', () => process.exit(0));
+let warmMs = null;
+if (invoke) {
+  const again = performance.now();
+  try { await invoke(); } catch {}
+  warmMs = performance.now() - again;
+}
+process.stdout.write('\\n__COLD_START__' + JSON.stringify({ booted, importMs: imported - startedImport, handlerMs: answered - imported, totalMs: answered, warmMs, outcome }) + '\\n', () => process.exit(0));
 `;
 
 /** A module with a handler and nothing else: Node's own start and the runner, for reference. */
@@ -68,6 +78,8 @@ interface Sample {
   booted: number;
   importMs: number;
   handlerMs: number;
+  /** The second invocation, warm (same event), in the same process; NaN when the import failed. */
+  warmMs: number;
   /** Wall time measured by the parent, from `spawn()` to the child's exit. */
   wallMs: number;
   /** Requests that reached the stand-in AWS endpoint. */
@@ -145,19 +157,24 @@ function httpEvent(method: string, routeKey: string, path: string, pathParameter
  * envelope for consumers (refused by their schema), an empty stream batch for the relay, and the
  * scheduler's event for scheduled handlers (they query DynamoDB: the stand-in answers as an empty table).
  */
+function routeInvocation(route: RouteDefinition): { event: unknown; request: string } {
+  const parameters: Record<string, string> = {};
+  const path = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (parameters[name] = `bench_${name.toLowerCase()}`));
+  const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}';
+  const keyless = route.roles === 'public' ? '' : ', no API key';
+  return {
+    event: httpEvent(route.method, `${route.method} ${route.path}`, path, Object.keys(parameters).length > 0 ? parameters : undefined, body),
+    request: `${route.method} ${path}${body ? ' `{}`' : ''}${keyless}`,
+  };
+}
+
 function invocationFor(entry: LambdaEntry): { event: unknown; request: string } {
   switch (entry.kind) {
-    case 'route': {
-      const route = entry.route!;
-      const parameters: Record<string, string> = {};
-      const path = route.path.replace(/\{([^}]+)\}/g, (_, name: string) => (parameters[name] = `bench_${name.toLowerCase()}`));
-      const body = route.method === 'GET' || route.method === 'DELETE' ? undefined : '{}';
-      const keyless = route.roles === 'public' ? '' : ', no API key';
-      return {
-        event: httpEvent(route.method, `${route.method} ${route.path}`, path, Object.keys(parameters).length > 0 ? parameters : undefined, body),
-        request: `${route.method} ${path}${body ? ' `{}`' : ''}${keyless}`,
-      };
-    }
+    case 'route':
+      return routeInvocation(entry.route!);
+    // A function of several routes starts with its first: the whole bundle is imported whatever the route.
+    case 'http':
+      return entry.routes?.[0] ? routeInvocation(entry.routes[0].route) : { event: httpEvent('GET', '$default', '/v1/no-such-route', undefined, undefined), request: 'GET /v1/no-such-route' };
     case 'fallback':
       return { event: httpEvent('GET', '$default', '/v1/no-such-route', undefined, undefined), request: 'GET /v1/no-such-route' };
     case 'consumer':
@@ -232,7 +249,7 @@ async function startStandInEndpoint(): Promise<{ url: string; requests(): number
   };
 }
 
-/** One cold start: a fresh `node` that imports the bundle and invokes it once. */
+/** One cold start: a fresh `node` that imports the bundle and invokes it (once cold, once warm). */
 function runOnce(runner: string, job: Job, endpoint: string): Promise<{ sample: Omit<Sample, 'awsRequests'>; outcome: string }> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -286,13 +303,39 @@ function runOnce(runner: string, job: Job, endpoint: string): Promise<{ sample: 
         return;
       }
       try {
-        const parsed = JSON.parse(line.slice('__COLD_START__'.length)) as { booted: number; importMs: number; handlerMs: number; totalMs: number; outcome: string };
-        resolve({ sample: { totalMs: parsed.totalMs, booted: parsed.booted, importMs: parsed.importMs, handlerMs: parsed.handlerMs, wallMs }, outcome: parsed.outcome });
+        const parsed = JSON.parse(line.slice('__COLD_START__'.length)) as { booted: number; importMs: number; handlerMs: number; totalMs: number; warmMs: number | null; outcome: string };
+        resolve({
+          sample: { totalMs: parsed.totalMs, booted: parsed.booted, importMs: parsed.importMs, handlerMs: parsed.handlerMs, warmMs: parsed.warmMs ?? Number.NaN, wallMs },
+          outcome: parsed.outcome,
+        });
       } catch (error) {
         reject(new Error(`${job.id}: unreadable measurement (${String(error)})`));
       }
     });
   });
+}
+
+/** A function's cold-start proxy, for the day replay (`bench/day-replay.ts`). */
+export interface ColdStartResult {
+  name: string;
+  serves: string;
+  bytes: number;
+  runs: number;
+  /** Median, process start → the first answer (the proxy). */
+  medianMs: number;
+  /** Median of the second invocation (warm, same event, same process). */
+  warmMs: number;
+}
+
+let results: { grouped: ReadonlyMap<string, ColdStartResult>; perRoute: ReadonlyMap<string, ColdStartResult> } | undefined;
+
+/**
+ * The medians of this run's cold-start section per function name, for each layout: `grouped`
+ * (the stack's functions) and `perRoute` (the former layout: its per-route HTTP functions and the
+ * same consumers, schedules and relay). Undefined until the section has run.
+ */
+export function coldStartResults(): typeof results {
+  return results;
 }
 
 const VARIANT_LABELS: Record<string, string> = {
@@ -328,6 +371,8 @@ export const coldStartSection: OfflineSection = {
       };
     };
     const functions = set.bundles.map((bundle) => job(bundle, 'deployed'));
+    // The former layout's HTTP functions (not deployed), in the same rounds, for the day replay.
+    const formerFunctions = set.formerRoutes.map((bundle) => job(bundle, 'per-route'));
     const byName = new Map(set.bundles.map((bundle) => [bundle.entry.name, bundle]));
     const tradeOffs: Job[] = [];
     for (const base of [...new Set(set.variants.map((variant) => variant.base))]) {
@@ -356,7 +401,7 @@ export const coldStartSection: OfflineSection = {
     const endpoint = await startStandInEndpoint();
     try {
       for (let round = 0; round < TRADE_OFF_RUNS; round += 1) {
-        const jobs = [...(round < RUNS ? [...functions, baseline] : []), ...tradeOffs];
+        const jobs = [...(round < RUNS ? [...functions, ...formerFunctions, baseline] : []), ...tradeOffs];
         context.progress(`cold start: round ${round + 1} of ${TRADE_OFF_RUNS} (${jobs.length} fresh processes, in a new random order)`);
         for (const current of shuffle(jobs)) {
           const before = endpoint.requests();
@@ -372,7 +417,7 @@ export const coldStartSection: OfflineSection = {
     } finally {
       await endpoint.stop();
     }
-    for (const current of [...functions, ...tradeOffs, baseline]) {
+    for (const current of [...functions, ...formerFunctions, ...tradeOffs, baseline]) {
       for (const outcome of current.outcomes) if (outcome.startsWith('IMPORT FAILED')) failures.push(`cold start of ${current.id}: ${outcome}`);
     }
 
@@ -392,6 +437,20 @@ export const coldStartSection: OfflineSection = {
     const medians = rows.map((row) => row.total).sort((a, b) => a - b);
     const base = summary(baseline);
     const nodeStart = median([...functions, baseline].flatMap((current) => current.samples.map((sample) => sample.booted)));
+    const resultOf = (current: Job): ColdStartResult => ({
+      name: current.name,
+      serves: current.serves,
+      bytes: current.bytes,
+      runs: current.samples.length,
+      medianMs: summary(current).total,
+      warmMs: median(current.samples.map((sample) => sample.warmMs).filter((value) => Number.isFinite(value))),
+    });
+    const formerRows = formerFunctions.filter((current) => current.samples.length >= RUNS).map(resultOf);
+    const shared = measured.filter((current) => !['http', 'route', 'fallback'].includes(byName.get(current.name)?.entry.kind ?? ''));
+    results = {
+      grouped: new Map(measured.map((current) => [current.name, resultOf(current)])),
+      perRoute: new Map([...formerRows, ...shared.map(resultOf)].map((result) => [result.name, result])),
+    };
 
     const lines = [
       `Each function\'s bundle (the previous section\'s \`index.mjs\`) is started ${RUNS} times in a fresh \`node\` process (${process.version} here; Lambda runs Node.js 22) ` +
@@ -433,6 +492,24 @@ export const coldStartSection: OfflineSection = {
         ]),
       ),
     ];
+
+    if (formerRows.length > 0) {
+      const formerMedians = formerRows.map((row) => row.medianMs).sort((a, b) => a - b);
+      lines.push(
+        '',
+        `**The former layout** (one function per route and one for \`$default\`, \`lambdaEntries('per-route')\`; not deployed), measured in the same rounds ` +
+          `for the day replay below, ${RUNS} runs each: ${formerRows.length} functions, fastest ${ms(formerMedians[0] ?? Number.NaN)} ms, median ${ms(median(formerMedians))} ms, ` +
+          `slowest ${ms(formerMedians.at(-1) ?? Number.NaN)} ms; ${formerRows.filter((row) => row.medianMs > TARGET_MS).length} over ${TARGET_MS} ms. ` +
+          'Its consumers, schedules and relay are the functions of the table above. "Warm ms": the second invocation of the same request in the same process (median).',
+        '',
+        table(
+          ['function', 'serves', 'KB', 'median ms (start → answer)', 'warm ms', `≤ ${TARGET_MS} ms`],
+          [...formerRows]
+            .sort((a, b) => b.medianMs - a.medianMs)
+            .map((row) => [`\`${row.name}\``, row.serves, kb(row.bytes), ms(row.medianMs), ms(row.warmMs), row.medianMs <= TARGET_MS ? 'yes' : '**no**']),
+        ),
+      );
+    }
 
     if (tradeOffs.length > 0) {
       const compared = [...new Set(tradeOffs.map((current) => current.name))].map((name) => {

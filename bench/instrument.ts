@@ -84,7 +84,7 @@ function text(value: unknown): string {
   return '';
 }
 
-/** What an item key is, from the key layout of `shared/db/keys.ts`: the first pattern that matches names it. */
+/** What an item key is, from the key layout the repositories declare (`defineEntity`): the first pattern that matches names it. */
 const itemKinds: ReadonlyArray<[RegExp, string]> = [
   [/^APIKEY#/, 'auth'],
   [/^RATE#/, 'rate limit'],

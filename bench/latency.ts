@@ -2,7 +2,7 @@ import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import type { ApiRequest } from './harness.js';
 import { describeCalls, type DynamoCall } from './instrument.js';
 import type { Operation } from './operations.js';
-import { eventRules } from '../shared/events/rules.js';
+import { eventRules } from '../shared/app/rules.js';
 import { table } from './report.js';
 import type { BenchContext, Section, SectionResult } from './section.js';
 import { ms, summarize, type Summary } from './stats.js';
@@ -33,6 +33,13 @@ function shuffle<T>(items: T[]): T[] {
     [items[index], items[other]] = [items[other] as T, items[index] as T];
   }
   return items;
+}
+
+let results: ReadonlyMap<string, readonly number[]> | undefined;
+
+/** This run's timed requests per operation id (ms at the client), for the day replay; undefined until the section has run. */
+export function latencyResults(): ReadonlyMap<string, readonly number[]> | undefined {
+  return results;
 }
 
 /**
@@ -104,6 +111,7 @@ export const latencySection: Section = {
       client.destroy();
     }
 
+    results = new Map(plans.map((plan) => [plan.operation.id, [...plan.times]]));
     const bare = summarize(bareTimes);
     const ratio = (summary: Summary) => (bare.p50 > 0 ? `${(summary.p50 / bare.p50).toFixed(1)}×` : '—');
     const row = (label: string, request: string, summary: Summary, roundTrips: string) => [

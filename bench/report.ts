@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, release, totalmem, type as osType } from 'node:os';
-import { eventRules } from '../shared/events/rules.js';
+import { eventRules } from '../shared/app/rules.js';
 import { schedules } from '../shared/app/schedules.js';
 import type { Check, SectionResult } from './section.js';
 

@@ -25,6 +25,7 @@ const { operations } = await import('./operations.js');
 const { commit, currentLoad, machine, renderReports, writeReport } = await import('./report.js');
 const { roundTripSection } = await import('./round-trips.js');
 const { latencySection } = await import('./latency.js');
+const { dayReplaySection } = await import('./day-replay.js');
 const { bundleSection, removeBundles } = await import('./bundles.js');
 const { coldStartSection } = await import('./cold-start.js');
 const { loadSection } = await import('./load.js');
@@ -40,8 +41,11 @@ type SectionResult = import('./section.js').SectionResult;
 
 /** Run first, before the local runtime starts: they need neither the API nor DynamoDB Local. */
 const offlineSections: OfflineSection[] = [bundleSection, coldStartSection];
-/** Then, against the local runtime, in this order (the cost section reads the capacity section's numbers). */
-const sections: Section[] = [roundTripSection, latencySection, loadSection, capacitySection, costSection];
+/**
+ * Then, against the local runtime, in this order (the cost section reads the capacity section's numbers; the day replay
+ * reads the cold-start section's, and the latency section's when it ran).
+ */
+const sections: Section[] = [roundTripSection, latencySection, dayReplaySection, loadSection, capacitySection, costSection];
 
 /**
  * `BENCH_SECTIONS=bundles,cold-start npm run bench` runs only those sections (ids), and writes

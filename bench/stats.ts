@@ -2,6 +2,7 @@ export interface Summary {
   n: number;
   p50: number;
   p90: number;
+  p95: number;
   p99: number;
   mean: number;
   min: number;
@@ -21,6 +22,7 @@ export function summarize(samples: readonly number[]): Summary {
     n: sorted.length,
     p50: percentile(sorted, 50),
     p90: percentile(sorted, 90),
+    p95: percentile(sorted, 95),
     p99: percentile(sorted, 99),
     mean: sorted.reduce((sum, value) => sum + value, 0) / Math.max(1, sorted.length),
     min: sorted[0] ?? Number.NaN,

@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BuildOptions } from 'esbuild';
 import { OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { eventRules, outboxRelay } from '../shared/events/rules.js';
+import { eventRules, outboxRelay } from '../shared/app/rules.js';
 import { routeKey, type RouteDefinition } from '../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../shared/app/routes.js';
 import { schedules } from '../shared/app/schedules.js';
 import { esbuildTarget } from './node-version.js';
+import { FALLBACK_GROUP, functionGroupOf, type FunctionGroupName } from '../shared/http/function-groups.js';
 
 /**
  * How every Lambda function is bundled, in one place: the CDK stack's `NodejsFunction` bundling
@@ -95,20 +98,23 @@ export const lambdaBundling: Readonly<BundlingOptions> = Object.freeze({
   forceDockerBundling: false,
 } satisfies BundlingOptions);
 
-export type LambdaKind = 'route' | 'fallback' | 'consumer' | 'relay' | 'schedule';
+export type LambdaKind = 'http' | 'route' | 'fallback' | 'consumer' | 'relay' | 'schedule';
 
 /** One Lambda function of the stack, from the shared definitions. */
 export interface LambdaEntry {
-  /** Stable and unique: the stack's construct id (`GetDeliveryFn`, `AuditTrailConsumerFn`, `OutboxRelayFn`…). */
+  /** Stable and unique: the stack's construct id (`ApiRoutesFn`, `AuditTrailConsumerFn`, `OutboxRelayFn`…). */
   name: string;
   kind: LambdaKind;
-  /** The entry module, relative to the project root; it exports `handler`. */
+  /** The entry module, relative to the project root (or absolute: a generated router); it exports `handler`. */
   entry: string;
-  /** What the function serves: `GET /health`, `$default`, `event rule audit-trail`, `table stream outbox-relay`, `schedule webhook-retries`. */
+  /** What the function serves: `the api routes (45)`, `event rule audit-trail`, `table stream outbox-relay`, `schedule webhook-retries`. */
   serves: string;
-  /** The route of a route function. */
+  /** The routes an HTTP function serves, by route name (its router's table). */
+  routes?: ReadonlyArray<{ name: RouteName; route: RouteDefinition }>;
+  /** The function group of an HTTP function (`shared/http/function-groups.ts`). */
+  group?: FunctionGroupName;
+  /** The route of a per-route function (the former layout, kept to measure it). */
   route?: RouteDefinition;
-  /** The route table's name of a route function (`getDelivery`). */
   routeName?: RouteName;
 }
 
@@ -122,15 +128,79 @@ export function pascalCase(name: string): string {
 }
 
 /**
- * Every function the stack deploys, in the stack's order: one per route of the route table, the
- * `$default` fallback, one consumer per event rule, one per schedule, and the outbox relay.
+ * How HTTP routes map to functions: `grouped` (the stack: a few functions shaped by workload,
+ * each routing to its routes' handlers) or `per-route` (the former layout: one function per
+ * route and one for `$default`), which the benchmark builds to compare the two.
  */
-export function lambdaEntries(): LambdaEntry[] {
-  const entries: LambdaEntry[] = [];
-  for (const [name, route] of Object.entries(routes) as [RouteName, RouteDefinition][]) {
-    entries.push({ name: `${pascalCase(name)}Fn`, kind: 'route', entry: route.handler, serves: routeKey(route), route, routeName: name });
+export type FunctionLayout = 'grouped' | 'per-route';
+
+/** The routes of each function group, in the route table's order; the `$default` fallback with its group. */
+export function routesByGroup(table: Readonly<Record<string, RouteDefinition>> = routes): Map<FunctionGroupName, Array<{ name: RouteName; route: RouteDefinition }>> {
+  const groups = new Map<FunctionGroupName, Array<{ name: RouteName; route: RouteDefinition }>>();
+  for (const [name, route] of Object.entries(table) as [RouteName, RouteDefinition][]) {
+    const group = functionGroupOf(route);
+    groups.set(group, [...(groups.get(group) ?? []), { name, route }]);
   }
-  entries.push({ name: 'FallbackFn', kind: 'fallback', entry: fallbackRoute.handler, serves: '$default' });
+  if (!groups.has(FALLBACK_GROUP)) groups.set(FALLBACK_GROUP, []);
+  return groups;
+}
+
+/** Where the generated router modules are written (ignored by git, like every build output). */
+export const generatedEntriesFolder = resolve(projectRoot, 'node_modules', '.cache', 'delivery-hub', 'entries');
+
+/**
+ * A function group's entry module: a router over its routes' handler modules, keyed by API
+ * Gateway's route key, made from the route table (so no route is listed twice) and written
+ * where esbuild bundles it from. The file is named after its content (`api.3f2a9c1b.ts`): two
+ * route tables never overwrite each other's router (a test synthesizes the stack with extra
+ * routes while another bundles the real one), and an unchanged table rewrites nothing.
+ */
+export function writeRouterEntry(group: FunctionGroupName, members: ReadonlyArray<{ name: RouteName; route: RouteDefinition }>): string {
+  const handlers = [...members.map(({ route }) => ({ key: routeKey(route), module: route.handler })), ...(group === FALLBACK_GROUP ? [{ key: '$default', module: fallbackRoute.handler }] : [])];
+  const source = [
+    `// Generated by infra/bundling.ts from the route table: the router of the '${group}' function. Do not edit.`,
+    `import { httpRouter } from ${JSON.stringify(resolve(projectRoot, 'shared/http/router.ts'))};`,
+    ...handlers.map((handler, index) => `import { handler as route${index} } from ${JSON.stringify(resolve(projectRoot, handler.module))};`),
+    `export const handler = httpRouter({`,
+    ...handlers.map((handler, index) => `  ${JSON.stringify(handler.key)}: route${index},`),
+    `});`,
+    '',
+  ].join('\n');
+  const file = resolve(generatedEntriesFolder, `${group}.${createHash('sha256').update(source).digest('hex').slice(0, 12)}.ts`);
+  mkdirSync(generatedEntriesFolder, { recursive: true });
+  if (!existsSync(file)) {
+    // Written aside then renamed: a test worker bundling at the same moment never reads half a file.
+    const partial = `${file}.${process.pid}.partial`;
+    writeFileSync(partial, source);
+    renameSync(partial, file);
+  }
+  return file;
+}
+
+/**
+ * Every function the stack deploys, in the stack's order: one per function group of the route
+ * table (the `$default` fallback in the static one), one consumer per event rule, one per
+ * schedule, and the outbox relay. `per-route` gives the former layout, for the benchmark.
+ */
+export function lambdaEntries(layout: FunctionLayout = 'grouped'): LambdaEntry[] {
+  const entries: LambdaEntry[] = [];
+  if (layout === 'grouped') {
+    for (const [group, members] of routesByGroup()) {
+      entries.push({
+        name: `${pascalCase(group)}RoutesFn`,
+        kind: 'http',
+        entry: writeRouterEntry(group, members),
+        serves: `the ${group} routes (${members.length}${group === FALLBACK_GROUP ? ' and $default' : ''})`,
+        routes: members,
+        group,
+      });
+    }
+  } else {
+    for (const [name, route] of Object.entries(routes) as [RouteName, RouteDefinition][]) {
+      entries.push({ name: `${pascalCase(name)}Fn`, kind: 'route', entry: route.handler, serves: routeKey(route), route, routeName: name });
+    }
+    entries.push({ name: 'FallbackFn', kind: 'fallback', entry: fallbackRoute.handler, serves: '$default' });
+  }
   for (const rule of eventRules) {
     entries.push({ name: `${pascalCase(rule.name)}ConsumerFn`, kind: 'consumer', entry: rule.target.handler, serves: `event rule ${rule.name}` });
   }

@@ -27,7 +27,16 @@ export function routeThrottle(route: Pick<RouteDefinition, 'roles' | 'throttle'>
   return route.roles === 'public' && readsData ? publicDataThrottle : stageThrottle;
 }
 
-/** `RouteSettings` of an HTTP API stage (CloudFormation), keyed by route key. */
-export function routeSettings(throttles: ReadonlyMap<string, Throttle>): Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> {
-  return Object.fromEntries([...throttles].map(([key, throttle]) => [key, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit }]));
+/**
+ * `RouteSettings` of an HTTP API stage (CloudFormation), keyed by route key: each route's
+ * throttle, and API Gateway's detailed (per-route) metrics for the watched routes alone.
+ */
+export function routeSettings(
+  throttles: ReadonlyMap<string, Throttle>,
+  watched: ReadonlySet<string> = new Set(),
+): Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number; DetailedMetricsEnabled?: true }> {
+  for (const key of watched) if (!throttles.has(key)) throw new Error(`Watched route ${key} is not a route of the stage`);
+  return Object.fromEntries(
+    [...throttles].map(([key, throttle]) => [key, { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit, ...(watched.has(key) ? { DetailedMetricsEnabled: true as const } : {}) }]),
+  );
 }

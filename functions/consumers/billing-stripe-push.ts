@@ -1,6 +1,6 @@
+import { billingRules } from '../../shared/billing/rules.js';
 import { pushInvoice } from '../../shared/billing/stripe-push.js';
-import { parseEnvelope } from '../../shared/events/catalog.js';
-import { logger } from '../../shared/logging/logger.js';
+import { eventHandler } from '../../shared/events/consumer.js';
 
 /**
  * Sends an issued invoice to Stripe: on `invoice.issued`, and on `invoice.push_requested`, which a
@@ -9,9 +9,7 @@ import { logger } from '../../shared/logging/logger.js';
  * checkpoints, with the same idempotency keys): Stripe never sees anything twice. A transient
  * Stripe failure throws, so EventBridge retries; after that, the next billing run requests again.
  */
-export const handler = async (input: unknown): Promise<void> => {
-  const { type, detail } = parseEnvelope(input);
-  const data = detail.data as { id: string; tenantId: string };
-  const outcome = await pushInvoice(data.tenantId, data.id);
-  logger.info('billing stripe push', { eventId: detail.id, type, invoiceId: data.id, outcome });
-};
+export const handler = eventHandler(billingRules.stripePush, async ({ detail }, log) => {
+  const outcome = await pushInvoice(detail.data.tenantId, detail.data.id);
+  log.info('billing stripe push', { invoiceId: detail.data.id, outcome });
+});

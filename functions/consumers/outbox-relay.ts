@@ -1,8 +1,7 @@
-import type { AttributeValue } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { eventCatalog, type EventDetail, type EventType } from '../../shared/events/catalog.js';
-import { OUTBOX_ENTITY } from '../../shared/events/outbox.js';
+import { eventCatalog } from '../../shared/app/events.js';
+import type { EventDefinition, EventDetail } from '../../shared/events/definition.js';
+import { outboxRecords } from '../../shared/events/outbox.js';
 import { publishDetails } from '../../shared/events/publish.js';
 import { logger } from '../../shared/logging/logger.js';
 
@@ -11,16 +10,14 @@ const BATCH = 10;
 /**
  * Relays outbox items from the table's stream to the bus, in stream order. When a put fails,
  * the first record not yet published is reported, so the stream retries from there: an event
- * may be published twice (consumers dedupe on its id), never lost.
+ * may be published twice (consumers dedupe on its id), never lost. An item of a type the
+ * catalogue does not know (written by a newer version during a deploy) is left to that version.
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const entries: Array<{ sequenceNumber: string; type: EventType; detail: EventDetail }> = [];
-  for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || !image) continue;
-    const item = unmarshall(image as Record<string, AttributeValue>);
-    if (item.entity !== OUTBOX_ENTITY || !(item.type in eventCatalog)) continue;
-    entries.push({ sequenceNumber: record.dynamodb?.SequenceNumber ?? '', type: item.type as EventType, detail: JSON.parse(item.detail as string) as EventDetail });
+  const entries: Array<{ sequenceNumber: string; definition: EventDefinition; detail: EventDetail }> = [];
+  for (const record of outboxRecords(event)) {
+    const definition = eventCatalog[record.type];
+    if (definition) entries.push({ sequenceNumber: record.sequenceNumber, definition, detail: record.detail as EventDetail });
   }
   for (let start = 0; start < entries.length; start += BATCH) {
     const batch = entries.slice(start, start + BATCH);

@@ -1,13 +1,12 @@
-import { isInternalEvent, parseEnvelope } from '../../shared/events/catalog.js';
+import { eventHandler } from '../../shared/events/consumer.js';
+import { webhookRules } from '../../shared/webhooks/rules.js';
 import { dispatchEvent } from '../../shared/webhooks/service.js';
 
 /**
- * Status events → the tenant's webhook endpoints. Idempotent: one message per (endpoint, event).
- * Internal events never leave the hub, even if one reached this consumer (its rule does not
- * route them): an `invoice.*` endpoint does not get `invoice.push_requested`.
+ * Delivery and invoice events → the tenant's webhook endpoints. Idempotent: one message per
+ * (endpoint, event). The rule consumes the contract's public types only: internal events never
+ * reach it, and an event it does not consume is refused (`eventHandler`).
  */
-export const handler = async (input: unknown): Promise<void> => {
-  const { type, detail } = parseEnvelope(input);
-  if (isInternalEvent(type)) return;
+export const handler = eventHandler(webhookRules.dispatch, async ({ type, detail }) => {
   await dispatchEvent(type, detail);
-};
+});

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { matchesEventPattern, validateEventPattern, InvalidEventPatternError } from '../../shared/events/pattern.js';
-import type { EventRule } from '../../shared/events/rules.js';
+import type { EventRule } from '../../shared/events/rule.js';
 import { logger } from '../../shared/logging/logger.js';
 import { memoryJournal, type BusJournal, type DeadLetter, type EventEnvelope, type PendingDelivery } from './bus-journal.js';
 import { lambdaContext, loadHandler } from './modules.js';

@@ -1,6 +1,7 @@
 import { bootstrapAdminKey } from '../../shared/auth/bootstrap.js';
 import type { IssuedKey } from '../../shared/auth/api-keys.js';
-import { eventRules, outboxRelay, type EventRule } from '../../shared/events/rules.js';
+import { eventRules, outboxRelay } from '../../shared/app/rules.js';
+import type { EventRule } from '../../shared/events/rule.js';
 import { schedules } from '../../shared/app/schedules.js';
 import { lambdaContext, loadHandler } from './modules.js';
 import { logger } from '../../shared/logging/logger.js';

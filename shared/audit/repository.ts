@@ -1,38 +1,34 @@
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
-import type { EventDetail, EventType } from '../events/catalog.js';
+import { defineEntity, tenantKey } from '../db/entity.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { writeIf } from '../db/transact.js';
+import type { EventDetail } from '../events/definition.js';
 import { HUB_SCOPE } from '../events/scope.js';
 import type { AuditEvent } from './schemas.js';
 
+/** The events a tenant's data went through, newest last, in one partition per tenant (or the hub's). */
+const trail = (scope: string) => `${tenantKey(scope)}#EVENTS`;
+
+interface RecordedEvent extends AuditEvent {
+  /** Whose trail: a tenant id, or the hub's scope. */
+  scope: string;
+}
+
+export const auditEvents = defineEntity<RecordedEvent, Pick<RecordedEvent, 'scope' | 'id'>>({
+  name: 'event',
+  key: ({ scope, id }) => ({ pk: trail(scope), sk: id }),
+  stored: ({ scope: _scope, ...event }) => event,
+  // What the trail answers: the event alone (its scope is the partition being read).
+  parse: ({ id, type, occurredAt, version, data }) => ({ id, object: 'event', type, occurredAt, version, data }) as RecordedEvent,
+});
 
 export const auditRepository = {
   /** Idempotent on the event id: EventBridge delivers at least once. Returns false for a duplicate. */
-  async record(type: EventType, detail: EventDetail): Promise<boolean> {
+  async record(type: string, detail: EventDetail): Promise<boolean> {
     const event: AuditEvent = { id: detail.id, object: 'event', type, occurredAt: detail.occurredAt, version: detail.version, data: detail.data };
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...keys.tenantEvent(detail.tenantId ?? HUB_SCOPE, detail.id), entity: 'event', ...event },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(auditEvents.create({ ...event, scope: detail.tenantId ?? HUB_SCOPE }));
   },
 
   async list(tenantId: string, page: PageRequest): Promise<Page<AuditEvent>> {
-    const result = await queryPage({ partition: keys.tenantEventPartition(tenantId), page, descending: true });
-    return {
-      ...result,
-      data: result.data.map(({ id, type, occurredAt, version, data }) => ({ id, object: 'event', type, occurredAt, version, data }) as AuditEvent),
-    };
+    return auditEvents.query({ partition: { pk: trail(tenantId) }, page, descending: true });
   },
 };

@@ -8,7 +8,7 @@ export const AuditEvent = z
     type: z.string(),
     occurredAt: Timestamp,
     version: z.number().int(),
-    data: z.record(z.string(), z.unknown()),
+    data: z.unknown().meta({ description: "The event's data, as its type defines it (a delivery, an invoice…): see the API reference's events." }),
   })
   .meta({ id: 'Event', description: 'An event that happened to a tenant, as kept by the audit trail.' });
 export type AuditEvent = z.output<typeof AuditEvent>;

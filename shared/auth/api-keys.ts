@@ -1,8 +1,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
+import { defineEntity } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
 import { newId } from '../ids.js';
 import type { Principal, Role } from './principal.js';
 
@@ -38,30 +37,66 @@ export interface IssuedKey {
   createdAt: string;
 }
 
-function ownerId(owner: KeyOwner): string {
-  if (owner.role === 'courier') return owner.courierId;
-  if (owner.role === 'admin') return 'hub';
-  return owner.tenantId;
+/** An API key as stored: found by the hash of its secret, never by the secret. */
+interface StoredApiKey {
+  secretHash: string;
+  id: string;
+  role: Role;
+  tenantId?: string | undefined;
+  courierId?: string | undefined;
+  /** The last characters only, so an operator can tell keys apart without holding them. */
+  hint: string;
+  createdAt: string;
+  revokedAt?: string;
 }
 
-/** Builds the item of a new key; the caller writes it (alone, or inside a transaction). */
-export function newApiKeyItem(owner: KeyOwner, now = new Date()): { issued: IssuedKey; item: Record<string, unknown> } {
+/** Who a key belongs to, for listing and revocation: a tenant, a courier, or the hub. */
+function ownerOf(key: Pick<StoredApiKey, 'role' | 'tenantId' | 'courierId'>): string {
+  if (key.role === 'courier') return String(key.courierId);
+  if (key.role === 'admin') return 'hub';
+  return String(key.tenantId);
+}
+
+/**
+ * API keys are found by the hash of the secret: one GetItem per authenticated request. The
+ * keys issued to one owner are listed on gsi1. The hash is the key, and stored nowhere else.
+ */
+export const apiKeys = defineEntity<StoredApiKey, Pick<StoredApiKey, 'secretHash'>>({
+  name: 'api_key',
+  key: ({ secretHash }) => ({ pk: `APIKEY#${secretHash}`, sk: 'APIKEY' }),
+  indexes: (key) => ({ gsi1pk: `KEYS#${ownerOf(key)}`, gsi1sk: key.id }),
+  stored: ({ secretHash: _hash, ...key }) => key,
+});
+
+/**
+ * "The hub's first admin key was issued": one marker per table, among the hub's settings by its
+ * key (`shared/hub/repository.ts` declares the others; plumbing cannot import an area).
+ */
+export const adminBootstrap = defineEntity<{ keyId: string; createdAt: string }, object>({
+  name: 'setting',
+  key: () => ({ pk: 'HUB', sk: 'SETTING#admin-bootstrap' }),
+});
+
+/** The marker's creation: refused if the table has one, so two starts racing still make one key. */
+export function markAdminBootstrapped(issued: IssuedKey): TransactItem {
+  return adminBootstrap.create({ keyId: issued.id, createdAt: issued.createdAt });
+}
+
+/** A new key and the creation of its item; the caller writes it (alone, or inside a transaction). */
+export function newApiKey(owner: KeyOwner, now = new Date()): { issued: IssuedKey; create: TransactItem } {
   const id = newId('apiKey', now.getTime());
   const secret = generateSecret(owner.role);
   const createdAt = now.toISOString();
-  const item = {
-    ...keys.apiKeyByHash(hashSecret(secret)),
-    ...keys.apiKeyListing(ownerId(owner), id),
-    entity: 'api_key',
+  const create = apiKeys.create({
+    secretHash: hashSecret(secret),
     id,
     role: owner.role,
     tenantId: 'tenantId' in owner ? owner.tenantId : undefined,
     courierId: owner.role === 'courier' ? owner.courierId : undefined,
-    // The last characters only, so an operator can tell keys apart without holding them.
     hint: secret.slice(-4),
     createdAt,
-  };
-  return { issued: { id, key: secret, role: owner.role, createdAt }, item };
+  });
+  return { issued: { id, key: secret, role: owner.role, createdAt }, create };
 }
 
 const ENV_ADMIN_KEY_ID = 'key_env_hub_admin';
@@ -81,9 +116,9 @@ export async function principalForSecret(secret: string): Promise<Principal | un
   const hash = hashSecret(secret);
   const cached = knownKeys.get(hash);
   if (cached && cached.expiresAt > Date.now()) return cached.principal;
-  const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.apiKeyByHash(hash) }));
-  if (!Item || Item.entity !== 'api_key' || Item.revokedAt !== undefined) return undefined;
-  const principal = toPrincipal(Item);
+  const stored = await apiKeys.get({ secretHash: hash });
+  if (!stored || stored.revokedAt !== undefined) return undefined;
+  const principal = toPrincipal(stored);
   if (principal) remember(hash, principal);
   return principal;
 }
@@ -107,7 +142,7 @@ export function forgetKnownKeys(): void {
   knownKeys.clear();
 }
 
-function toPrincipal(item: Record<string, unknown>): Principal | undefined {
+function toPrincipal(item: StoredApiKey): Principal | undefined {
   const keyId = String(item.id);
   switch (item.role) {
     case 'admin':

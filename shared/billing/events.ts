@@ -1,3 +1,4 @@
+import { defineEvent } from '../events/definition.js';
 import * as z from 'zod';
 import { InvoiceEventData } from './schemas.js';
 
@@ -17,8 +18,8 @@ export const InvoicePushRequestedData = z.object({
 
 /** Invoice events carry the invoice without its lines (an event stays far below the bus's 256 KB). */
 export const billingEvents = {
-  'invoice.issued': { version: 1, data: InvoiceEventData },
-  'invoice.paid': { version: 1, data: InvoiceEventData },
+  invoiceIssued: defineEvent('invoice.issued', { version: 1, data: InvoiceEventData }),
+  invoicePaid: defineEvent('invoice.paid', { version: 1, data: InvoiceEventData }),
   // Internal: not one of the contract's webhook event types, and nothing a tenant needs to see.
-  'invoice.push_requested': { version: 1, internal: true, data: InvoicePushRequestedData },
+  invoicePushRequested: defineEvent('invoice.push_requested', { version: 1, internal: true, data: InvoicePushRequestedData }),
 } as const;

@@ -1,13 +1,12 @@
 import type { Delivery } from '../deliveries/schemas.js';
-import type { EventDetail, EventType } from '../events/catalog.js';
+import type { EventDetail } from '../events/definition.js';
 import { pricingContext } from '../hub/settings.js';
 import { billableLinesFor } from './ledger.js';
 import { billingRepository } from './repository.js';
 
 /** Records the billable lines of a delivery event; answers how many were new. */
-export async function recordDeliveryEvent(type: EventType, detail: EventDetail, now = new Date()): Promise<number> {
-  if (type !== 'delivery.delivered' && type !== 'delivery.cancelled') return 0;
-  const delivery = detail.data as Delivery;
+export async function recordDeliveryEvent(type: 'delivery.delivered' | 'delivery.cancelled', detail: EventDetail<Delivery>, now = new Date()): Promise<number> {
+  const delivery = detail.data;
   if (type === 'delivery.cancelled' && !delivery.cancellation?.fee) return 0;
   // The tenant's VAT rate, to name the rate of a price that carries only amounts.
   const { rateCard } = await pricingContext(delivery.tenantId);

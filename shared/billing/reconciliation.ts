@@ -1,8 +1,4 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { encodeTime } from 'ulid';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
+import { deliveryRepository } from '../deliveries/repository.js';
 import type { Delivery } from '../deliveries/schemas.js';
 import { tenantRepository } from '../tenants/repository.js';
 import type { Tenant } from '../tenants/schemas.js';
@@ -140,25 +136,7 @@ export function reconcileTenant(books: TenantBooks, today: string): TenantReconc
 /** A tenant's deliveries in one status that may have ended in the period (bounded by booking time). */
 async function deliveriesEndingIn(tenantId: string, status: 'delivered' | 'cancelled', period: string): Promise<Delivery[]> {
   const { start, end } = periodBounds(period);
-  const partition = keys.tenantDeliveries(tenantId, status);
-  const from = `dlv_${encodeTime(Math.max(0, start.getTime() - BOOKING_LOOKBACK_DAYS * 86_400_000), 10)}`;
-  const to = `dlv_${encodeTime(end.getTime(), 10)}~`;
-  const items: Delivery[] = [];
-  let startKey: Record<string, unknown> | undefined;
-  do {
-    const result = await db().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :p AND gsi2sk BETWEEN :from AND :to',
-        ExpressionAttributeValues: { ':p': partition.gsi2pk, ':from': from, ':to': to },
-        ExclusiveStartKey: startKey,
-      }),
-    );
-    items.push(...((result.Items ?? []).filter((item) => item.entity === 'delivery') as Delivery[]));
-    startKey = result.LastEvaluatedKey;
-  } while (startKey);
-  return items;
+  return deliveryRepository.listForTenantBookedBetween(tenantId, status, new Date(start.getTime() - BOOKING_LOOKBACK_DAYS * 86_400_000), end);
 }
 
 /** What the deliveries say a tenant owes for a period: the same rule the ledger consumer applies. */

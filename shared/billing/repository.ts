@@ -1,110 +1,140 @@
-import { ConditionalCheckFailedException, TransactionCanceledException, TransactionConflictException } from '@aws-sdk/client-dynamodb';
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-  type QueryCommandInput,
-  type TransactWriteCommandInput,
-} from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { withoutTableAttributes } from '../db/items.js';
-import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { anyOf, changes, defineEntity, itemAbsent, tenantKey, type Expression } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { transact, waitBeforeRetry, writeIf, writeOne } from '../db/transact.js';
 import type { OutboxEntry } from '../events/outbox.js';
+import { settingRepository } from '../hub/repository.js';
 import { isId } from '../ids.js';
 import type { BillableLine } from './ledger.js';
 import { formatInvoiceNumber } from './numbering.js';
 import type { InvoiceRecord, StripeSync } from './schemas.js';
 
-type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
-type Item = Record<string, unknown>;
-
-const LINE = 'billable_line';
-const INVOICE = 'invoice';
 /** A claim transaction: one ConditionCheck on the invoice plus at most 99 lines (the limit is 100 items). */
 export const CLAIM_BATCH = 99;
-const MAX_CONFLICT_RETRIES = 10;
-
-const strip = <T>(item: Item): T => withoutTableAttributes<T>(item);
-
-const backoff = (attempt: number) => {
-  const delay = Math.min(1000, 15 * 2 ** attempt);
-  return new Promise((resolve) => setTimeout(resolve, delay / 2 + Math.random() * (delay / 2)));
-};
 
 /**
- * One TransactWriteItems. Contention with another transaction on the same items is retried with
- * jittered backoff; a failed condition is answered with the index of every item whose condition
- * failed, so the caller can drop exactly those (a claim batch drops the lines someone else took).
+ * A tenant's billable lines of one period share a partition, read with consistent Queries by
+ * billing runs (which line is still free is decided there).
  */
-async function transactWrite(items: TransactItem[]): Promise<{ ok: true } | { ok: false; failed: number[] }> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      await db().send(new TransactWriteCommand({ TransactItems: items }));
-      return { ok: true };
-    } catch (error) {
-      if (!(error instanceof TransactionCanceledException)) throw error;
-      const reasons = error.CancellationReasons ?? [];
-      const failed = reasons.flatMap((reason, index) => (reason.Code === 'ConditionalCheckFailed' ? [index] : []));
-      if (failed.length > 0) return { ok: false, failed };
-      const contended = reasons.length === 0 || reasons.some((reason) => reason.Code === 'TransactionConflict');
-      if (!contended || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      await backoff(attempt);
-    }
+const billingPeriod = (tenantId: string, period: string) => `${tenantKey(tenantId)}#BILL#${period}`;
+
+export const billableLines = defineEntity<BillableLine, Pick<BillableLine, 'tenantId' | 'period' | 'id'>>({
+  name: 'billable_line',
+  key: ({ tenantId, period, id }) => ({ pk: billingPeriod(tenantId, period), sk: `LINE#${id}` }),
+});
+
+/** Invoices are listed by period hub-wide (gsi1) or per tenant and period (gsi2), and found by id (gsi5). */
+const periodInvoices = (period: string) => `BILLING#INV#${period}`;
+const tenantPeriodInvoices = (tenantId: string, period: string) => `${tenantKey(tenantId)}#INV#${period}`;
+
+export const invoices = defineEntity<InvoiceRecord, Pick<InvoiceRecord, 'tenantId' | 'id'>>({
+  name: 'invoice',
+  key: ({ tenantId, id }) => ({ pk: `${tenantKey(tenantId)}#INV#${id}`, sk: 'INVOICE' }),
+  indexes: ({ tenantId, id, period }) => ({
+    gsi1pk: periodInvoices(period),
+    gsi1sk: id,
+    gsi2pk: tenantPeriodInvoices(tenantId, period),
+    gsi2sk: id,
+    gsi5pk: id,
+    gsi5sk: 'INVOICE',
+  }),
+});
+
+interface InvoiceCounter {
+  series: string;
+  last: number;
+  lastIssuedAt: string;
+  lastInvoiceId: string;
+}
+
+/** The gapless counter of one invoice number series (`F2026`). */
+export const invoiceCounters = defineEntity<InvoiceCounter, Pick<InvoiceCounter, 'series'>>({
+  name: 'invoice_counter',
+  key: ({ series }) => ({ pk: `BILLING#SERIES#${series}`, sk: 'COUNTER' }),
+});
+
+interface StoredRun {
+  id: string;
+  period: string;
+  trigger: string;
+  startedAt: string;
+  status: 'running' | 'completed';
+  attempts: number;
+  completedAt?: string;
+  invoiceIds?: string[];
+}
+
+export const billingRuns = defineEntity<StoredRun, Pick<StoredRun, 'id'>>({
+  name: 'billing_run',
+  key: ({ id }) => ({ pk: `BILLING#RUN#${id}`, sk: 'RUN' }),
+});
+
+interface RunMarker {
+  name: string;
+  runId: string;
+  createdAt: string;
+  /** Epoch seconds: until then, a retry under the same name resumes this run. */
+  expiresAt: number;
+}
+
+/** Gives a retried run (same schedule period, same Idempotency-Key) the same run id. */
+export const billingRunMarkers = defineEntity<RunMarker, Pick<RunMarker, 'name'>>({
+  name: 'billing_run_marker',
+  key: ({ name }) => ({ pk: `BILLING#RUNKEY#${name}`, sk: 'RUNKEY' }),
+  stored: ({ runId, createdAt }) => ({ runId, createdAt }),
+  ttl: ({ expiresAt }) => expiresAt,
+});
+
+export const stripeCustomers = defineEntity<{ tenantId: string; customerId: string; createdAt: string }, { tenantId: string }>({
+  name: 'stripe_customer',
+  key: ({ tenantId }) => ({ pk: tenantKey(tenantId), sk: 'STRIPE_CUSTOMER' }),
+  stored: ({ customerId, createdAt }) => ({ customerId, createdAt }),
+});
+
+interface StripeEventMarker {
+  id: string;
+  invoiceId?: string;
+  tenantId?: string;
+  receivedAt: string;
+}
+
+/** Stripe webhook events already applied (Stripe delivers at least once, in any order). */
+export const stripeEvents = defineEntity<StripeEventMarker, Pick<StripeEventMarker, 'id'>>({
+  name: 'stripe_event',
+  key: ({ id }) => ({ pk: `STRIPE#EVT#${id}`, sk: 'STRIPE_EVENT' }),
+  stored: ({ id: _id, ...marker }) => marker,
+  // Longer than Stripe retries an event (3 days).
+  ttl: ({ receivedAt }) => Math.floor(Date.parse(receivedAt) / 1000) + 90 * 86_400,
+});
+
+/** The Stripe tax rate made for one VAT rate, among the hub's settings. */
+const taxRateSetting = (basisPoints: number) => ({ hub: `stripe-tax-rate-${basisPoints}` });
+
+const invoiceIs = (status: string, assembly: string, suffix: string): Expression => ({
+  expression: `#status = :status${suffix} AND #assembly = :assembly${suffix}`,
+  names: { '#status': 'status', '#assembly': 'assembly' },
+  values: { [`:status${suffix}`]: status, [`:assembly${suffix}`]: assembly },
+});
+/** A draft still collecting its lines: claims may commit against it. */
+const collecting = invoiceIs('draft', 'collecting', 'Collecting');
+/** A draft whose line set is frozen: it may be numbered, or removed if empty. */
+const closedDraft = invoiceIs('draft', 'closed', 'Closed');
+
+class Refused extends Error {
+  constructor(readonly failed: number[]) {
+    super('refused');
   }
 }
 
-/** A single-item write that meets a transaction in progress on its item is retried, like a transaction. */
-async function retryingConflicts<T>(write: () => Promise<T>): Promise<T> {
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await write();
-    } catch (error) {
-      if (!(error instanceof TransactionConflictException) || attempt >= MAX_CONFLICT_RETRIES) throw error;
-      await backoff(attempt);
-    }
+/** One transaction whose refusal is an answer: every item whose condition failed, so the caller can drop exactly those. */
+async function transactOrRefused(items: TransactItem[]): Promise<{ ok: true } | { ok: false; failed: number[] }> {
+  try {
+    await transact(items, ({ failed }) => new Refused(failed));
+    return { ok: true };
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, failed: error.failed };
+    throw error;
   }
-}
-
-async function queryAll(input: Omit<QueryCommandInput, 'TableName'>): Promise<Item[]> {
-  const items: Item[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await db().send(new QueryCommand({ TableName: config.tableName, ...input, ExclusiveStartKey: start }));
-    items.push(...(result.Items ?? []));
-    start = result.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
-
-/** `SET #a = :a, ...` (nested names as `stripe.status`) and `REMOVE`, with placeholders for every name. */
-function updateExpression(set: Record<string, unknown>, remove: string[] = []) {
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = {};
-  const path = (name: string) =>
-    name
-      .split('.')
-      .map((part) => {
-        const placeholder = `#${part}`;
-        names[placeholder] = part;
-        return placeholder;
-      })
-      .join('.');
-  const sets = Object.entries(set).map(([name, value], index) => {
-    values[`:s${index}`] = value;
-    return `${path(name)} = :s${index}`;
-  });
-  const removes = remove.map(path);
-  const expression = [sets.length > 0 ? `SET ${sets.join(', ')}` : '', removes.length > 0 ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
-  return { UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: values };
-}
-
-function invoiceItem(record: InvoiceRecord): Item {
-  return { ...keys.invoice(record.tenantId, record.id), ...keys.invoiceIndexes(record), entity: INVOICE, ...record };
 }
 
 export type IssueOutcome = { kind: 'issued'; invoice: InvoiceRecord } | { kind: 'already_issued' };
@@ -114,26 +144,12 @@ export const billingRepository = {
 
   /** Records a line once: a redelivered event (or a second event for the same delivery) changes nothing. */
   async putLine(line: BillableLine): Promise<boolean> {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...keys.billableLine(line.tenantId, line.period, line.id), entity: LINE, ...line },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(billableLines.create(line));
   },
 
   /** Every line of a tenant's period, read consistently: what a run sees is what is committed. */
   async listLines(tenantId: string, period: string): Promise<BillableLine[]> {
-    const { pk } = keys.billablePeriod(tenantId, period);
-    const items = await queryAll({ KeyConditionExpression: 'pk = :pk AND begins_with(sk, :line)', ExpressionAttributeValues: { ':pk': pk, ':line': 'LINE#' }, ConsistentRead: true });
-    return items.filter((item) => item.entity === LINE).map((item) => strip<BillableLine>(item));
+    return billableLines.queryAll({ partition: { pk: billingPeriod(tenantId, period) }, range: { beginsWith: 'LINE#' }, consistent: true });
   },
 
   /**
@@ -145,31 +161,15 @@ export const billingRepository = {
   async claimLines(tenantId: string, period: string, invoiceId: string, lineIds: readonly string[], now: Date): Promise<{ claimed: string[]; lost: string[]; closed: boolean }> {
     const claimed: string[] = [];
     const lost: string[] = [];
+    const unclaimed: Expression = { expression: 'attribute_not_exists(#invoiceId)', names: { '#invoiceId': 'invoiceId' } };
     for (let start = 0; start < lineIds.length; start += CLAIM_BATCH) {
       let batch = lineIds.slice(start, start + CLAIM_BATCH);
       while (batch.length > 0) {
         const items: TransactItem[] = [
-          {
-            ConditionCheck: {
-              TableName: config.tableName,
-              Key: keys.invoice(tenantId, invoiceId),
-              ConditionExpression: '#status = :draft AND #assembly = :collecting',
-              ExpressionAttributeNames: { '#status': 'status', '#assembly': 'assembly' },
-              ExpressionAttributeValues: { ':draft': 'draft', ':collecting': 'collecting' },
-            },
-          },
-          ...batch.map((id) => ({
-            Update: {
-              TableName: config.tableName,
-              Key: keys.billableLine(tenantId, period, id),
-              UpdateExpression: 'SET #invoiceId = :invoiceId, #claimedAt = :now',
-              ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(#invoiceId)',
-              ExpressionAttributeNames: { '#invoiceId': 'invoiceId', '#claimedAt': 'claimedAt' },
-              ExpressionAttributeValues: { ':invoiceId': invoiceId, ':now': now.toISOString() },
-            },
-          })),
+          invoices.check({ tenantId, id: invoiceId }, collecting),
+          ...batch.map((id) => billableLines.update({ tenantId, period, id }, changes({ set: { invoiceId, claimedAt: now.toISOString() } }), unclaimed)),
         ];
-        const result = await transactWrite(items);
+        const result = await transactOrRefused(items);
         if (result.ok) {
           claimed.push(...batch);
           break;
@@ -191,69 +191,31 @@ export const billingRepository = {
 
   async getInvoice(tenantId: string, invoiceId: string): Promise<InvoiceRecord | undefined> {
     if (!isId('tenant', tenantId) || !isId('invoice', invoiceId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.invoice(tenantId, invoiceId), ConsistentRead: true }));
-    return Item?.entity === INVOICE ? strip<InvoiceRecord>(Item) : undefined;
+    return invoices.get({ tenantId, id: invoiceId }, { consistent: true });
   },
 
   /** Any tenant's invoice by id (the accountant's view): the id index, then a consistent read. */
   async findInvoice(invoiceId: string): Promise<InvoiceRecord | undefined> {
     if (!isId('invoice', invoiceId)) return undefined;
-    const { gsi5pk } = keys.invoiceById(invoiceId);
-    const { Items } = await db().send(
-      new QueryCommand({ TableName: config.tableName, IndexName: 'gsi5', KeyConditionExpression: 'gsi5pk = :id', ExpressionAttributeValues: { ':id': gsi5pk }, Limit: 1 }),
-    );
-    const item = Items?.[0];
-    if (item?.entity !== INVOICE) return undefined;
-    return this.getInvoice(String(item.tenantId), invoiceId);
+    const [found] = await invoices.queryAll({ partition: { gsi5pk: invoiceId }, limit: 1 });
+    if (!found) return undefined;
+    return this.getInvoice(found.tenantId, invoiceId);
   },
 
   /** A new draft; false when it exists already (a retried run resumes it). */
   async createDraft(record: InvoiceRecord): Promise<boolean> {
-    try {
-      await db().send(new PutCommand({ TableName: config.tableName, Item: invoiceItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(invoices.create(record));
   },
 
   /** Freezes a draft's line set: from now on no claim can commit against it. Idempotent. */
   async closeDraft(tenantId: string, invoiceId: string, now: Date): Promise<void> {
-    try {
-      await retryingConflicts(() =>
-        db().send(
-          new UpdateCommand({
-            TableName: config.tableName,
-            Key: keys.invoice(tenantId, invoiceId),
-            UpdateExpression: 'SET #assembly = :closed, #updatedAt = :now',
-            ConditionExpression: '#status = :draft AND #assembly = :collecting',
-            ExpressionAttributeNames: { '#assembly': 'assembly', '#status': 'status', '#updatedAt': 'updatedAt' },
-            ExpressionAttributeValues: { ':closed': 'closed', ':draft': 'draft', ':collecting': 'collecting', ':now': now.toISOString() },
-          }),
-        ),
-      );
-    } catch (error) {
-      // Closed already, or issued by someone else: either way the line set is frozen.
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Refused: closed already, or issued by someone else; either way the line set is frozen.
+    await writeIf(invoices.update({ tenantId, id: invoiceId }, changes({ set: { assembly: 'closed', updatedAt: now.toISOString() } }), collecting));
   },
 
   /** A closed draft that ended up with no line: removed, no number was ever taken for it. */
   async deleteEmptyDraft(tenantId: string, invoiceId: string): Promise<void> {
-    try {
-      await db().send(
-        new DeleteCommand({
-          TableName: config.tableName,
-          Key: keys.invoice(tenantId, invoiceId),
-          ConditionExpression: '#status = :draft AND #assembly = :closed',
-          ExpressionAttributeNames: { '#status': 'status', '#assembly': 'assembly' },
-          ExpressionAttributeValues: { ':draft': 'draft', ':closed': 'closed' },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await writeIf(invoices.delete({ tenantId, id: invoiceId }, closedDraft));
   },
 
   /**
@@ -270,56 +232,31 @@ export const billingRepository = {
     now: Date,
     complete: (numbered: { number: string; issuedAt: string }) => { invoice: InvoiceRecord; event: OutboxEntry },
   ): Promise<IssueOutcome> {
-    const counterKey = keys.invoiceCounter(series);
     for (let attempt = 0; attempt < 50; attempt += 1) {
-      const { Item: counter } = await db().send(new GetCommand({ TableName: config.tableName, Key: counterKey, ConsistentRead: true }));
+      const counter = await invoiceCounters.get({ series }, { consistent: true });
       const last = typeof counter?.last === 'number' ? counter.last : 0;
       const lastIssuedAt = typeof counter?.lastIssuedAt === 'string' ? counter.lastIssuedAt : undefined;
       const issuedAt = lastIssuedAt !== undefined && lastIssuedAt > now.toISOString() ? lastIssuedAt : now.toISOString();
       const number = formatInvoiceNumber(series, last + 1);
       const { invoice, event } = complete({ number, issuedAt });
-      const { id, tenantId, ...fields } = invoice;
-      void id;
-      void tenantId;
-      const { assembly: _assembly, ...issuedFields } = fields;
-      void _assembly;
-      const update = updateExpression(issuedFields as Record<string, unknown>, ['assembly']);
+      const { id: _id, tenantId: _tenantId, assembly: _assembly, ...issuedFields } = invoice;
+      const next = { series, last: last + 1, lastIssuedAt: issuedAt, lastInvoiceId: invoice.id };
       const items: TransactItem[] = [
         counter === undefined
-          ? {
-              Put: {
-                TableName: config.tableName,
-                Item: { ...counterKey, entity: 'invoice_counter', series, last: 1, lastIssuedAt: issuedAt, lastInvoiceId: invoice.id },
-                ConditionExpression: 'attribute_not_exists(pk)',
-              },
-            }
-          : {
-              Update: {
-                TableName: config.tableName,
-                Key: counterKey,
-                UpdateExpression: 'SET #last = :next, #lastIssuedAt = :issuedAt, #lastInvoiceId = :invoiceId',
-                ConditionExpression: '#last = :last',
-                ExpressionAttributeNames: { '#last': 'last', '#lastIssuedAt': 'lastIssuedAt', '#lastInvoiceId': 'lastInvoiceId' },
-                ExpressionAttributeValues: { ':next': last + 1, ':last': last, ':issuedAt': issuedAt, ':invoiceId': invoice.id },
-              },
-            },
-        {
-          Update: {
-            TableName: config.tableName,
-            Key: keys.invoice(invoice.tenantId, invoice.id),
-            ...update,
-            ConditionExpression: '#status = :draftStatus AND #assembly = :closedAssembly',
-            ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status', '#assembly': 'assembly' },
-            ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':draftStatus': 'draft', ':closedAssembly': 'closed' },
-          },
-        },
-        { Put: event.put },
+          ? invoiceCounters.create(next)
+          : invoiceCounters.update(
+              { series },
+              changes({ set: { last: next.last, lastIssuedAt: issuedAt, lastInvoiceId: invoice.id } }),
+              { expression: '#last = :last', names: { '#last': 'last' }, values: { ':last': last } },
+            ),
+        invoices.update(invoice, changes({ set: issuedFields, remove: ['assembly'] }), closedDraft),
+        event.create,
       ];
-      const result = await transactWrite(items);
+      const result = await transactOrRefused(items);
       if (result.ok) return { kind: 'issued', invoice };
       if (result.failed.includes(1)) return { kind: 'already_issued' };
       // The counter moved (another invoice took that number): read it again.
-      await backoff(Math.min(attempt, 5));
+      await waitBeforeRetry(Math.min(attempt, 5));
     }
     throw new Error(`Could not number invoice ${draft.id}: the series counter kept moving.`);
   },
@@ -329,23 +266,14 @@ export const billingRepository = {
    * alone, one conditional `PutItem`, relayed to the bus from the stream like every event.
    */
   async writeEvent(event: OutboxEntry): Promise<void> {
-    await db().send(new PutCommand(event.put));
+    await writeOne(event.create, () => new Error(`event ${event.detail.id} exists already`));
   },
 
   /** Field updates of an issued invoice's Stripe state (checkpoints of a push). */
   async updateStripe(tenantId: string, invoiceId: string, patch: Partial<StripeSync>, now: Date): Promise<void> {
     const set: Record<string, unknown> = { updatedAt: now.toISOString() };
     for (const [name, value] of Object.entries(patch)) set[`stripe.${name}`] = value;
-    await retryingConflicts(() =>
-      db().send(
-        new UpdateCommand({
-          TableName: config.tableName,
-          Key: keys.invoice(tenantId, invoiceId),
-          ...updateExpression(set),
-          ConditionExpression: 'attribute_exists(pk)',
-        }),
-      ),
-    );
+    await writeOne(invoices.update({ tenantId, id: invoiceId }, changes({ set })), () => new Error(`No invoice ${invoiceId} to update`));
   },
 
   /**
@@ -361,69 +289,34 @@ export const billingRepository = {
     event: OutboxEntry | undefined,
     now: Date,
   ): Promise<'applied' | 'duplicate' | 'conflict'> {
-    const marker: TransactItem = {
-      Put: {
-        TableName: config.tableName,
-        Item: { ...keys.stripeEvent(stripeEventId), entity: 'stripe_event', invoiceId: invoice.id, tenantId: invoice.tenantId, receivedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + 90 * 86_400 },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    };
-    const items: TransactItem[] = [marker];
+    const items: TransactItem[] = [stripeEvents.create({ id: stripeEventId, invoiceId: invoice.id, tenantId: invoice.tenantId, receivedAt: now.toISOString() })];
     if (Object.keys(set).length > 0) {
-      const update = updateExpression({ ...set, updatedAt: now.toISOString() });
-      items.push({
-        Update: {
-          TableName: config.tableName,
-          Key: keys.invoice(invoice.tenantId, invoice.id),
-          ...update,
-          ConditionExpression: '#status = :expectedStatus',
-          ExpressionAttributeNames: { ...update.ExpressionAttributeNames, '#status': 'status' },
-          ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ':expectedStatus': invoice.status },
-        },
-      });
+      const decidedFrom: Expression = { expression: '#status = :expectedStatus', names: { '#status': 'status' }, values: { ':expectedStatus': invoice.status } };
+      items.push(invoices.update(invoice, changes({ set: { ...set, updatedAt: now.toISOString() } }), decidedFrom));
     }
-    if (event) items.push({ Put: event.put });
-    const result = await transactWrite(items);
+    if (event) items.push(event.create);
+    const result = await transactOrRefused(items);
     if (result.ok) return 'applied';
     return result.failed.includes(0) ? 'duplicate' : 'conflict';
   },
 
   /** Marks a Stripe event as seen without changing any invoice (not ours, or nothing to change). */
   async markStripeEvent(stripeEventId: string, now: Date): Promise<boolean> {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...keys.stripeEvent(stripeEventId), entity: 'stripe_event', receivedAt: now.toISOString(), ttl: Math.floor(now.getTime() / 1000) + 90 * 86_400 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(stripeEvents.create({ id: stripeEventId, receivedAt: now.toISOString() }));
   },
 
   async listInvoicesPage(period: string, tenantId: string | undefined, page: PageRequest): Promise<Page<InvoiceRecord>> {
-    const result =
-      tenantId === undefined
-        ? await queryPage({ index: 'gsi1', partition: keys.periodInvoices(period), page })
-        : await queryPage({ index: 'gsi2', partition: keys.tenantPeriodInvoices(tenantId, period), page });
-    return { ...result, data: result.data.filter((item) => item.entity === INVOICE).map((item) => strip<InvoiceRecord>(item)) };
+    const partition = tenantId === undefined ? { gsi1pk: periodInvoices(period) } : { gsi2pk: tenantPeriodInvoices(tenantId, period) };
+    return invoices.query({ partition, page });
   },
 
   /** Every invoice of a period, all tenants (runs, reconciliation, exports). */
   async listPeriodInvoices(period: string): Promise<InvoiceRecord[]> {
-    const { gsi1pk } = keys.periodInvoices(period);
-    const items = await queryAll({ IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': gsi1pk } });
-    return items.filter((item) => item.entity === INVOICE).map((item) => strip<InvoiceRecord>(item));
+    return invoices.queryAll({ partition: { gsi1pk: periodInvoices(period) } });
   },
 
   async listTenantPeriodInvoices(tenantId: string, period: string): Promise<InvoiceRecord[]> {
-    const { gsi2pk } = keys.tenantPeriodInvoices(tenantId, period);
-    const items = await queryAll({ IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :p', ExpressionAttributeValues: { ':p': gsi2pk } });
-    return items.filter((item) => item.entity === INVOICE).map((item) => strip<InvoiceRecord>(item));
+    return invoices.queryAll({ partition: { gsi2pk: tenantPeriodInvoices(tenantId, period) } });
   },
 
   // ---- Runs ------------------------------------------------------------------------------
@@ -434,104 +327,47 @@ export const billingRepository = {
    */
   async runIdFor(name: string, fresh: string, now: Date, ttlSeconds: number): Promise<string> {
     const nowSeconds = Math.floor(now.getTime() / 1000);
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...keys.billingRunMarker(name), entity: 'billing_run_marker', runId: fresh, createdAt: now.toISOString(), ttl: nowSeconds + ttlSeconds },
-          // DynamoDB deletes expired items lazily: an expired marker counts as absent.
-          ConditionExpression: 'attribute_not_exists(pk) OR #ttl < :now',
-          ExpressionAttributeNames: { '#ttl': 'ttl' },
-          ExpressionAttributeValues: { ':now': nowSeconds },
-        }),
-      );
-      return fresh;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.billingRunMarker(name), ConsistentRead: true }));
-      return String(Item?.runId);
-    }
+    // DynamoDB deletes expired items lazily: an expired marker counts as absent.
+    const expired: Expression = { expression: '#ttl < :now', names: { '#ttl': 'ttl' }, values: { ':now': nowSeconds } };
+    if (await writeIf(billingRunMarkers.put({ name, runId: fresh, createdAt: now.toISOString(), expiresAt: nowSeconds + ttlSeconds }, anyOf(itemAbsent, expired)))) return fresh;
+    return String((await billingRunMarkers.get({ name }, { consistent: true }))?.runId);
   },
 
-  async getRun(runId: string): Promise<Item | undefined> {
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.billingRun(runId), ConsistentRead: true }));
-    return Item;
+  async getRun(runId: string): Promise<StoredRun | undefined> {
+    return billingRuns.get({ id: runId }, { consistent: true });
   },
 
   async startRun(run: { id: string; period: string; trigger: string; startedAt: string }): Promise<{ startedAt: string }> {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...keys.billingRun(run.id), entity: 'billing_run', ...run, status: 'running', attempts: 1 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return { startedAt: run.startedAt };
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // A retried run: keep its first start time (its invoice ids derive from it).
-      const { Attributes } = await db().send(
-        new UpdateCommand({ TableName: config.tableName, Key: keys.billingRun(run.id), UpdateExpression: 'ADD attempts :one', ExpressionAttributeValues: { ':one': 1 }, ReturnValues: 'ALL_NEW' }),
-      );
-      return { startedAt: String(Attributes?.startedAt ?? run.startedAt) };
-    }
+    if (await writeIf(billingRuns.create({ ...run, status: 'running', attempts: 1 }))) return { startedAt: run.startedAt };
+    // A retried run: keep its first start time (its invoice ids derive from it).
+    const counted = await writeOne(billingRuns.update(run, changes({ add: { attempts: 1 } })), () => new Error(`No run ${run.id} to count`), { returnNew: true });
+    return { startedAt: String(counted?.startedAt ?? run.startedAt) };
   },
 
   async completeRun(runId: string, invoiceIds: string[], now: Date): Promise<void> {
-    await db().send(
-      new UpdateCommand({
-        TableName: config.tableName,
-        Key: keys.billingRun(runId),
-        UpdateExpression: 'SET #status = :completed, completedAt = :now, invoiceIds = :ids',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':completed': 'completed', ':now': now.toISOString(), ':ids': invoiceIds },
-      }),
-    );
+    await writeOne(billingRuns.update({ id: runId }, changes({ set: { status: 'completed', completedAt: now.toISOString(), invoiceIds } })), () => new Error(`No run ${runId} to complete`));
   },
 
   // ---- Stripe references -----------------------------------------------------------------
 
   async getStripeCustomer(tenantId: string): Promise<string | undefined> {
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.stripeCustomer(tenantId), ConsistentRead: true }));
-    return typeof Item?.customerId === 'string' ? Item.customerId : undefined;
+    const stored = await stripeCustomers.get({ tenantId }, { consistent: true });
+    return typeof stored?.customerId === 'string' ? stored.customerId : undefined;
   },
 
   /** Keeps the first customer id stored for a tenant and answers it (two racing pushes agree). */
   async saveStripeCustomer(tenantId: string, customerId: string, now: Date): Promise<string> {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...keys.stripeCustomer(tenantId), entity: 'stripe_customer', customerId, createdAt: now.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return customerId;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.getStripeCustomer(tenantId)) ?? customerId;
-    }
+    if (await writeIf(stripeCustomers.create({ tenantId, customerId, createdAt: now.toISOString() }))) return customerId;
+    return (await this.getStripeCustomer(tenantId)) ?? customerId;
   },
 
   async getStripeTaxRate(basisPoints: number): Promise<string | undefined> {
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.hubSetting(`stripe-tax-rate-${basisPoints}`), ConsistentRead: true }));
-    return typeof Item?.value === 'string' ? Item.value : undefined;
+    const stored = await settingRepository.get(taxRateSetting(basisPoints));
+    return typeof stored?.value === 'string' ? stored.value : undefined;
   },
 
   async saveStripeTaxRate(basisPoints: number, taxRateId: string, now: Date): Promise<string> {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: { ...keys.hubSetting(`stripe-tax-rate-${basisPoints}`), entity: 'setting', value: taxRateId, updatedAt: now.toISOString() },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return taxRateId;
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      return (await this.getStripeTaxRate(basisPoints)) ?? taxRateId;
-    }
+    if (await settingRepository.putIfAbsent(taxRateSetting(basisPoints), taxRateId, now.toISOString())) return taxRateId;
+    return (await this.getStripeTaxRate(basisPoints)) ?? taxRateId;
   },
 };

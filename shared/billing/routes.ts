@@ -21,8 +21,6 @@ export const billingRoutes = {
     responses: { 201: { description: 'The run and the invoices it issued.', schema: BillingRun } },
     // Reads the secret to decide whether new invoices go to Stripe (a key is set); never calls Stripe.
     needs: ['stripeSecrets'],
-    timeoutSeconds: 29,
-    memoryMb: 1024,
     errors: [billingRunErrors],
   }),
   listInvoices: defineRoute({
@@ -55,7 +53,6 @@ export const billingRoutes = {
     tag: 'Billing',
     request: { query: ReconciliationQuery },
     responses: { 200: { description: 'The reconciliation of the period (JSON), or its rows as CSV (`;`, decimal comma, UTF-8 with BOM).', schema: Reconciliation, alternatives: { 'text/csv': z.string() } } },
-    timeoutSeconds: 29,
   }),
   exportBilling: defineRoute({
     method: 'GET',
@@ -66,13 +63,13 @@ export const billingRoutes = {
     tag: 'Billing',
     request: { query: ExportQuery },
     responses: { 200: { description: 'The file: the FEC (`format=fec`, tab-separated text) or the invoice lines (`format=csv`).', schema: z.string(), contentType: 'text/plain', alternatives: { 'text/csv': z.string() } } },
-    timeoutSeconds: 29,
   }),
   stripeWebhook: defineRoute({
     method: 'POST',
     path: '/v1/stripe/webhook',
     roles: 'public',
     handler: 'functions/billing/stripe-webhook.ts',
+    watched: true,
     summary: "Stripe's invoice events (`Stripe-Signature` checked on the raw body): finalized, paid, payment failed, voided, uncollectible. Replays are harmless.",
     tag: 'Billing',
     responses: { 200: { description: 'Received.', schema: z.object({ received: z.literal(true), outcome: z.enum(['applied', 'duplicate', 'ignored']) }) } },

@@ -16,6 +16,7 @@ import { billingRepository as repository } from './repository.js';
 import type { BillingRun, Buyer, InvoiceProviderName, InvoiceRecord } from './schemas.js';
 import { allPages } from '../db/pagination.js';
 import { billingRunErrors } from './errors.js';
+import { billingEvents } from './events.js';
 
 
 /**
@@ -128,7 +129,7 @@ async function finishDraft(draft: InvoiceRecord, tenant: Tenant, now: Date): Pro
       updatedAt: now.toISOString(),
     };
     delete invoice.assembly;
-    return { invoice, event: outboxEntry('invoice.issued', invoice.tenantId, invoiceEventData(invoice), now) };
+    return { invoice, event: outboxEntry(billingEvents.invoiceIssued, invoice.tenantId, invoiceEventData(invoice), now) };
   });
   if (outcome.kind === 'issued') return { invoice: outcome.invoice, issuedNow: true };
   const invoice = await repository.getInvoice(draft.tenantId, draft.id);
@@ -217,7 +218,7 @@ export async function runBilling(options: RunOptions): Promise<BillingRun> {
   // out on the consumer as the run's own `invoice.issued` pushes do. A request that fails to be
   // written is logged, and the next run asks again.
   await mapLimit(stalled, TENANT_CONCURRENCY, async (invoice) => {
-    const request = outboxEntry('invoice.push_requested', invoice.tenantId, { id: invoice.id, tenantId: invoice.tenantId, provider: 'stripe', requestedByRun: runId }, now);
+    const request = outboxEntry(billingEvents.invoicePushRequested, invoice.tenantId, { id: invoice.id, tenantId: invoice.tenantId, provider: 'stripe', requestedByRun: runId }, now);
     await repository
       .writeEvent(request)
       .then(() => logger.info('billing: requested a stalled Stripe push', { runId, invoiceId: invoice.id, eventId: request.detail.id }))

@@ -6,6 +6,7 @@ import { invoiceEventData } from './invoices.js';
 import { verifyStripeWebhook } from './stripe-adapter.js';
 import { stripeKeys } from './stripe-keys.js';
 import { isHandledStripeEvent, stripeEventChange, type StripeInvoiceObject } from './stripe-events.js';
+import { billingEvents } from './events.js';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
 
@@ -42,7 +43,7 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
     }
     const change = stripeEventChange(invoice, { id: event.id, type: event.type, created: event.created, invoice: object });
     if (!change) return (await repository.markStripeEvent(event.id, now)) ? 'ignored' : 'duplicate';
-    const paid = change.becomes === 'paid' ? outboxEntry('invoice.paid', invoice.tenantId, invoiceEventData(applied(invoice, change.set)), now) : undefined;
+    const paid = change.becomes === 'paid' ? outboxEntry(billingEvents.invoicePaid, invoice.tenantId, invoiceEventData(applied(invoice, change.set)), now) : undefined;
     const outcome = await repository.applyStripeEvent(invoice, event.id, change.set, paid, now);
     if (outcome !== 'conflict') {
       logger.info('stripe webhook', { stripeEventId: event.id, type: event.type, invoiceId, outcome, status: change.becomes });

@@ -1,28 +1,36 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { withoutTableAttributes } from '../db/items.js';
-import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { defineEntity } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
+import type { Page, PageRequest } from '../db/pagination.js';
 import { isId } from '../ids.js';
 import type { Courier } from './schemas.js';
 
-const ENTITY = 'courier';
+/** Every courier of the hub, oldest first (ULIDs sort by creation time). */
+const COURIERS = 'COURIERS';
 
-export function courierItem(courier: Courier): Record<string, unknown> {
-  return { ...keys.courier(courier.id), ...keys.courierListing(courier.id), entity: ENTITY, ...courier };
-}
+export const couriers = defineEntity<Courier, Pick<Courier, 'id'>>({
+  name: 'courier',
+  key: ({ id }) => ({ pk: `COURIER#${id}`, sk: 'COURIER' }),
+  indexes: ({ id }) => ({ gsi1pk: COURIERS, gsi1sk: id }),
+});
 
 export const courierRepository = {
-  async get(courierId: string): Promise<Courier | undefined> {
-    if (!isId('courier', courierId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.courier(courierId) }));
-    return Item?.entity === ENTITY ? withoutTableAttributes<Courier>(Item) : undefined;
+  /** A new courier, for the transaction that also writes its key and its event. */
+  create(courier: Courier): TransactItem {
+    return couriers.create(courier);
   },
 
-  /** Every courier of the hub, oldest first (ULIDs sort by creation time): one Query on the listing index. */
+  /** "This courier exists", checked in the caller's transaction (an assignment to it). */
+  exists(courierId: string): TransactItem {
+    return couriers.check({ id: courierId });
+  },
+
+  async get(courierId: string): Promise<Courier | undefined> {
+    if (!isId('courier', courierId)) return undefined;
+    return couriers.get({ id: courierId });
+  },
+
+  /** Every courier of the hub, oldest first: one Query on the listing index. */
   async list(page: PageRequest): Promise<Page<Courier>> {
-    const result = await queryPage({ index: 'gsi1', partition: keys.courierListingPartition(), page });
-    return { ...result, data: result.data.map((item) => withoutTableAttributes<Courier>(item)) };
+    return couriers.query({ partition: { gsi1pk: COURIERS }, page });
   },
 };

@@ -1,26 +1,20 @@
-import { newApiKeyItem } from '../auth/api-keys.js';
-import { config } from '../config.js';
+import { newApiKey } from '../auth/api-keys.js';
 import { transact } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import { courierItem, courierRepository } from './repository.js';
+import { courierRepository } from './repository.js';
 import type { Courier, CreateCourierBody } from './schemas.js';
 import { courierErrors } from './errors.js';
+import { tenantEvents } from '../tenants/events.js';
 
 
 /** A courier and its key are written in one transaction: never a courier without a key, or the reverse. */
 export async function createCourier(input: CreateCourierBody, now = new Date()): Promise<Courier & { apiKey: string }> {
   const courier: Courier = { id: newId('courier', now.getTime()), object: 'courier', name: input.name, createdAt: now.toISOString() };
-  const { issued, item: keyItem } = newApiKeyItem({ role: 'courier', courierId: courier.id }, now);
+  const { issued, create: createKey } = newApiKey({ role: 'courier', courierId: courier.id }, now);
   const created = { ...courier, apiKey: issued.key };
   await transact(
-    [
-      {
-        Put: { TableName: config.tableName, Item: courierItem(courier), ConditionExpression: 'attribute_not_exists(pk)' },
-      },
-      { Put: { TableName: config.tableName, Item: keyItem, ConditionExpression: 'attribute_not_exists(pk)' } },
-      { Put: outboxEntry('courier.created', null, { courierId: courier.id }, now).put },
-    ],
+    [courierRepository.create(courier), createKey, outboxEntry(tenantEvents.courierCreated, null, { courierId: courier.id }, now).create],
     () => new Error(`courier ${courier.id} exists already`),
     { result: created },
   );

@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { TransactItem } from './transact.js';
+import type { TransactItem } from './items.js';
 
 /**
  * Exactly once through crashes. A request that creates something under an `Idempotency-Key`

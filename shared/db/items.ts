@@ -1,9 +1,4 @@
-import { tableDefinition } from './table-definition.js';
+import type { TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 
-/** The attributes that only serve the table (keys, index keys, the entity tag). */
-const tableAttributes = new Set<string>([...tableDefinition.keyAttributes, 'entity']);
-
-/** An item as the domain sees it: without the table's own attributes. */
-export function withoutTableAttributes<T>(item: Record<string, unknown>): T {
-  return Object.fromEntries(Object.entries(item).filter(([name]) => !tableAttributes.has(name))) as T;
-}
+/** One write of a TransactWriteItems: a Put, an Update, a Delete or a ConditionCheck. */
+export type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];

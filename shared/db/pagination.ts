@@ -88,6 +88,57 @@ export async function queryPage(options: QueryPageOptions): Promise<Page<Record<
   };
 }
 
+/** A condition on the sort key of the partition being queried. */
+export type SortKeyCondition = { equals: string } | { beginsWith: string } | { atMost: string } | { between: readonly [string, string] };
+
+export interface QueryAllOptions {
+  partition: KeyValues;
+  index?: IndexName;
+  range?: SortKeyCondition;
+  consistent?: boolean;
+  descending?: boolean;
+  /** At most this many items, in one Query when they fit in one response. */
+  limit?: number;
+}
+
+function sortKeyCondition(range: SortKeyCondition): { expression: string; values: Record<string, string> } {
+  if ('equals' in range) return { expression: '#s = :s', values: { ':s': range.equals } };
+  if ('beginsWith' in range) return { expression: 'begins_with(#s, :s)', values: { ':s': range.beginsWith } };
+  if ('atMost' in range) return { expression: '#s <= :s', values: { ':s': range.atMost } };
+  return { expression: '#s BETWEEN :from AND :to', values: { ':from': range.between[0], ':to': range.between[1] } };
+}
+
+/**
+ * Every item of a partition (or of a range of it), page after page, for the reads that need them
+ * all at once (a tenant's billable lines of a month, a day's slots) or the first few (`limit`).
+ */
+export async function queryAll(options: QueryAllOptions): Promise<Array<Record<string, unknown>>> {
+  const [[partitionName, partitionValue]] = Object.entries(options.partition) as [[string, string]];
+  const index = tableDefinition.globalSecondaryIndexes.find((candidate) => candidate.name === options.index);
+  const range = options.range ? sortKeyCondition(options.range) : undefined;
+  const items: Array<Record<string, unknown>> = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await db().send(
+      new QueryCommand({
+        TableName: config.tableName,
+        IndexName: options.index,
+        KeyConditionExpression: range ? `#p = :p AND ${range.expression}` : '#p = :p',
+        ExpressionAttributeNames: { '#p': partitionName, ...(range ? { '#s': index ? index.sortKey : tableDefinition.sortKey } : {}) },
+        // The partition's value first: what the bench's call log names the Query by.
+        ExpressionAttributeValues: { ':p': partitionValue, ...range?.values },
+        ConsistentRead: options.consistent,
+        ScanIndexForward: options.descending ? false : undefined,
+        Limit: options.limit === undefined ? undefined : options.limit - items.length,
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(result.Items ?? []));
+    start = result.LastEvaluatedKey;
+  } while (start && (options.limit === undefined || items.length < options.limit));
+  return items;
+}
+
 function pick(item: Record<string, unknown>, names: readonly string[]): KeyValues {
   return Object.fromEntries(names.map((name) => [name, String(item[name])]));
 }

@@ -3,7 +3,8 @@
  * runtime (infra/local/dynamodb.ts) both build the table from this description.
  *
  * Index attributes are generic (`gsiNpk`/`gsiNsk`) so each entity can use them for its own
- * access patterns; `shared/db/keys.ts` says which pattern fills which index.
+ * access patterns; each entity's declaration in its area's repository (`defineEntity` in
+ * shared/db/entity.ts) says which of its patterns fills which index.
  */
 export interface IndexDefinition {
   name: string;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
-import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
@@ -11,9 +10,10 @@ import { quoteRepository } from '../quotes/repository.js';
 import { completeStops } from '../quotes/stops.js';
 import { slotRepository, type StoredSlot } from '../slots/repository.js';
 import { localizeDelivery } from './localize.js';
-import { putDelivery } from './repository.js';
+import { deliveryRepository } from './repository.js';
 import type { CreateDeliveryBody, Delivery } from './schemas.js';
 import { bookingErrors } from './errors.js';
+import { deliveryEvents } from './events.js';
 
 
 /** 24 random bytes: 192 bits, well beyond the 128 the tracking link needs to be unguessable. */
@@ -91,29 +91,12 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
   };
 
   const items: TransactItem[] = [
-    putDelivery(delivery, undefined),
-    {
-      Put: {
-        TableName: config.tableName,
-        Item: { ...keys.trackingToken(token), entity: 'tracking', tenantId, deliveryId: delivery.id },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
-    { Put: outboxEntry('delivery.booked', tenantId, delivery, now).put },
+    deliveryRepository.create(delivery),
+    deliveryRepository.createTrackingLink(delivery),
+    outboxEntry(deliveryEvents.booked, tenantId, delivery, now).create,
   ];
   const quoteIndex = quoteId === null ? -1 : items.length;
-  if (quoteId !== null) {
-    items.push({
-      Update: {
-        TableName: config.tableName,
-        Key: keys.quote(tenantId, quoteId),
-        UpdateExpression: 'SET deliveryId = :delivery',
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveryId) AND expiresAtMs > :now',
-        ExpressionAttributeValues: { ':delivery': delivery.id, ':now': now.getTime() },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-      },
-    });
-  }
+  if (quoteId !== null) items.push(quoteRepository.markBooked({ tenantId, id: quoteId }, delivery.id, now));
   const slotIndex = slot === undefined ? -1 : items.length;
   if (slot) items.push(slotRepository.takeUnit(slot));
   const extras = options.extra?.(delivery) ?? [];

@@ -1,6 +1,5 @@
 import type { Principal } from '../auth/principal.js';
-import { config } from '../config.js';
-import { keys } from '../db/keys.js';
+import { courierRepository } from '../couriers/repository.js';
 import type { Page, PageRequest } from '../db/pagination.js';
 import { transact, writeOne, type TransactItem } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
@@ -9,7 +8,7 @@ import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { isId } from '../ids.js';
 import { slotRepository } from '../slots/repository.js';
 import { localizeDelivery, localizeDeliveries } from './localize.js';
-import { deliveryRepository, putDelivery } from './repository.js';
+import { deliveryRepository } from './repository.js';
 import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
 import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
 import { deliveryReadErrors, deliveryListErrors, deliveryChangeErrors } from './errors.js';
@@ -66,8 +65,8 @@ async function change(
     if (!('after' in decision)) return localizeDelivery(decision, language);
     const { after, extra = [], event = true } = decision;
     const type = eventTypeFor(after.status);
-    const items: TransactItem[] = [putDelivery(after, current.version), ...extra.map((entry) => entry.item)];
-    if (event && type) items.push({ Put: outboxEntry(type, after.tenantId, after, new Date(after.updatedAt)).put });
+    const items: TransactItem[] = [deliveryRepository.replace(after, current.version), ...extra.map((entry) => entry.item)];
+    if (event && type) items.push(outboxEntry(type, after.tenantId, after, new Date(after.updatedAt)).create);
     try {
       const refusal = ({ index }: { index: number }) => (index === 0 ? new VersionConflict() : (extra[index - 1]?.onFailure() ?? new Error('condition failed')));
       // A lone write (a position report) needs no transaction: a conditional put at half the cost.
@@ -158,7 +157,7 @@ export async function assignDelivery(principal: Principal, deliveryId: string, c
       after,
       extra: [
         {
-          item: { ConditionCheck: { TableName: config.tableName, Key: keys.courier(courierId), ConditionExpression: 'attribute_exists(pk)' } },
+          item: courierRepository.exists(courierId),
           onFailure: () => deliveryChangeErrors.error('resource_missing', `No such courier: '${courierId}'.`, { param: 'courierId' }),
         },
       ],

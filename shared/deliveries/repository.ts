@@ -1,74 +1,113 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { withoutTableAttributes } from '../db/items.js';
-import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { encodeTime } from 'ulid';
+import { defineEntity, tenantKey } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
+import type { Page, PageRequest } from '../db/pagination.js';
 import { isId } from '../ids.js';
 import type { Delivery, DeliveryStatus } from './schemas.js';
 
-const ENTITY = 'delivery';
+/** A tenant's deliveries (gsi1), a tenant's deliveries in one status (gsi2). */
+const tenantListing = (tenantId: string) => `${tenantKey(tenantId)}#DLV`;
+const tenantStatusListing = (tenantId: string, status: string) => `${tenantKey(tenantId)}#DLV#${status}`;
+/** The hub's deliveries in one status (gsi3): the operator's assignment queue. */
+const hubStatusListing = (status: string) => `HUB#DLV#${status}`;
+/** A courier's open deliveries (gsi4). */
+const courierOpenListing = (courierId: string) => `COURIER#${courierId}#OPEN`;
 
-export function deliveryItem(delivery: Delivery): Record<string, unknown> {
-  return { ...keys.delivery(delivery.tenantId, delivery.id), ...keys.deliveryIndexes(delivery), entity: ENTITY, ...delivery };
+export const deliveries = defineEntity<Delivery, Pick<Delivery, 'tenantId' | 'id'>>({
+  name: 'delivery',
+  key: ({ tenantId, id }) => ({ pk: `${tenantKey(tenantId)}#DLV#${id}`, sk: 'DELIVERY' }),
+  // The index keys follow the status: recomputed on every write of the delivery.
+  indexes: (delivery) => {
+    const open = delivery.courierId !== null && (delivery.status === 'assigned' || delivery.status === 'picked_up');
+    return {
+      gsi1pk: tenantListing(delivery.tenantId),
+      gsi1sk: delivery.id,
+      gsi2pk: tenantStatusListing(delivery.tenantId, delivery.status),
+      gsi2sk: delivery.id,
+      gsi3pk: hubStatusListing(delivery.status),
+      gsi3sk: delivery.id,
+      gsi4pk: open ? courierOpenListing(delivery.courierId as string) : undefined,
+      gsi4sk: open ? delivery.id : undefined,
+      // Lookup by id alone, for the hub and couriers, who do not know the tenant.
+      gsi5pk: delivery.id,
+      gsi5sk: 'DELIVERY',
+    };
+  },
+  versioned: true,
+});
+
+interface TrackingLink {
+  token: string;
+  tenantId: string;
+  deliveryId: string;
 }
 
-export function fromItem(item: Record<string, unknown>): Delivery {
-  return withoutTableAttributes<Delivery>(item);
-}
-
-/** Writes a new delivery, or the next version of one: never over a version someone else wrote. */
-export function putDelivery(delivery: Delivery, previousVersion: number | undefined) {
-  return {
-    Put: {
-      TableName: config.tableName,
-      Item: deliveryItem(delivery),
-      ...(previousVersion === undefined
-        ? { ConditionExpression: 'attribute_not_exists(pk)' }
-        : { ConditionExpression: '#version = :previous', ExpressionAttributeNames: { '#version': 'version' }, ExpressionAttributeValues: { ':previous': previousVersion } }),
-    },
-  };
-}
+/** The public tracking token points at its delivery (the link is all a recipient has). */
+export const trackingLinks = defineEntity<TrackingLink, Pick<TrackingLink, 'token'>>({
+  name: 'tracking',
+  key: ({ token }) => ({ pk: `TRACK#${token}`, sk: 'TRACK' }),
+  stored: ({ tenantId, deliveryId }) => ({ tenantId, deliveryId }),
+});
 
 export const deliveryRepository = {
+  /** A new delivery: refused if one exists under its id. */
+  create(delivery: Delivery): TransactItem {
+    return deliveries.create(delivery);
+  },
+
+  /** The delivery's tracking link, created with it (never over another delivery's token). */
+  createTrackingLink(delivery: Delivery): TransactItem {
+    return trackingLinks.create({ token: delivery.tracking.token, tenantId: delivery.tenantId, deliveryId: delivery.id });
+  },
+
+  /** The next version of a delivery: never over a version someone else wrote. */
+  replace(delivery: Delivery, previousVersion: number): TransactItem {
+    return deliveries.replace(delivery, previousVersion);
+  },
+
   /** A tenant's own delivery: one GetItem (the tenant is in the key). */
   async get(tenantId: string, deliveryId: string, consistent = false): Promise<Delivery | undefined> {
     if (!isId('delivery', deliveryId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.delivery(tenantId, deliveryId), ConsistentRead: consistent }));
-    return Item?.entity === ENTITY ? fromItem(Item) : undefined;
+    return deliveries.get({ tenantId, id: deliveryId }, { consistent });
   },
 
   /** Any tenant's delivery, for the hub and couriers: one Query on the id index. */
   async findById(deliveryId: string): Promise<Delivery | undefined> {
     if (!isId('delivery', deliveryId)) return undefined;
-    const { gsi5pk } = keys.deliveryById(deliveryId);
-    const { Items } = await db().send(
-      new QueryCommand({ TableName: config.tableName, IndexName: 'gsi5', KeyConditionExpression: 'gsi5pk = :id', ExpressionAttributeValues: { ':id': gsi5pk }, Limit: 1 }),
-    );
-    const item = Items?.[0];
-    return item?.entity === ENTITY ? fromItem(item) : undefined;
+    const [delivery] = await deliveries.queryAll({ partition: { gsi5pk: deliveryId }, limit: 1 });
+    return delivery;
   },
 
   /** The delivery a public tracking link points at: the link's pointer item, then the delivery (two GetItems). */
   async findByTrackingToken(token: string): Promise<Delivery | undefined> {
-    const { Item: pointer } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.trackingToken(token) }));
-    if (pointer?.entity !== 'tracking') return undefined;
-    const delivery = await deliveryRepository.get(String(pointer.tenantId), String(pointer.deliveryId));
+    const link = await trackingLinks.get({ token });
+    if (!link) return undefined;
+    const delivery = await deliveryRepository.get(String(link.tenantId), String(link.deliveryId));
     return delivery?.tracking.token === token ? delivery : undefined;
   },
 
   async listForTenant(tenantId: string, status: DeliveryStatus | undefined, page: PageRequest): Promise<Page<Delivery>> {
-    const result = await queryPage({ index: status === undefined ? 'gsi1' : 'gsi2', partition: keys.tenantDeliveries(tenantId, status), page, descending: true });
-    return { ...result, data: result.data.map(fromItem) };
+    const partition = status === undefined ? { gsi1pk: tenantListing(tenantId) } : { gsi2pk: tenantStatusListing(tenantId, status) };
+    return deliveries.query({ partition, page, descending: true });
   },
 
   async listForHub(status: DeliveryStatus, page: PageRequest): Promise<Page<Delivery>> {
-    const result = await queryPage({ index: 'gsi3', partition: keys.hubDeliveries(status), page, descending: true });
-    return { ...result, data: result.data.map(fromItem) };
+    return deliveries.query({ partition: { gsi3pk: hubStatusListing(status) }, page, descending: true });
   },
 
   async listOpenForCourier(courierId: string, page: PageRequest): Promise<Page<Delivery>> {
-    const result = await queryPage({ index: 'gsi4', partition: keys.courierOpenDeliveries(courierId), page });
-    return { ...result, data: result.data.map(fromItem) };
+    return deliveries.query({ partition: { gsi4pk: courierOpenListing(courierId) }, page });
+  },
+
+  /**
+   * Every delivery of a tenant in one status booked between two instants. The status listing
+   * sorts by id, and ids sort by booking time, so the range bounds the Query instead of reading
+   * the tenant's whole history.
+   */
+  async listForTenantBookedBetween(tenantId: string, status: DeliveryStatus, from: Date, to: Date): Promise<Delivery[]> {
+    return deliveries.queryAll({
+      partition: { gsi2pk: tenantStatusListing(tenantId, status) },
+      range: { between: [`dlv_${encodeTime(Math.max(0, from.getTime()), 10)}`, `dlv_${encodeTime(to.getTime(), 10)}~`] },
+    });
   },
 };

@@ -1,5 +1,7 @@
 import type { Delivery, DeliveryStatus } from './schemas.js';
 import { transitionErrors } from './errors.js';
+import { deliveryEvents } from './events.js';
+import type { EventDefinition } from '../events/definition.js';
 
 
 /**
@@ -9,12 +11,12 @@ import { transitionErrors } from './errors.js';
  * 409 `invalid_transition`.
  */
 export const transitions = {
-  assign: { from: ['booked', 'assigned'], to: 'assigned', event: 'delivery.assigned' },
-  pick_up: { from: ['assigned'], to: 'picked_up', event: 'delivery.picked_up' },
-  deliver: { from: ['picked_up'], to: 'delivered', event: 'delivery.delivered' },
-  fail: { from: ['assigned', 'picked_up'], to: 'failed', event: 'delivery.failed' },
-  cancel: { from: ['booked', 'assigned'], to: 'cancelled', event: 'delivery.cancelled' },
-} as const satisfies Record<string, { from: readonly DeliveryStatus[]; to: DeliveryStatus; event: string }>;
+  assign: { from: ['booked', 'assigned'], to: 'assigned', event: deliveryEvents.assigned },
+  pick_up: { from: ['assigned'], to: 'picked_up', event: deliveryEvents.pickedUp },
+  deliver: { from: ['picked_up'], to: 'delivered', event: deliveryEvents.delivered },
+  fail: { from: ['assigned', 'picked_up'], to: 'failed', event: deliveryEvents.failed },
+  cancel: { from: ['booked', 'assigned'], to: 'cancelled', event: deliveryEvents.cancelled },
+} as const satisfies Record<string, { from: readonly DeliveryStatus[]; to: DeliveryStatus; event: EventDefinition }>;
 
 export type Transition = keyof typeof transitions;
 export type TransitionEvent = (typeof transitions)[Transition]['event'];

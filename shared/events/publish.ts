@@ -1,7 +1,6 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { config, EVENT_SOURCE } from '../config.js';
-import { newId } from '../ids.js';
-import { eventDetailSchema, eventCatalog, type EventData, type EventDetail, type EventType } from './catalog.js';
+import { buildEventDetail, eventDetailSchema, type EventDataOf, type EventDefinition, type EventDetail, type EventDetailOf } from './definition.js';
 
 let client: EventBridgeClient | undefined;
 
@@ -19,23 +18,17 @@ export class EventPublishError extends Error {
   override readonly name = 'EventPublishError';
 }
 
-/** Builds a validated detail; throws (a programming error) when the data does not fit its schema. */
-export function buildEventDetail<T extends EventType>(type: T, tenantId: string | null, data: EventData<T>, now = new Date()): EventDetail<T> {
-  const detail = { id: newId('event', now.getTime()), tenantId, occurredAt: now.toISOString(), version: eventCatalog[type].version, data };
-  return eventDetailSchema(type).parse(detail) as EventDetail<T>;
-}
-
 /** Puts validated details on the bus, ten per call (the PutEvents limit). Throws if any entry failed. */
-export async function publishDetails(entries: ReadonlyArray<{ type: EventType; detail: EventDetail }>): Promise<void> {
+export async function publishDetails(entries: ReadonlyArray<{ definition: EventDefinition; detail: EventDetail }>): Promise<void> {
   for (let start = 0; start < entries.length; start += 10) {
     const batch = entries.slice(start, start + 10);
-    for (const { type, detail } of batch) eventDetailSchema(type).parse(detail);
+    for (const { definition, detail } of batch) eventDetailSchema(definition).parse(detail);
     const result = await eventBridge().send(
       new PutEventsCommand({
-        Entries: batch.map(({ type, detail }) => ({
+        Entries: batch.map(({ definition, detail }) => ({
           EventBusName: config.eventBusName,
           Source: EVENT_SOURCE,
-          DetailType: type,
+          DetailType: definition.type,
           Detail: JSON.stringify(detail),
           Time: new Date(detail.occurredAt),
         })),
@@ -52,8 +45,8 @@ export async function publishDetails(entries: ReadonlyArray<{ type: EventType; d
 }
 
 /** Validates an event against its versioned schema and puts it on the bus. */
-export async function publish<T extends EventType>(type: T, tenantId: string | null, data: EventData<T>): Promise<EventDetail<T>> {
-  const detail = buildEventDetail(type, tenantId, data);
-  await publishDetails([{ type, detail }]);
+export async function publish<E extends EventDefinition>(definition: E, tenantId: string | null, data: EventDataOf<E>): Promise<EventDetailOf<E>> {
+  const detail = buildEventDetail(definition, tenantId, data);
+  await publishDetails([{ definition, detail }]);
   return detail;
 }

@@ -1,21 +1,21 @@
-import { billingRules } from '../billing/rules.js';
 import type { Capability } from '../capabilities.js';
 import { EVENT_SOURCE } from '../config.js';
-import { internalEventTypes } from './catalog.js';
+import type { EventDefinition } from './definition.js';
 import { outboxStreamFilter } from './outbox.js';
-import { notificationRules } from '../notifications/rules.js';
-import { webhookRules } from '../webhooks/rules.js';
 
 /**
- * The event rules: which events go to which consumer. Read by the CDK stack (an EventBridge rule
+ * An event rule: which events go to which consumer. Read by the CDK stack (an EventBridge rule
  * with a Lambda target, retry policy and dead-letter queue each) and by the local bus
- * (infra/local/event-bus.ts), which matches with the same patterns.
+ * (infra/local/event-bus.ts), which matches with the same patterns. The composition root lists
+ * every rule (`shared/app/rules.ts`).
  */
-export interface EventRule {
+export interface EventRule<E extends EventDefinition = EventDefinition> {
   /** Unique, kebab-case: names the rule, its function and its dead-letter queue. */
   name: string;
   description: string;
-  /** An EventBridge event pattern (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-event-patterns.html). */
+  /** The events the consumer handles: the pattern matches these types and no other, and the consumer gets them typed (`eventHandler`). */
+  consumes: readonly E[];
+  /** An EventBridge event pattern, made from `consumes` (and `detail`) by `defineRule`. */
   pattern: Record<string, unknown>;
   target: {
     /** The consumer module, relative to the project root; it exports `handler`. */
@@ -31,18 +31,20 @@ export interface EventRule {
   };
 }
 
-const auditRules: readonly EventRule[] = [
-  {
-    name: 'audit-trail',
-    description: 'Keeps every event of a tenant, idempotently, so the hub can see what happened and when.',
-    // Tenants read their trail (`GET /v1/tenants/{id}/events`): internal events are not kept there (the bus archive has them).
-    pattern: { source: [EVENT_SOURCE], ...(internalEventTypes.length > 0 ? { 'detail-type': [{ 'anything-but': [...internalEventTypes] }] } : {}) },
-    target: { handler: 'functions/consumers/audit-trail.ts', retryAttempts: 8, maximumEventAgeSeconds: 3600 },
-  },
-];
+export interface RuleSpec<E extends EventDefinition> extends Omit<EventRule<E>, 'pattern'> {
+  /** A narrower pattern on the event's `detail` (`{ data: { provider: ['stripe'] } }`), when the consumer wants fewer of its types. */
+  detail?: Record<string, unknown>;
+}
 
-/** Every rule, from every area (`shared/<area>/rules.ts` where an area has consumers). */
-export const eventRules: readonly EventRule[] = [...auditRules, ...billingRules, ...webhookRules, ...notificationRules];
+/** A rule whose pattern follows from the events it consumes: they cannot drift apart. */
+export function defineRule<const E extends EventDefinition>(spec: RuleSpec<E>): EventRule<E> {
+  if (spec.consumes.length === 0) throw new Error(`The rule ${spec.name} consumes no event`);
+  const { detail, ...rule } = spec;
+  return {
+    ...rule,
+    pattern: { source: [EVENT_SOURCE], 'detail-type': [...new Set(spec.consumes.map((definition) => definition.type))], ...(detail ? { detail } : {}) },
+  };
+}
 
 /**
  * The consumer of the table's stream: relays outbox items to the bus. In AWS, a Lambda event

@@ -5,7 +5,7 @@ import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
 import type { EffectRecorder } from '../db/effect.js';
-import { keys } from '../db/keys.js';
+import { defineEntity, tenantKey } from '../db/entity.js';
 import type { TransactItem } from '../db/transact.js';
 import { AppError } from '../errors.js';
 import type { HttpResponse } from './response.js';
@@ -86,7 +86,17 @@ export function requestFingerprint(method: string, path: string, body: unknown):
   return sha256(`${method} ${path}\n${canonicalJson(body ?? null)}`);
 }
 
-const itemKey = (lock: Pick<IdempotencyLock, 'scope' | 'keyHash'>) => keys.idempotency(lock.scope, lock.keyHash);
+/**
+ * Stored responses of create requests, per caller scope (a tenant id, or `hub`). Only the key is
+ * declared: the writes below are the effect machinery itself, which `transact` and `writeOne`
+ * consult, so they go to DynamoDB directly, with conditions of their own.
+ */
+export const idempotencyRecords = defineEntity<Pick<IdempotencyLock, 'scope' | 'keyHash'>>({
+  name: 'idempotency',
+  key: ({ scope, keyHash }) => ({ pk: `${tenantKey(scope)}#IDEM#${keyHash}`, sk: 'IDEM' }),
+});
+
+const itemKey = (lock: Pick<IdempotencyLock, 'scope' | 'keyHash'>) => idempotencyRecords.key(lock);
 
 export const idempotencyStore = {
   /**
@@ -105,7 +115,7 @@ export const idempotencyStore = {
             TableName: config.tableName,
             Item: {
               ...itemKey(lock),
-              entity: 'idempotency',
+              entity: idempotencyRecords.name,
               state: 'in_progress',
               fingerprint,
               lockToken: lock.token,

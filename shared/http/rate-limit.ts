@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { config } from '../config.js';
 import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
+import { defineEntity } from '../db/entity.js';
 import { rateLimitErrors } from './errors.js';
 
 
@@ -15,6 +15,16 @@ export interface RateLimit {
   limit: number;
   windowSeconds: number;
 }
+
+/**
+ * A fixed-window request counter: `subject` is already hashed, `window` its start in epoch
+ * seconds. Only the key is declared here: counting is one `ADD` that answers the new count,
+ * which no transaction item can do.
+ */
+export const rateLimitCounters = defineEntity<{ scope: string; subject: string; window: number }>({
+  name: 'rate_limit',
+  key: ({ scope, subject, window }) => ({ pk: `RATE#${scope}#${subject}#${window}`, sk: 'RATE' }),
+});
 
 /** Counters stay a little past their window (TTL deletion is lazy anyway; reads never need them). */
 const TTL_GRACE_SECONDS = 60;
@@ -35,10 +45,10 @@ async function count(limit: RateLimit, nowMs: number): Promise<{ count: number; 
   const { Attributes } = await db().send(
     new UpdateCommand({
       TableName: config.tableName,
-      Key: keys.rateLimit(limit.scope, subjectHash(limit.scope, limit.subject), windowStart),
+      Key: rateLimitCounters.key({ scope: limit.scope, subject: subjectHash(limit.scope, limit.subject), window: windowStart }),
       UpdateExpression: 'ADD #count :one SET #ttl = if_not_exists(#ttl, :ttl), #entity = :entity',
       ExpressionAttributeNames: { '#count': 'count', '#ttl': 'ttl', '#entity': 'entity' },
-      ExpressionAttributeValues: { ':one': 1, ':ttl': windowEnd + TTL_GRACE_SECONDS, ':entity': 'rate_limit' },
+      ExpressionAttributeValues: { ':one': 1, ':ttl': windowEnd + TTL_GRACE_SECONDS, ':entity': rateLimitCounters.name },
       ReturnValues: 'UPDATED_NEW',
     }),
   );

@@ -2,6 +2,7 @@ import type * as z from 'zod';
 import type { Role } from '../auth/principal.js';
 import type { Capability } from '../capabilities.js';
 import { errorCatalogue, type ErrorCode, type ErrorSet } from '../errors.js';
+import { functionGroupOf, functionGroups } from './function-groups.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -56,9 +57,11 @@ export interface RouteDefinition {
    * and spans many writes (a billing run): a retry after a crash runs it again, to the same end.
    */
   idempotent?: true | 'rerun';
-  /** Lambda memory and timeout (defaults in the stack). */
-  memoryMb?: number;
-  timeoutSeconds?: number;
+  /**
+   * A public route that answers from code alone (health, the OpenAPI document): it runs in the
+   * function of the routes with no table access (`shared/http/function-groups.ts`).
+   */
+  readsData?: false;
   /** What the function may do beyond table access (`shared/capabilities.ts`); the stack grants exactly these. */
   needs?: readonly Capability[];
   /**
@@ -67,6 +70,13 @@ export interface RouteDefinition {
    * routes that read data, the stage default for the others.
    */
   throttle?: { rateLimit: number; burstLimit: number };
+  /**
+   * A route whose failures someone must hear about even when the rest of the API is fine (a
+   * booking, a courier's report, a recipient's tracking link, a shop's order, Stripe's webhook):
+   * the stack turns on API Gateway's detailed metrics for this route alone and gives it a 5xx
+   * alarm of its own (`Route5xxRate-<route name>`). Each watched route costs its CloudWatch metrics.
+   */
+  watched?: true;
 }
 
 export function defineRoute<const R extends RouteDefinition>(route: R): R {
@@ -77,11 +87,9 @@ export function routeKey(route: Pick<RouteDefinition, 'method' | 'path'>): strin
   return `${route.method} ${route.path}`;
 }
 
-/** Seconds a route's function may run when its definition does not say (the stack and the local runtime). */
-export const DEFAULT_ROUTE_TIMEOUT_SECONDS = 10;
-
-export function routeTimeoutSeconds(route: Pick<RouteDefinition, 'timeoutSeconds'>): number {
-  return route.timeoutSeconds ?? DEFAULT_ROUTE_TIMEOUT_SECONDS;
+/** Seconds a route may run: its function's timeout (the stack and the local runtime). */
+export function routeTimeoutSeconds(route: Pick<RouteDefinition, 'roles' | 'needs' | 'readsData'>): number {
+  return functionGroups[functionGroupOf(route)].timeoutSeconds;
 }
 
 /** The status a route answers when it succeeds: its first 2xx response. */

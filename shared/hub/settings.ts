@@ -1,11 +1,8 @@
-import { BatchGetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ttlCache } from '../cache.js';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
 import { logger } from '../logging/logger.js';
 import { defaultCapacity, defaultServiceArea, HubCapacity, ServiceArea } from '../geo/service-area.js';
 import { defaultRateCard, RateCard } from '../pricing/rate-card.js';
+import { settingRepository, type SettingKey, type StoredSetting } from './repository.js';
 
 /**
  * The hub's settings (rate card, service area, capacity) and each tenant's own rate card. They
@@ -39,35 +36,35 @@ interface Schema<T> {
  * is always valid, the log says what to re-save (`PUT` the setting again), and `GET` of the
  * setting shows what is in force meanwhile.
  */
-function decode<T>(name: string, item: Record<string, unknown> | undefined, schema: Schema<T>): T | undefined {
+function decode<T>(name: string, which: SettingKey, item: StoredSetting | undefined, schema: Schema<T>): T | undefined {
   if (!item || typeof item.value !== 'string') return undefined;
+  // Which one to set again: the hub's, or which tenant's.
+  const key = 'hub' in which ? `hub ${which.hub}` : `tenant ${which.tenantRateCard} rate-card`;
   let stored: unknown;
   try {
     stored = JSON.parse(item.value);
   } catch {
-    logger.error('stored setting is not JSON: using the default until it is set again', { setting: name, key: `${String(item.pk)} ${String(item.sk)}` });
+    logger.error('stored setting is not JSON: using the default until it is set again', { setting: name, key });
     return undefined;
   }
   const parsed = schema.safeParse(stored);
   if (parsed.success) return parsed.data;
   const issues = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.map(String).join('.')}: ${issue.message}`);
-  logger.error('stored setting no longer passes its schema: using the default until it is set again', { setting: name, key: `${String(item.pk)} ${String(item.sk)}`, issues });
+  logger.error('stored setting no longer passes its schema: using the default until it is set again', { setting: name, key, issues });
   return undefined;
 }
 
 /** Everything pricing needs for one tenant: one BatchGetItem, then memory for 30 s. */
 export function pricingContext(tenantId: string): Promise<PricingContext> {
   return cache.get(tenantId, async () => {
-    const wanted = [keys.hubSetting(names.rateCard), keys.hubSetting(names.serviceArea), keys.hubSetting(names.capacity), keys.tenantRateCard(tenantId)];
-    const result = await db().send(new BatchGetCommand({ RequestItems: { [config.tableName]: { Keys: wanted } } }));
-    const items = result.Responses?.[config.tableName] ?? [];
-    const find = (key: { pk: string; sk: string }) => items.find((item) => item.pk === key.pk && item.sk === key.sk);
-    const tenantCard = decode('tenant rate card', find(keys.tenantRateCard(tenantId)), RateCard);
+    const which = { hubCard: { hub: names.rateCard }, area: { hub: names.serviceArea }, capacity: { hub: names.capacity }, tenantCard: { tenantRateCard: tenantId } };
+    const [hubCard, area, capacity, tenantCard] = await settingRepository.getMany([which.hubCard, which.area, which.capacity, which.tenantCard]);
+    const ownCard = decode('tenant rate card', which.tenantCard, tenantCard, RateCard);
     return {
-      rateCard: tenantCard ?? decode('hub rate card', find(keys.hubSetting(names.rateCard)), RateCard) ?? defaultRateCard,
-      rateCardSource: tenantCard ? 'tenant' : 'hub',
-      serviceArea: decode('service area', find(keys.hubSetting(names.serviceArea)), ServiceArea) ?? defaultServiceArea,
-      capacity: decode('capacity', find(keys.hubSetting(names.capacity)), HubCapacity) ?? defaultCapacity,
+      rateCard: ownCard ?? decode('hub rate card', which.hubCard, hubCard, RateCard) ?? defaultRateCard,
+      rateCardSource: ownCard ? 'tenant' : 'hub',
+      serviceArea: decode('service area', which.area, area, ServiceArea) ?? defaultServiceArea,
+      capacity: decode('capacity', which.capacity, capacity, HubCapacity) ?? defaultCapacity,
     };
   });
 }
@@ -77,16 +74,16 @@ export function hubDefaults(): Promise<PricingContext> {
   return pricingContext('hub');
 }
 
-async function put(key: { pk: string; sk: string }, value: unknown): Promise<string> {
+async function put(which: SettingKey, value: unknown): Promise<string> {
   const updatedAt = new Date().toISOString();
-  await db().send(new PutCommand({ TableName: config.tableName, Item: { ...key, entity: 'setting', value: JSON.stringify(value), updatedAt } }));
+  await settingRepository.put(which, JSON.stringify(value), updatedAt);
   cache.clear();
   return updatedAt;
 }
 
 export const hubSettings = {
-  putHubRateCard: (rateCard: RateCard) => put(keys.hubSetting(names.rateCard), rateCard),
-  putTenantRateCard: (tenantId: string, rateCard: RateCard) => put(keys.tenantRateCard(tenantId), rateCard),
-  putServiceArea: (area: ServiceArea) => put(keys.hubSetting(names.serviceArea), area),
-  putCapacity: (capacity: HubCapacity) => put(keys.hubSetting(names.capacity), capacity),
+  putHubRateCard: (rateCard: RateCard) => put({ hub: names.rateCard }, rateCard),
+  putTenantRateCard: (tenantId: string, rateCard: RateCard) => put({ tenantRateCard: tenantId }, rateCard),
+  putServiceArea: (area: ServiceArea) => put({ hub: names.serviceArea }, area),
+  putCapacity: (capacity: HubCapacity) => put({ hub: names.capacity }, capacity),
 };

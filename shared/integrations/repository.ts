@@ -1,11 +1,7 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { withoutTableAttributes } from '../db/items.js';
-import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
-import { writeOne, type WriteOptions } from '../db/transact.js';
+import { anyOf, changes, defineEntity, itemAbsent, tenantKey, type Expression } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { writeIf } from '../db/transact.js';
 import { isId } from '../ids.js';
 import type { InboundOrder, Integration } from './schemas.js';
 
@@ -24,110 +20,81 @@ export interface StoredOrder extends InboundOrder {
   tenantId: string;
 }
 
-const strip = withoutTableAttributes;
+/** A tenant's integrations (gsi1); each is also found by its id alone (gsi5) when a platform posts. */
+const tenantIntegrations = (tenantId: string) => `${tenantKey(tenantId)}#INT`;
+const INTEGRATION = 'INTEGRATION';
 
-export function orderItem(order: StoredOrder): Record<string, unknown> {
-  return {
-    ...keys.inboundOrder(order.tenantId, order.integrationId, order.id),
-    ...keys.inboundOrderListing(order.tenantId, order.integrationId, order.receivedAt, order.id),
-    entity: 'inbound_order',
-    ...order,
-  };
-}
+export const integrations = defineEntity<StoredIntegration, Pick<StoredIntegration, 'tenantId' | 'id'>>({
+  name: 'integration',
+  key: ({ tenantId, id }) => ({ pk: `${tenantIntegrations(tenantId)}#${id}`, sk: INTEGRATION }),
+  indexes: ({ tenantId, id }) => ({ gsi1pk: tenantIntegrations(tenantId), gsi1sk: id, gsi5pk: id, gsi5sk: INTEGRATION }),
+});
+
+/** One record per order received: what makes a retried order land on the same delivery. The orders of an integration are listed by arrival (gsi1). */
+const integrationOrders = (tenantId: string, integrationId: string) => `${tenantIntegrations(tenantId)}#${integrationId}#ORDERS`;
+
+export const orders = defineEntity<StoredOrder, Pick<StoredOrder, 'tenantId' | 'integrationId' | 'id'>>({
+  name: 'inbound_order',
+  key: ({ tenantId, integrationId, id }) => ({ pk: `${tenantIntegrations(tenantId)}#${integrationId}#ORDER#${id}`, sk: 'ORDER' }),
+  indexes: ({ tenantId, integrationId, receivedAt, id }) => ({ gsi1pk: integrationOrders(tenantId, integrationId), gsi1sk: `${receivedAt}#${id}` }),
+});
+
+/** An order is written over anything but a booked one: a booking stands, whatever arrives later. */
+const notBooked: Expression = anyOf(itemAbsent, { expression: '#status <> :booked', names: { '#status': 'status' }, values: { ':booked': 'booked' } });
 
 export const integrationRepository = {
-  async create(integration: StoredIntegration, options: WriteOptions = {}): Promise<void> {
-    await writeOne(
-      {
-        Put: {
-          TableName: config.tableName,
-          Item: {
-            ...keys.integration(integration.tenantId, integration.id),
-            ...keys.integrationListing(integration.tenantId, integration.id),
-            ...keys.integrationById(integration.id),
-            entity: 'integration',
-            ...integration,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      () => new Error(`integration ${integration.id} exists already`),
-      options,
-    );
+  /** A new integration (the create endpoint writes it alone, as the effect of its request). */
+  create(integration: StoredIntegration): TransactItem {
+    return integrations.create(integration);
   },
 
   async get(tenantId: string, integrationId: string): Promise<StoredIntegration | undefined> {
     if (!isId('integration', integrationId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.integration(tenantId, integrationId), ConsistentRead: true }));
-    return Item?.entity === 'integration' ? strip<StoredIntegration>(Item) : undefined;
+    return integrations.get({ tenantId, id: integrationId }, { consistent: true });
   },
 
   /** For the public inbound endpoint, which knows the integration id only. */
   async findById(integrationId: string): Promise<StoredIntegration | undefined> {
     if (!isId('integration', integrationId)) return undefined;
-    const { Items } = await db().send(
-      new QueryCommand({ TableName: config.tableName, IndexName: 'gsi5', KeyConditionExpression: 'gsi5pk = :id AND gsi5sk = :kind', ExpressionAttributeValues: { ':id': integrationId, ':kind': 'INTEGRATION' } }),
-    );
-    const item = Items?.[0];
-    return item?.entity === 'integration' ? strip<StoredIntegration>(item) : undefined;
+    const [integration] = await integrations.queryAll({ partition: { gsi5pk: integrationId }, range: { equals: INTEGRATION } });
+    return integration;
   },
 
   async list(tenantId: string, page: PageRequest): Promise<Page<StoredIntegration>> {
-    const result = await queryPage({ index: 'gsi1', partition: keys.integrationPartition(tenantId), page });
-    return { ...result, data: result.data.map((item) => strip<StoredIntegration>(item)) };
+    return integrations.query({ partition: { gsi1pk: tenantIntegrations(tenantId) }, page });
   },
 
+  /** False when there was none to delete. */
   async delete(tenantId: string, integrationId: string): Promise<boolean> {
     if (!isId('integration', integrationId)) return false;
-    const { Attributes } = await db().send(new DeleteCommand({ TableName: config.tableName, Key: keys.integration(tenantId, integrationId), ReturnValues: 'ALL_OLD' }));
-    return Attributes !== undefined;
+    return writeIf(integrations.delete({ tenantId, id: integrationId }));
   },
 
   /** Replaces the secrets, on the condition nobody rotated in between. */
   async replaceSecrets(integration: StoredIntegration, secrets: Secret[], rotatedAt: string): Promise<boolean> {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: config.tableName,
-          Key: keys.integration(integration.tenantId, integration.id),
-          UpdateExpression: 'SET secrets = :secrets, secretRotatedAt = :at',
-          ConditionExpression: 'attribute_exists(pk) AND secrets = :previous',
-          ExpressionAttributeValues: { ':secrets': secrets, ':at': rotatedAt, ':previous': integration.secrets },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(
+      integrations.update(integration, changes({ set: { secrets, secretRotatedAt: rotatedAt } }), { expression: 'secrets = :previous', values: { ':previous': integration.secrets } }),
+    );
   },
 
   async getOrder(tenantId: string, integrationId: string, orderId: string): Promise<StoredOrder | undefined> {
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.inboundOrder(tenantId, integrationId, orderId), ConsistentRead: true }));
-    return Item?.entity === 'inbound_order' ? strip<StoredOrder>(Item) : undefined;
+    return orders.get({ tenantId, integrationId, id: orderId }, { consistent: true });
   },
 
   /** Keeps an order that could not be booked (yet); never over one that was booked. */
   async saveUnbooked(order: StoredOrder): Promise<boolean> {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: orderItem(order),
-          ConditionExpression: 'attribute_not_exists(pk) OR #status <> :booked',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':booked': 'booked' },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(orders.put(order, notBooked));
+  },
+
+  /**
+   * The order booked, in the booking's own transaction: two posts of one order racing end on one
+   * delivery. Refused, the transaction carries the order as it was (the delivery that stands).
+   */
+  booked(order: StoredOrder): TransactItem {
+    return orders.put(order, notBooked, { returnOld: true });
   },
 
   async listOrders(tenantId: string, integrationId: string, page: PageRequest): Promise<Page<StoredOrder>> {
-    const result = await queryPage({ index: 'gsi1', partition: keys.inboundOrderPartition(tenantId, integrationId), page, descending: true });
-    return { ...result, data: result.data.map((item) => strip<StoredOrder>(item)) };
+    return orders.query({ partition: { gsi1pk: integrationOrders(tenantId, integrationId) }, page, descending: true });
   },
 };

@@ -84,6 +84,7 @@ export const integrationRoutes = {
     path: '/v1/inbound/{integrationId}',
     roles: 'public',
     handler: 'functions/integrations/inbound.ts',
+    watched: true,
     summary: "Where a shop's platform posts its orders, signed. The same order posted again answers the same delivery.",
     tag: 'Integrations',
     request: {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
+import { writeOne } from '../db/transact.js';
 import { bookDelivery } from '../deliveries/booking.js';
 import { QuoteRequest, type DropoffStop } from '../quotes/schemas.js';
 import { AppError } from '../errors.js';
@@ -10,7 +11,7 @@ import { validationError } from '../http/validation.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
 import { isWooCommercePing, mapOrder, parseOrderJson, verifySignature, type Problem } from './providers.js';
-import { integrationRepository, orderItem, type Secret, type StoredIntegration, type StoredOrder } from './repository.js';
+import { integrationRepository, type Secret, type StoredIntegration, type StoredOrder } from './repository.js';
 import type { CreateIntegrationBody, FixOrderBody, InboundOrder, Integration, Provider } from './schemas.js';
 import { integrationErrors, createIntegrationErrors, inboundErrors, orderFixErrors } from './errors.js';
 
@@ -52,7 +53,7 @@ export async function createIntegration(tenantId: string, input: CreateIntegrati
     secrets: [{ value: secret, expiresAt: null }],
   };
   const created = { ...integrationView(integration), secret };
-  await integrationRepository.create(integration, { result: created });
+  await writeOne(integrationRepository.create(integration), () => new Error(`integration ${integration.id} exists already`), { result: created });
   return created;
 }
 
@@ -159,16 +160,7 @@ async function bookOrder(integration: StoredIntegration, received: StoredOrder, 
     const delivery = await bookDelivery(integration.tenantId, { ...parsed.data, dropoff: located.dropoff, kind: 'delivery', reference: `${integration.provider}:${order.id}`.slice(0, 100) }, now, {
       extra: (delivery) => [
         {
-          item: {
-            Put: {
-              TableName: config.tableName,
-              Item: orderItem({ ...booked, deliveryId: delivery.id }),
-              ConditionExpression: 'attribute_not_exists(pk) OR #status <> :booked',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':booked': 'booked' },
-              ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-            },
-          },
+          item: integrationRepository.booked({ ...booked, deliveryId: delivery.id }),
           onFailure: (old) => new AlreadyBooked(String(old?.deliveryId)),
         },
       ],

@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
+import { anyOf, changes, defineEntity, itemAbsent, tenantKey } from '../db/entity.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { writeIf, writeOne } from '../db/transact.js';
 import type { Notification } from './schemas.js';
 
 /** Longer than the consumer may run: past it, a crashed attempt's claim can be taken over. */
@@ -20,7 +17,36 @@ export interface NotificationClaim {
   token: string;
 }
 
-const epochSeconds = (date: Date) => Math.floor(date.getTime() / 1000);
+const epochSeconds = (ms: number) => Math.floor(ms / 1000);
+
+interface Claim {
+  tenantId: string;
+  eventId: string;
+  state: 'sending' | 'sent';
+  claimToken: string;
+  claimedAt: number;
+  leaseExpiresAt: number;
+}
+
+/** "This event's e-mail was sent (or is being sent)": the recipient notifier's claim, one per event. */
+export const notificationClaims = defineEntity<Claim, Pick<Claim, 'tenantId' | 'eventId'>>({
+  name: 'notification_claim',
+  key: ({ tenantId, eventId }) => ({ pk: `${tenantKey(tenantId)}#NOTIFIED#${eventId}`, sk: 'NOTIFIED' }),
+  stored: ({ state, claimToken, leaseExpiresAt }) => ({ state, claimToken, leaseExpiresAt }),
+  ttl: ({ claimedAt }) => epochSeconds(claimedAt) + MARKER_RETENTION_SECONDS,
+});
+
+/** E-mails to recipients kept in the table (the local outbox notifier), newest last. */
+const mailbox = (tenantId: string) => `${tenantKey(tenantId)}#MAIL`;
+
+export const mailOutbox = defineEntity<Notification, Pick<Notification, 'tenantId' | 'id'>>({
+  name: 'notification',
+  key: ({ tenantId, id }) => ({ pk: mailbox(tenantId), sk: id }),
+  ttl: ({ createdAt }) => epochSeconds(Date.parse(createdAt)) + OUTBOX_RETENTION_SECONDS,
+  parse: ({ id, tenantId, deliveryId, eventId, eventType, to, subject, text, html, createdAt }) =>
+    ({ id, object: 'notification', channel: 'email', tenantId, deliveryId, eventId, eventType, to, subject, text, html, createdAt }) as Notification,
+});
+
 
 export const notificationRepository = {
   /**
@@ -30,82 +56,33 @@ export const notificationRepository = {
    */
   async claim(tenantId: string, eventId: string, now: Date): Promise<NotificationClaim | undefined> {
     const claim = { tenantId, eventId, token: randomUUID() };
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: {
-            ...keys.notificationSent(tenantId, eventId),
-            entity: 'notification_claim',
-            state: 'sending',
-            claimToken: claim.token,
-            leaseExpiresAt: now.getTime() + CLAIM_LEASE_MS,
-            ttl: epochSeconds(now) + MARKER_RETENTION_SECONDS,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR (#state = :sending AND leaseExpiresAt < :now)',
-          ExpressionAttributeNames: { '#state': 'state' },
-          ExpressionAttributeValues: { ':sending': 'sending', ':now': now.getTime() },
-        }),
-      );
-      return claim;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+    const abandoned = { expression: '#state = :sending AND leaseExpiresAt < :now', names: { '#state': 'state' }, values: { ':sending': 'sending', ':now': now.getTime() } };
+    const claimed = await writeIf(
+      notificationClaims.put({ tenantId, eventId, state: 'sending', claimToken: claim.token, claimedAt: now.getTime(), leaseExpiresAt: now.getTime() + CLAIM_LEASE_MS }, anyOf(itemAbsent, abandoned)),
+    );
+    return claimed ? claim : undefined;
   },
 
   async markSent(claim: NotificationClaim, messageId: string, now: Date): Promise<void> {
-    await db().send(
-      new UpdateCommand({
-        TableName: config.tableName,
-        Key: keys.notificationSent(claim.tenantId, claim.eventId),
-        UpdateExpression: 'SET #state = :sent, sentAt = :at, messageId = :messageId',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString(), ':messageId': messageId },
-      }),
+    await writeOne(
+      notificationClaims.update(claim, changes({ set: { state: 'sent', sentAt: now.toISOString(), messageId } })),
+      () => new Error(`The claim on the e-mail of event ${claim.eventId} is gone`),
     );
   },
 
   /** Gives the claim back after a failed send, so the retry of the event sends. */
   async release(claim: NotificationClaim): Promise<void> {
-    try {
-      await db().send(
-        new DeleteCommand({
-          TableName: config.tableName,
-          Key: keys.notificationSent(claim.tenantId, claim.eventId),
-          ConditionExpression: 'claimToken = :token',
-          ExpressionAttributeValues: { ':token': claim.token },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    // Not ours any more (taken over after its lease): nothing to give back.
+    await writeIf(notificationClaims.delete(claim, { expression: 'claimToken = :token', values: { ':token': claim.token } }));
   },
 
   /** Keeps an e-mail in the tenant's outbox; the id comes from the event, so a repeat overwrites. */
   async putInOutbox(notification: Notification): Promise<void> {
-    await db().send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: {
-          ...keys.notification(notification.tenantId, notification.id),
-          entity: 'notification',
-          ...notification,
-          ttl: epochSeconds(new Date(notification.createdAt)) + OUTBOX_RETENTION_SECONDS,
-        },
-      }),
-    );
+    await writeOne(mailOutbox.put(notification), () => new Error('an unconditional write cannot be refused'));
   },
 
   /** A tenant's outbox, newest first. */
   async listOutbox(tenantId: string, page: PageRequest): Promise<Page<Notification>> {
-    const result = await queryPage({ partition: keys.notificationPartition(tenantId), page, descending: true });
-    return {
-      ...result,
-      data: result.data.map(
-        ({ id, tenantId: owner, deliveryId, eventId, eventType, to, subject, text, html, createdAt }) =>
-          ({ id, object: 'notification', channel: 'email', tenantId: owner, deliveryId, eventId, eventType, to, subject, text, html, createdAt }) as Notification,
-      ),
-    };
+    return mailOutbox.query({ partition: { pk: mailbox(tenantId) }, page, descending: true });
   },
 };

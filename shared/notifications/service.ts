@@ -1,16 +1,15 @@
 import { config } from '../config.js';
 import type { Delivery } from '../deliveries/schemas.js';
-import type { EventDetail, EventType } from '../events/catalog.js';
+import type { EventDetail } from '../events/definition.js';
 import type { Page, PageRequest } from '../db/pagination.js';
 import { idPrefixes, isId } from '../ids.js';
 import { activeNotifier } from './adapters.js';
 import { composeRecipientEmail } from './messages.js';
 import { notificationRepository } from './repository.js';
-import { notifiedEventTypes, type Notification, type NotifiedEventType } from './schemas.js';
+import type { Notification, NotifiedEventType } from './schemas.js';
 
-export type NotifyOutcome = 'sent' | 'duplicate' | 'no_recipient' | 'not_notified';
+export type NotifyOutcome = 'sent' | 'duplicate' | 'no_recipient';
 
-const isNotified = (type: EventType): type is NotifiedEventType => (notifiedEventTypes as readonly string[]).includes(type);
 
 /** One e-mail per event, and its id follows from the event's: `evt_01J…` → `ntf_01J…`. */
 export function notificationIdFor(eventId: string): string {
@@ -25,9 +24,8 @@ export function notificationIdFor(eventId: string): string {
  * failed send gives the claim back and throws, so the bus retries. Only a crash between the
  * provider's acceptance and the marker's update can send twice (after the claim's lease).
  */
-export async function notifyRecipient(type: EventType, detail: EventDetail, now = new Date()): Promise<NotifyOutcome> {
-  if (!isNotified(type)) return 'not_notified';
-  const delivery = detail.data as Delivery;
+export async function notifyRecipient(type: NotifiedEventType, detail: EventDetail<Delivery>, now = new Date()): Promise<NotifyOutcome> {
+  const delivery = detail.data;
   // The person a delivery serves: the recipient at the drop-off, or for a pickup the donor at the pickup.
   const to = (delivery.kind === 'pickup' ? delivery.pickup.contact : delivery.dropoff.contact)?.email;
   if (to === undefined || detail.tenantId === null) return 'no_recipient';

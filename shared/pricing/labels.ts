@@ -1,5 +1,7 @@
 import { formatDecimal, type Language } from '../i18n/language.js';
-import type { PriceLineCode } from './price.js';
+
+/** The kinds of price line: stable codes, for programs (labels are for people, made from them). */
+export type PriceLineCode = 'base' | 'distance' | 'weight' | 'volume' | 'express';
 
 /**
  * The words of a price line, in each language. A line's `code` and `threshold` are its facts;

@@ -26,7 +26,7 @@
  * code and threshold in any language.
  */
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
-import { priceLineLabel } from './labels.js';
+import { priceLineLabel, type PriceLineCode } from './labels.js';
 import type { RateCard } from './rate-card.js';
 import { priceErrors } from './errors.js';
 
@@ -39,7 +39,7 @@ export interface ParcelInput {
 }
 
 export type ServiceLevel = 'standard' | 'express';
-export type PriceLineCode = 'base' | 'distance' | 'weight' | 'volume' | 'express';
+export type { PriceLineCode } from './labels.js';
 
 export interface PriceLine {
   code: PriceLineCode;

@@ -1,8 +1,5 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
-import { writeOne, type WriteOptions } from '../db/transact.js';
+import { defineEntity, tenantKey } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
 import type { Quote } from './schemas.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { isId } from '../ids.js';
@@ -14,8 +11,6 @@ export interface StoredQuote extends Quote {
   expiresAtMs: number;
 }
 
-const ENTITY = 'quote';
-
 /** A stored quote as its reader sees it: its status now, its price lines in the reader's language. */
 export function quoteView(stored: StoredQuote, now = new Date(), language: Language = DEFAULT_LANGUAGE): Quote {
   const { tenantId: _tenant, expiresAtMs, ...quote } = stored;
@@ -23,26 +18,35 @@ export function quoteView(stored: StoredQuote, now = new Date(), language: Langu
   return { ...quote, status, lines: localizeLines(quote.lines, language) };
 }
 
+export const quotes = defineEntity<StoredQuote, Pick<StoredQuote, 'tenantId' | 'id'>>({
+  name: 'quote',
+  key: ({ tenantId, id }) => ({ pk: `${tenantKey(tenantId)}#QUOTE#${id}`, sk: 'QUOTE' }),
+  // Kept a day past its expiry: read meanwhile, it says `expired` rather than not found.
+  ttl: ({ expiresAtMs }) => Math.floor(expiresAtMs / 1000) + 24 * 3600,
+});
+
 export const quoteRepository = {
-  async create(quote: StoredQuote, options: WriteOptions = {}): Promise<void> {
-    await writeOne(
-      {
-        Put: {
-          TableName: config.tableName,
-          Item: { ...keys.quote(quote.tenantId, quote.id), entity: ENTITY, ...quote, ttl: Math.floor(quote.expiresAtMs / 1000) + 24 * 3600 },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      () => new Error(`quote ${quote.id} exists already`),
-      options,
-    );
+  /** A new quote (the quote endpoint writes it alone, as the effect of its request). */
+  create(quote: StoredQuote): TransactItem {
+    return quotes.create(quote);
   },
 
   async get(tenantId: string, quoteId: string, consistent = false): Promise<StoredQuote | undefined> {
     if (!isId('quote', quoteId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.quote(tenantId, quoteId), ConsistentRead: consistent }));
-    if (Item?.entity !== ENTITY) return undefined;
-    const { pk: _pk, sk: _sk, entity: _entity, ttl: _ttl, ...quote } = Item;
-    return quote as StoredQuote;
+    return quotes.get({ tenantId, id: quoteId }, { consistent });
+  },
+
+  /**
+   * Marks the quote booked by this delivery, in the booking's transaction: only if it exists, is
+   * unused and has not expired by `now`. Refused, the transaction carries the quote as it was,
+   * which tells which of the three happened.
+   */
+  markBooked(quote: Pick<StoredQuote, 'tenantId' | 'id'>, deliveryId: string, now: Date): TransactItem {
+    return quotes.update(
+      quote,
+      { expression: 'SET deliveryId = :delivery', values: { ':delivery': deliveryId } },
+      { expression: 'attribute_not_exists(deliveryId) AND expiresAtMs > :now', values: { ':now': now.getTime() } },
+      { returnOld: true },
+    );
   },
 };

@@ -1,5 +1,6 @@
 import type { Quote, QuoteRequest } from './schemas.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
+import { writeOne } from '../db/transact.js';
 import { newId } from '../ids.js';
 import { priceRequest } from './pricing.js';
 import { quoteRepository, quoteView } from './repository.js';
@@ -26,7 +27,7 @@ export async function createQuote(tenantId: string, request: QuoteRequest, langu
   };
   // The answer (and what a retry with the same Idempotency-Key replays) is in the caller's language.
   const quote = quoteView(stored, now, language);
-  await quoteRepository.create(stored, { result: quote });
+  await writeOne(quoteRepository.create(stored), () => new Error(`quote ${stored.id} exists already`), { result: quote });
   return quote;
 }
 

@@ -1,8 +1,6 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeTime } from 'ulid';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
+import { defineEntity } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
 import { isId, newUlid } from '../ids.js';
 import { parisDate } from './local-time.js';
 import type { Slot } from './schemas.js';
@@ -51,52 +49,67 @@ export function slotView(slot: StoredSlot): Slot {
   };
 }
 
-function fromItem(item: Record<string, unknown>): StoredSlot {
-  const { id, date, start, end, startsAt, endsAt, capacity, taken } = item as unknown as StoredSlot;
-  return { id, date, start, end, startsAt, endsAt, capacity, taken };
-}
+/** Pickup slots are the hub's: one partition per local date, the slot id as the sort key. */
+const dayPartition = (date: string) => `SLOTS#${date}`;
+
+export const slots = defineEntity<StoredSlot, Pick<StoredSlot, 'date' | 'id'>>({
+  name: 'slot',
+  key: ({ date, id }) => ({ pk: dayPartition(date), sk: id }),
+  parse: (item) => {
+    const { id, date, start, end, startsAt, endsAt, capacity, taken } = item as unknown as StoredSlot;
+    return { id, date, start, end, startsAt, endsAt, capacity, taken };
+  },
+});
+
+type SlotKey = Pick<StoredSlot, 'id' | 'date'>;
 
 export const slotRepository = {
   async listDay(date: string): Promise<StoredSlot[]> {
-    const { Items } = await db().send(
-      new QueryCommand({ TableName: config.tableName, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': keys.slotDay(date).pk }, ConsistentRead: true }),
-    );
-    return (Items ?? []).map(fromItem).sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end));
+    const day = await slots.queryAll({ partition: { pk: dayPartition(date) }, consistent: true });
+    return day.sort((a, b) => a.start.localeCompare(b.start) || a.end.localeCompare(b.end));
   },
 
   async get(slotId: string): Promise<StoredSlot | undefined> {
     const date = slotDate(slotId);
     if (!date) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.slot(date, slotId), ConsistentRead: true }));
-    return Item ? fromItem(Item) : undefined;
+    return slots.get({ date, id: slotId }, { consistent: true });
+  },
+
+  /** A new slot, nobody booked yet. */
+  create(slot: StoredSlot): TransactItem {
+    return slots.create(slot);
+  },
+
+  /** A kept slot's new capacity: never below the bookings it has when the transaction commits. */
+  setCapacity(slot: SlotKey, capacity: number): TransactItem {
+    return slots.update(
+      slot,
+      { expression: 'SET #capacity = :capacity', names: { '#capacity': 'capacity' }, values: { ':capacity': capacity } },
+      { expression: '#taken <= :capacity', names: { '#taken': 'taken' } },
+    );
+  },
+
+  /** Removes a slot nobody booked, only if still nobody did when the transaction commits. */
+  removeUnbooked(slot: SlotKey): TransactItem {
+    return slots.delete(slot, { expression: '#taken = :zero', names: { '#taken': 'taken' }, values: { ':zero': 0 } });
   },
 
   /** Takes one unit, in the caller's transaction: never beyond capacity, whatever the concurrency. */
-  takeUnit(slot: Pick<StoredSlot, 'id' | 'date'>) {
-    return {
-      Update: {
-        TableName: config.tableName,
-        Key: keys.slot(slot.date, slot.id),
-        UpdateExpression: 'SET #taken = #taken + :one',
-        ConditionExpression: 'attribute_exists(pk) AND #taken < #capacity',
-        ExpressionAttributeNames: { '#taken': 'taken', '#capacity': 'capacity' },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
-      },
-    };
+  takeUnit(slot: SlotKey): TransactItem {
+    return slots.update(
+      slot,
+      { expression: 'SET #taken = #taken + :one', names: { '#taken': 'taken' }, values: { ':one': 1 } },
+      { expression: '#taken < #capacity', names: { '#taken': 'taken', '#capacity': 'capacity' } },
+      { returnOld: true },
+    );
   },
 
   /** Gives a unit back (a cancelled booking), in the caller's transaction. */
-  releaseUnit(slot: Pick<StoredSlot, 'id' | 'date'>) {
-    return {
-      Update: {
-        TableName: config.tableName,
-        Key: keys.slot(slot.date, slot.id),
-        UpdateExpression: 'SET #taken = #taken - :one',
-        ConditionExpression: 'attribute_exists(pk) AND #taken > :zero',
-        ExpressionAttributeNames: { '#taken': 'taken' },
-        ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-      },
-    };
+  releaseUnit(slot: SlotKey): TransactItem {
+    return slots.update(
+      slot,
+      { expression: 'SET #taken = #taken - :one', names: { '#taken': 'taken' }, values: { ':one': 1 } },
+      { expression: '#taken > :zero', names: { '#taken': 'taken' }, values: { ':zero': 0 } },
+    );
   },
 };

@@ -1,5 +1,3 @@
-import { config } from '../config.js';
-import { keys } from '../db/keys.js';
 import { transact, type TransactItem } from '../db/transact.js';
 import { LocalDate, type PutSlotsBody, type Slot } from './schemas.js';
 import { SLOT_HORIZON_YEARS, slotDateRange, slotInstants } from './local-time.js';
@@ -38,16 +36,7 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
       if (wanted.capacity < kept.taken) {
         throw slotErrors.error('slot_has_bookings', `slots[${index}].capacity cannot go below the ${kept.taken} booking(s) already taken.`, { param: `slots[${index}].capacity` });
       }
-      items.push({
-        Update: {
-          TableName: config.tableName,
-          Key: keys.slot(date, kept.id),
-          UpdateExpression: 'SET #capacity = :capacity',
-          ConditionExpression: 'attribute_exists(pk) AND #taken <= :capacity',
-          ExpressionAttributeNames: { '#capacity': 'capacity', '#taken': 'taken' },
-          ExpressionAttributeValues: { ':capacity': wanted.capacity },
-        },
-      });
+      items.push(slotRepository.setCapacity(kept, wanted.capacity));
       result.push({ ...kept, capacity: wanted.capacity });
     } else {
       const slot: StoredSlot = {
@@ -60,7 +49,7 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
         capacity: wanted.capacity,
         taken: 0,
       };
-      items.push({ Put: { TableName: config.tableName, Item: { ...keys.slot(date, slot.id), entity: 'slot', ...slot }, ConditionExpression: 'attribute_not_exists(pk)' } });
+      items.push(slotRepository.create(slot));
       result.push(slot);
     }
   }
@@ -68,9 +57,7 @@ export async function putDaySlots(date: string, body: PutSlotsBody, now = new Da
     if (removed.taken > 0) {
       throw slotErrors.error('slot_has_bookings', `The ${removed.start}–${removed.end} slot has ${removed.taken} booking(s): it cannot be removed (set its capacity instead).`, { param: 'slots' });
     }
-    items.push({
-      Delete: { TableName: config.tableName, Key: keys.slot(date, removed.id), ConditionExpression: '#taken = :zero', ExpressionAttributeNames: { '#taken': 'taken' }, ExpressionAttributeValues: { ':zero': 0 } },
-    });
+    items.push(slotRepository.removeUnbooked(removed));
   }
   if (items.length > 0) {
     await transact(items, () => slotErrors.error('slot_has_bookings', 'Bookings arrived while the slots were being changed: read them again and retry.', { param: 'slots' }));

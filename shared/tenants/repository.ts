@@ -1,61 +1,42 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { OutboxEntry } from '../events/outbox.js';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { keys } from '../db/keys.js';
-import { queryPage, type Page, type PageRequest } from '../db/pagination.js';
-import { transact, writeOne, type WriteOptions } from '../db/transact.js';
+import { changes, defineEntity, tenantKey } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
+import type { Page, PageRequest } from '../db/pagination.js';
+import { writeOne } from '../db/transact.js';
 import { isId } from '../ids.js';
 import type { DefaultPickup, Tenant } from './schemas.js';
 import { tenantRepositoryErrors } from './errors.js';
 
+/** All tenants, oldest first (ULIDs sort by creation time): few items, one partition is fine. */
+const TENANTS = 'TENANTS';
 
-const ENTITY = 'tenant';
-
-function toItem(tenant: Tenant): Record<string, unknown> {
-  return { ...keys.tenant(tenant.id), ...keys.tenantListing(tenant.id), entity: ENTITY, ...tenant };
-}
-
-function fromItem(item: Record<string, unknown>): Tenant {
-  const { id, name, kind, billingEmail, address, defaultPickup, status, createdAt } = item as Partial<Tenant> & Pick<Tenant, 'id' | 'name' | 'kind' | 'billingEmail' | 'address' | 'status' | 'createdAt'>;
-  // Tenants created before default pickups existed have no such attribute.
-  return { id, object: 'tenant', name, kind, billingEmail, address, defaultPickup: defaultPickup ?? null, status, createdAt };
-}
+export const tenants = defineEntity<Tenant, Pick<Tenant, 'id'>>({
+  name: 'tenant',
+  key: ({ id }) => ({ pk: tenantKey(id), sk: 'TENANT' }),
+  indexes: ({ id }) => ({ gsi1pk: TENANTS, gsi1sk: id }),
+  parse: (item) => {
+    const { id, name, kind, billingEmail, address, defaultPickup, status, createdAt } = item as Partial<Tenant> & Pick<Tenant, 'id' | 'name' | 'kind' | 'billingEmail' | 'address' | 'status' | 'createdAt'>;
+    // Tenants created before default pickups existed have no such attribute.
+    return { id, object: 'tenant', name, kind, billingEmail, address, defaultPickup: defaultPickup ?? null, status, createdAt };
+  },
+});
 
 export const tenantRepository = {
-  /** The tenant and its `tenant.created` event, in one transaction. */
-  async create(tenant: Tenant, event: OutboxEntry, options: WriteOptions = {}): Promise<void> {
-    await transact(
-      [{ Put: { TableName: config.tableName, Item: toItem(tenant), ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
-      () => new Error(`tenant ${tenant.id} exists already`),
-      options,
-    );
+  /** A new tenant, for the transaction that also writes its `tenant.created` event. */
+  create(tenant: Tenant): TransactItem {
+    return tenants.create(tenant);
   },
 
   async get(tenantId: string): Promise<Tenant | undefined> {
     if (!isId('tenant', tenantId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.tenant(tenantId) }));
-    return Item?.entity === ENTITY ? fromItem(Item) : undefined;
+    return tenants.get({ id: tenantId });
   },
 
   /** Saves the tenant's default pickup on its own item: read with the tenant, in the same GetItem. */
   async setDefaultPickup(tenantId: string, defaultPickup: DefaultPickup): Promise<void> {
-    await writeOne(
-      {
-        Update: {
-          TableName: config.tableName,
-          Key: keys.tenant(tenantId),
-          UpdateExpression: 'SET defaultPickup = :pickup',
-          ConditionExpression: 'entity = :tenant',
-          ExpressionAttributeValues: { ':pickup': defaultPickup, ':tenant': ENTITY },
-        },
-      },
-      () => tenantRepositoryErrors.notFound('tenant', tenantId),
-    );
+    await writeOne(tenants.update({ id: tenantId }, changes({ set: { defaultPickup } })), () => tenantRepositoryErrors.notFound('tenant', tenantId));
   },
 
   async list(page: PageRequest): Promise<Page<Tenant>> {
-    const result = await queryPage({ index: 'gsi1', partition: keys.tenantListingPartition(), page });
-    return { ...result, data: result.data.map(fromItem) };
+    return tenants.query({ partition: { gsi1pk: TENANTS }, page });
   },
 };

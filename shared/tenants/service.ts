@@ -1,11 +1,11 @@
-import { newApiKeyItem, type IssuedKey } from '../auth/api-keys.js';
-import { config } from '../config.js';
+import { newApiKey, type IssuedKey } from '../auth/api-keys.js';
 import { transact } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { tenantRepository } from './repository.js';
 import type { CreateTenantBody, Tenant } from './schemas.js';
 import { tenantErrors } from './errors.js';
+import { tenantEvents } from './events.js';
 
 
 export async function createTenant(input: CreateTenantBody, now = new Date()): Promise<Tenant> {
@@ -20,7 +20,8 @@ export async function createTenant(input: CreateTenantBody, now = new Date()): P
     status: 'active',
     createdAt: now.toISOString(),
   };
-  await tenantRepository.create(tenant, outboxEntry('tenant.created', tenant.id, { tenantId: tenant.id, name: tenant.name, kind: tenant.kind }, now), { result: tenant });
+  const event = outboxEntry(tenantEvents.tenantCreated, tenant.id, { tenantId: tenant.id, name: tenant.name, kind: tenant.kind }, now);
+  await transact([tenantRepository.create(tenant), event.create], () => new Error(`tenant ${tenant.id} exists already`), { result: tenant });
   return tenant;
 }
 
@@ -32,13 +33,9 @@ export async function getTenant(tenantId: string): Promise<Tenant> {
 
 export async function issueTenantKey(tenantId: string, role: 'tenant' | 'accountant'): Promise<IssuedKey & { object: 'api_key'; tenantId: string }> {
   await getTenant(tenantId);
-  const { issued, item } = newApiKeyItem({ role, tenantId });
-  const event = outboxEntry('api_key.created', tenantId, { keyId: issued.id, role, ownerId: tenantId });
+  const { issued, create } = newApiKey({ role, tenantId });
+  const event = outboxEntry(tenantEvents.apiKeyCreated, tenantId, { keyId: issued.id, role, ownerId: tenantId });
   const created = { object: 'api_key' as const, ...issued, tenantId };
-  await transact(
-    [{ Put: { TableName: config.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } }, { Put: event.put }],
-    () => new Error(`api key ${issued.id} exists already`),
-    { result: created },
-  );
+  await transact([create, event.create], () => new Error(`api key ${issued.id} exists already`), { result: created });
   return created;
 }

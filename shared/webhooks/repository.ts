@@ -1,11 +1,7 @@
-import { DeleteCommand, GetCommand, QueryCommand, UpdateCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { config } from '../config.js';
-import { db } from '../db/client.js';
-import { withoutTableAttributes } from '../db/items.js';
-import { keys } from '../db/keys.js';
-import { allPages, queryPage, type Page, type PageRequest } from '../db/pagination.js';
-import { writeOne, type WriteOptions } from '../db/transact.js';
+import { changes, defineEntity, tenantKey } from '../db/entity.js';
+import type { TransactItem } from '../db/items.js';
+import { allPages, type Page, type PageRequest } from '../db/pagination.js';
+import { writeIf, writeOne } from '../db/transact.js';
 import { isId } from '../ids.js';
 import type { WebhookEndpoint, WebhookMessage } from './schemas.js';
 
@@ -22,35 +18,47 @@ export interface StoredMessage extends WebhookMessage {
   leaseUntil?: number;
 }
 
-const strip = withoutTableAttributes;
-
 /** Keep the log readable and the item small: the last attempts tell the story. */
 export const MAX_LOGGED_ATTEMPTS = 20;
 
+/** Outbound webhook endpoints of a tenant (listed on gsi1), and the messages sent to each. */
+const tenantEndpoints = (tenantId: string) => `${tenantKey(tenantId)}#WHE`;
+const endpointMessages = (tenantId: string, endpointId: string) => `${tenantEndpoints(tenantId)}#${endpointId}#MSG`;
+/** Messages waiting for their next attempt, by due time (gsi3): what the retry sweeper reads. */
+const DUE = 'WEBHOOK#DUE';
+
+export const endpoints = defineEntity<StoredEndpoint, Pick<StoredEndpoint, 'tenantId' | 'id'>>({
+  name: 'webhook_endpoint',
+  key: ({ tenantId, id }) => ({ pk: `${tenantEndpoints(tenantId)}#${id}`, sk: 'ENDPOINT' }),
+  indexes: ({ tenantId, id }) => ({ gsi1pk: tenantEndpoints(tenantId), gsi1sk: id }),
+});
+
+export const messages = defineEntity<StoredMessage, Pick<StoredMessage, 'tenantId' | 'endpointId' | 'id'>>({
+  name: 'webhook_message',
+  key: ({ tenantId, endpointId, id }) => ({ pk: `${endpointMessages(tenantId, endpointId)}#${id}`, sk: 'MSG' }),
+  indexes: ({ tenantId, endpointId, id, status, nextAttemptAt }) => ({
+    gsi1pk: endpointMessages(tenantId, endpointId),
+    gsi1sk: id,
+    // Only a message still to attempt is in the due index: a finished one leaves it.
+    ...(status === 'pending' && nextAttemptAt ? { gsi3pk: DUE, gsi3sk: `${nextAttemptAt}#${id}` } : {}),
+  }),
+});
+
+const unconditional = () => new Error('An unconditional write was refused');
+
 export const webhookRepository = {
-  async createEndpoint(endpoint: StoredEndpoint, options: WriteOptions = {}): Promise<void> {
-    await writeOne(
-      {
-        Put: {
-          TableName: config.tableName,
-          Item: { ...keys.webhookEndpoint(endpoint.tenantId, endpoint.id), ...keys.webhookEndpointListing(endpoint.tenantId, endpoint.id), entity: 'webhook_endpoint', ...endpoint },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        },
-      },
-      () => new Error(`webhook endpoint ${endpoint.id} exists already`),
-      options,
-    );
+  /** A new endpoint (the create endpoint writes it alone, as the effect of its request). */
+  createEndpoint(endpoint: StoredEndpoint): TransactItem {
+    return endpoints.create(endpoint);
   },
 
   async getEndpoint(tenantId: string, endpointId: string): Promise<StoredEndpoint | undefined> {
     if (!isId('webhookEndpoint', endpointId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.webhookEndpoint(tenantId, endpointId) }));
-    return Item?.entity === 'webhook_endpoint' ? strip<StoredEndpoint>(Item) : undefined;
+    return endpoints.get({ tenantId, id: endpointId });
   },
 
   async listEndpoints(tenantId: string, page: PageRequest): Promise<Page<StoredEndpoint>> {
-    const result = await queryPage({ index: 'gsi1', partition: keys.webhookEndpointPartition(tenantId), page });
-    return { ...result, data: result.data.map((item) => strip<StoredEndpoint>(item)) };
+    return endpoints.query({ partition: { gsi1pk: tenantEndpoints(tenantId) }, page });
   },
 
   /** Every endpoint of a tenant (a tenant has a handful): what dispatch fans out to. */
@@ -58,111 +66,49 @@ export const webhookRepository = {
     return allPages((page) => this.listEndpoints(tenantId, page));
   },
 
+  /** False when there was none to delete. */
   async deleteEndpoint(tenantId: string, endpointId: string): Promise<boolean> {
     if (!isId('webhookEndpoint', endpointId)) return false;
-    const { Attributes } = await db().send(new DeleteCommand({ TableName: config.tableName, Key: keys.webhookEndpoint(tenantId, endpointId), ReturnValues: 'ALL_OLD' }));
-    return Attributes !== undefined;
+    return writeIf(endpoints.delete({ tenantId, id: endpointId }));
   },
 
+  /** Stops sending to an endpoint (it answered 410 Gone); one deleted meanwhile stays deleted. */
   async disableEndpoint(tenantId: string, endpointId: string, reason: string): Promise<void> {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: config.tableName,
-          Key: keys.webhookEndpoint(tenantId, endpointId),
-          UpdateExpression: 'SET #status = :disabled, disabledReason = :reason',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':disabled': 'disabled', ':reason': reason },
-        }),
-      );
-    } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-    }
+    await writeIf(endpoints.update({ tenantId, id: endpointId }, changes({ set: { status: 'disabled', disabledReason: reason } })));
   },
 
   /** Creates the message for (endpoint, event) once: false when it already exists (a redelivered event). */
   async createMessage(message: StoredMessage): Promise<boolean> {
-    try {
-      await db().send(
-        new PutCommand({
-          TableName: config.tableName,
-          Item: {
-            ...keys.webhookMessage(message.tenantId, message.endpointId, message.id),
-            ...keys.webhookMessageListing(message.tenantId, message.endpointId, message.id),
-            ...(message.nextAttemptAt ? keys.webhookDue(message.nextAttemptAt, message.id) : {}),
-            entity: 'webhook_message',
-            ...message,
-          },
-          ConditionExpression: 'attribute_not_exists(pk)',
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+    return writeIf(messages.create(message));
   },
 
   async getMessage(tenantId: string, endpointId: string, messageId: string, consistent = true): Promise<StoredMessage | undefined> {
     if (!isId('webhookMessage', messageId) || !isId('webhookEndpoint', endpointId)) return undefined;
-    const { Item } = await db().send(new GetCommand({ TableName: config.tableName, Key: keys.webhookMessage(tenantId, endpointId, messageId), ConsistentRead: consistent }));
-    return Item?.entity === 'webhook_message' ? strip<StoredMessage>(Item) : undefined;
+    return messages.get({ tenantId, endpointId, id: messageId }, { consistent });
   },
 
   async listMessages(tenantId: string, endpointId: string, page: PageRequest): Promise<Page<StoredMessage>> {
-    const result = await queryPage({ index: 'gsi1', partition: keys.webhookMessagePartition(tenantId, endpointId), page, descending: true });
-    return { ...result, data: result.data.map((item) => strip<StoredMessage>(item)) };
+    return messages.query({ partition: { gsi1pk: endpointMessages(tenantId, endpointId) }, page, descending: true });
   },
 
   /** Takes a message for one attempt, so two sweepers never send it twice at once. */
   async lease(message: StoredMessage, now: number, leaseMs: number): Promise<boolean> {
-    try {
-      await db().send(
-        new UpdateCommand({
-          TableName: config.tableName,
-          Key: keys.webhookMessage(message.tenantId, message.endpointId, message.id),
-          UpdateExpression: 'SET leaseUntil = :until',
-          ConditionExpression: '#status = :pending AND attempts = :attempts AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':until': now + leaseMs, ':pending': 'pending', ':attempts': message.attempts, ':now': now },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
-  },
-
-  /** Writes the outcome of an attempt: the whole message, indexes following its status. */
-  async saveAttempt(message: StoredMessage): Promise<void> {
-    await db().send(
-      new PutCommand({
-        TableName: config.tableName,
-        Item: {
-          ...keys.webhookMessage(message.tenantId, message.endpointId, message.id),
-          ...keys.webhookMessageListing(message.tenantId, message.endpointId, message.id),
-          ...(message.status === 'pending' && message.nextAttemptAt ? keys.webhookDue(message.nextAttemptAt, message.id) : {}),
-          entity: 'webhook_message',
-          ...message,
-          leaseUntil: undefined,
-        },
+    return writeIf(
+      messages.update(message, changes({ set: { leaseUntil: now + leaseMs } }), {
+        expression: '#status = :pending AND attempts = :attempts AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        names: { '#status': 'status' },
+        values: { ':pending': 'pending', ':attempts': message.attempts, ':now': now },
       }),
     );
+  },
+
+  /** Writes the outcome of an attempt: the whole message, indexes following its status, the lease gone. */
+  async saveAttempt(message: StoredMessage): Promise<void> {
+    await writeOne(messages.put({ ...message, leaseUntil: undefined }), unconditional);
   },
 
   /** Messages whose next attempt is due, oldest first. */
   async due(now: Date, limit: number): Promise<StoredMessage[]> {
-    const { Items } = await db().send(
-      new QueryCommand({
-        TableName: config.tableName,
-        IndexName: 'gsi3',
-        KeyConditionExpression: 'gsi3pk = :due AND gsi3sk <= :now',
-        ExpressionAttributeValues: { ':due': 'WEBHOOK#DUE', ':now': `${now.toISOString()}~` },
-        Limit: limit,
-      }),
-    );
-    return (Items ?? []).map((item) => strip<StoredMessage>(item));
+    return messages.queryAll({ partition: { gsi3pk: DUE }, range: { atMost: `${now.toISOString()}~` }, limit });
   },
 };

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import type { PageRequest } from '../db/pagination.js';
-import type { EventDetail, EventType } from '../events/catalog.js';
+import { writeOne } from '../db/transact.js';
+import type { EventDetail } from '../events/definition.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
 import { recordMetric } from '../observability/metrics.js';
@@ -47,7 +48,7 @@ export async function createEndpoint(tenantId: string, input: { url: string; eve
     secret: `whsec_${randomBytes(32).toString('base64')}`,
   };
   const created = { ...endpointView(endpoint), secret: endpoint.secret };
-  await webhookRepository.createEndpoint(endpoint, { result: created });
+  await writeOne(webhookRepository.createEndpoint(endpoint), () => new Error(`webhook endpoint ${endpoint.id} exists already`), { result: created });
   return created;
 }
 
@@ -96,7 +97,7 @@ export function messageIdFor(eventId: string): string {
  * endpoint (created once, whatever the redeliveries), each attempted at once and in parallel,
  * so a slow receiver only ever delays its own messages.
  */
-export async function dispatchEvent(type: EventType, detail: EventDetail, now = new Date()): Promise<number> {
+export async function dispatchEvent(type: string, detail: EventDetail, now = new Date()): Promise<number> {
   if (detail.tenantId === null) return 0;
   const tenantId = detail.tenantId;
   const endpoints = (await webhookRepository.allEndpoints(tenantId)).filter((endpoint) => endpoint.status === 'enabled' && filterMatches(endpoint.events, type));

@@ -59,26 +59,27 @@ describe('the credential chain of the Lambda bundles', () => {
 
 /**
  * The `stripe` SDK (about 240 KB minified, some 15 ms of cold start) is bundled only where Stripe
- * is called: the Stripe webhook (signature check) and the push consumer. The billing runs (API
- * and monthly schedule) request stalled pushes with an `invoice.push_requested` event instead.
+ * is called: the billing function, which serves the Stripe webhook (signature check), and the
+ * push consumer. The authenticated API does not carry it, and the monthly run requests stalled
+ * pushes with an `invoice.push_requested` event instead of calling Stripe.
  */
-const STRIPE_FUNCTIONS = ['functions/billing/stripe-webhook.ts', 'functions/consumers/billing-stripe-push.ts'];
+const STRIPE_FUNCTIONS = ['BillingRoutesFn', 'BillingStripePushConsumerFn'];
 const STRIPE_SDK = /(^|\/)node_modules\/stripe\//;
 
 describe('the Stripe SDK in the Lambda bundles', () => {
-  it('is bundled by the Stripe webhook and the push consumer only, not by the billing runs', async () => {
+  it('is bundled by the billing function and the push consumer only, not by the API nor the monthly run', async () => {
     const entries = lambdaEntries();
     const withStripe: string[] = [];
     for (let start = 0; start < entries.length; start += 4) {
       await Promise.all(
         entries.slice(start, start + 4).map(async (entry) => {
           const result = await build({ ...lambdaEsbuildOptions, entryPoints: [entryPath(entry)], outfile: join(workDir, 'stripe', entry.name, 'index.mjs'), absWorkingDir: projectRoot, write: false, logLevel: 'silent' });
-          if (Object.keys((result.metafile as Metafile).inputs).some((input) => STRIPE_SDK.test(input))) withStripe.push(entry.entry);
+          if (Object.keys((result.metafile as Metafile).inputs).some((input) => STRIPE_SDK.test(input))) withStripe.push(entry.name);
         }),
       );
     }
     expect(withStripe.sort()).toEqual([...STRIPE_FUNCTIONS].sort());
-    const runs = entries.filter((entry) => entry.entry === 'functions/billing/create-run.ts' || entry.entry === 'functions/billing/scheduled-run.ts').map((entry) => entry.name);
-    expect(runs.sort()).toEqual(['CreateBillingRunFn', 'MonthlyBillingRunScheduledFn']);
+    expect(entries.find((entry) => entry.entry === 'functions/billing/scheduled-run.ts')?.name).toBe('MonthlyBillingRunScheduledFn');
+    expect(entries.find((entry) => entry.group === 'billing')?.routes?.map(({ name }) => name).sort()).toEqual(['createBillingRun', 'stripeWebhook']);
   }, 180_000);
 });

@@ -2,11 +2,12 @@ import { describe, expect, it, vi } from 'vitest';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { capabilityGrant, needsOf } from '../../infra/capabilities.js';
 import { capabilities, type Capability } from '../../shared/capabilities.js';
-import { eventRules } from '../../shared/events/rules.js';
+import { eventRules } from '../../shared/app/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
 import { routes } from '../../shared/app/routes.js';
 import { schedules } from '../../shared/app/schedules.js';
 import { asList, synth } from './template-helpers.js';
+import { functionGroupOf } from '../../shared/http/function-groups.js';
 
 /**
  * Test-only definitions, added to the real route table, event rules and schedules (the shared
@@ -49,8 +50,8 @@ vi.mock('../../shared/app/routes.js', async (importOriginal) => {
   const original = await importOriginal<typeof import('../../shared/app/routes.js')>();
   return { ...original, routes: { ...original.routes, capabilityFixture: fixtures.route } };
 });
-vi.mock('../../shared/events/rules.js', async (importOriginal) => {
-  const original = await importOriginal<typeof import('../../shared/events/rules.js')>();
+vi.mock('../../shared/app/rules.js', async (importOriginal) => {
+  const original = await importOriginal<typeof import('../../shared/app/rules.js')>();
   return { ...original, eventRules: [...original.eventRules, fixtures.rule] };
 });
 vi.mock('../../shared/app/schedules.js', async (importOriginal) => {
@@ -121,11 +122,12 @@ describe('capabilities on test-only definitions', () => {
     expect(alarmNames).toContain('DeliveryHub-dev-DeadLetters-CapabilityFixtureSchedule');
   });
 
-  it('every other function gets exactly what its own definition needs, and the fixtures give nothing to anyone else', () => {
+  it('every other function gets exactly what its definitions need (an HTTP function: what its routes need), and the fixtures give nothing to anyone else', () => {
     for (const [name, fn] of withSes.allFunctions()) {
-      const definition =
-        name.startsWith('route ') ? allRoutes[name.slice(6)] : name.startsWith('rule ') ? eventRules.find((r) => r.name === name.slice(5))?.target : name.startsWith('schedule ') ? schedules.find((s) => s.name === name.slice(9)) : {};
-      const needs = needsOf(definition ?? {});
+      const definitions = name.startsWith('http ')
+        ? Object.values(allRoutes).filter((route) => functionGroupOf(route) === name.slice(5))
+        : [name.startsWith('rule ') ? eventRules.find((r) => r.name === name.slice(5))?.target : name.startsWith('schedule ') ? schedules.find((s) => s.name === name.slice(9)) : {}];
+      const needs = definitions.flatMap((definition) => needsOf(definition ?? {}));
       const actions = withSes.actionsOf(fn);
       expect(actions.includes('ses:SendEmail'), name).toBe(needs.includes('sendEmail'));
       expect(actions.includes('secretsmanager:GetSecretValue'), name).toBe(needs.includes('stripeSecrets'));

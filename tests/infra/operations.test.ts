@@ -3,11 +3,11 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { createApp } from '../../infra/app.js';
 import { emailSender, needsOf } from '../../infra/capabilities.js';
-import { alarmThresholds } from '../../infra/observability.js';
+import { alarmThresholds } from '../../infra/constructs/observability.js';
 import { routesWithoutData } from '../../infra/stack.js';
 import { publicDataThrottle, routeThrottle, stageThrottle } from '../../infra/throttling.js';
 import type { Capability } from '../../shared/capabilities.js';
-import { eventRules } from '../../shared/events/rules.js';
+import { eventRules } from '../../shared/app/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
 import { routes, type RouteName } from '../../shared/app/routes.js';
 import { METRIC_NAMESPACE, metricNames } from '../../shared/observability/metrics.js';
@@ -131,10 +131,10 @@ describe('API Gateway throttling follows the route table', () => {
 
   it('sets every route key, and $default, to its throttle: its own, lower for public routes that read data, the stage default otherwise', () => {
     const settings = stageOf(dev).Properties.RouteSettings as Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }>;
-    const expected: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = { $default: { ThrottlingRateLimit: stageThrottle.rateLimit, ThrottlingBurstLimit: stageThrottle.burstLimit } };
+    const expected: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number; DetailedMetricsEnabled?: true }> = { $default: { ThrottlingRateLimit: stageThrottle.rateLimit, ThrottlingBurstLimit: stageThrottle.burstLimit } };
     for (const [name, route] of routeEntries) {
       const throttle = route.throttle ?? (route.roles === 'public' && !routesWithoutData.has(name) ? publicDataThrottle : stageThrottle);
-      expected[routeKey(route)] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit };
+      expected[routeKey(route)] = { ThrottlingRateLimit: throttle.rateLimit, ThrottlingBurstLimit: throttle.burstLimit, ...(route.watched ? { DetailedMetricsEnabled: true } : {}) };
       expect(routeThrottle(route, !routesWithoutData.has(name)), name).toEqual(throttle);
     }
     expect(settings).toEqual(expected);
@@ -202,6 +202,31 @@ describe('alarms', () => {
     const latency = alarm(dev, 'ApiLatencyP99');
     expect(latency.Properties).toMatchObject({ Threshold: 2000, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 3, DatapointsToAlarm: 2 });
     expect(metricsOf(latency)).toEqual([{ namespace: 'AWS/ApiGateway', name: 'Latency', stat: 'p99', period: 300, dimensions: apiDimension }]);
+  });
+
+  it("watch each watched route's own 5xx rate, from detailed metrics turned on for those routes alone", () => {
+    const watchedRoutes = routeEntries.filter(([, route]) => route.watched);
+    expect(watchedRoutes.map(([name]) => name)).toEqual(expect.arrayContaining(['createDelivery', 'courierEvent', 'getTracking', 'inboundOrder', 'stripeWebhook']));
+    const routeAlarms = Object.keys(alarmsOf(dev)).filter((name) => name.startsWith('DeliveryHub-dev-Route5xxRate-'));
+    expect(routeAlarms).toHaveLength(watchedRoutes.length);
+    for (const [name, route] of watchedRoutes) {
+      const found = alarm(dev, `Route5xxRate-${name.charAt(0).toUpperCase()}${name.slice(1)}`);
+      expect(found.Properties, name).toMatchObject({ Threshold: alarmThresholds.api5xxRatePercent, ComparisonOperator: 'GreaterThanThreshold' });
+      expect(expressionOf(found)).toBe('IF(requests > 0, 100 * errors / requests, 0)');
+      const dimensions = [
+        { Name: 'ApiId', Value: { Ref: dev.logicalId(dev.stack.api) } },
+        { Name: 'Route', Value: routeKey(route) },
+        { Name: 'Stage', Value: '$default' },
+      ];
+      const sorted = (d: unknown) => [...(d as { Name: string }[])].sort((a, b) => a.Name.localeCompare(b.Name));
+      expect(metricsOf(found).map(({ namespace, name: metric, stat, dimensions: d }) => ({ namespace, metric, stat, d: sorted(d) })).sort((a, b) => a.metric.localeCompare(b.metric)), name).toEqual([
+        { namespace: 'AWS/ApiGateway', metric: '5xx', stat: 'Sum', d: dimensions },
+        { namespace: 'AWS/ApiGateway', metric: 'Count', stat: 'Sum', d: dimensions },
+      ]);
+    }
+    const settings = Object.values(dev.resourcesOf('AWS::ApiGatewayV2::Stage'))[0]!.Properties.RouteSettings as Record<string, { DetailedMetricsEnabled?: boolean }>;
+    const detailed = Object.entries(settings).filter(([, setting]) => setting.DetailedMetricsEnabled).map(([key]) => key).sort();
+    expect(detailed).toEqual(watchedRoutes.map(([, route]) => routeKey(route)).sort());
   });
 
   it('watch every dead-letter queue of the stack (rules, relay, schedules): any message visible', () => {

@@ -4,11 +4,12 @@ import { capabilityGrant, emailSender, needsOf, type CapabilityResources } from 
 import { OUTBOX_RELAY_PROFILE, permissionProfileKey } from '../../infra/permissions.js';
 import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
-import { eventRules } from '../../shared/events/rules.js';
+import { eventRules } from '../../shared/app/rules.js';
 import type { RouteDefinition } from '../../shared/http/route.js';
 import { routes, type RouteName } from '../../shared/app/routes.js';
 import { schedules } from '../../shared/app/schedules.js';
 import { asList, synth, type Statement, type Synthesized } from './template-helpers.js';
+import { functionGroupOf, type FunctionGroupName } from '../../shared/http/function-groups.js';
 
 /**
  * Functions share an execution role per permission profile (infra/permissions.ts). These tests
@@ -52,8 +53,11 @@ function profiledFunctions(s: Synthesized): Profiled[] {
     profile: permissionProfileKey({ tableData, needs }),
   });
   return [
-    ...(Object.entries(routes) as [RouteName, RouteDefinition][]).map(([name, route]) => profiled(`route ${name}`, s.stack.routeFunctions[name], !routesWithoutData.has(name), needsOf(route))),
-    profiled('fallback', s.stack.fallbackFunction, false, []),
+    // An HTTP function runs several routes: it reads data if one of them does, and needs what they need together.
+    ...(Object.entries(s.stack.groupFunctions) as [FunctionGroupName, IFunction][]).map(([group, fn]) => {
+      const members = (Object.entries(routes) as [RouteName, RouteDefinition][]).filter(([, route]) => functionGroupOf(route) === group);
+      return profiled(`http ${group}`, fn, members.some(([name]) => !routesWithoutData.has(name)), needsOf({ needs: members.flatMap(([, route]) => needsOf(route)) }));
+    }),
     ...eventRules.map((rule) => profiled(`rule ${rule.name}`, s.stack.consumerFunctions[rule.name]!, true, needsOf(rule.target))),
     ...schedules.map((schedule) => profiled(`schedule ${schedule.name}`, s.stack.scheduledFunctions[schedule.name]!, true, needsOf(schedule))),
     { name: 'outbox relay', fn: s.stack.outboxRelayFunction, profile: OUTBOX_RELAY_PROFILE, tableData: false, needs: [] },
@@ -169,13 +173,14 @@ describe('execution roles are shared by permission profile', () => {
     const functions = profiledFunctions(dev);
     const roleOf = (name: string) => roleIdOf(dev, functions.find((item) => item.name === name)!.fn);
     const noData = functions.filter((item) => item.profile === 'no-data').map((item) => item.name);
-    expect(noData.sort()).toEqual(['fallback', 'route health', 'route openapi']);
+    // The static function: health, the OpenAPI document and the $default 404.
+    expect(noData.sort()).toEqual(['http static']);
     expect(new Set(noData.map(roleOf)).size).toBe(1);
     const data = functions.filter((item) => item.profile === 'data');
     expect(data.length).toBeGreaterThan(1);
     expect(new Set(data.map((item) => roleOf(item.name))).size).toBe(1);
     expect(roleOf('outbox relay')).not.toBe(roleOf(data[0]!.name));
-    expect(roleOf('fallback')).not.toBe(roleOf(data[0]!.name));
+    expect(roleOf('http static')).not.toBe(roleOf(data[0]!.name));
   });
 
   it('names the profiles from what is granted: table data or not, then the sorted capabilities', () => {

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import type { RouteDefinition } from '../../shared/http/route.js';
 import { synth, type Synthesized } from './template-helpers.js';
 
 /** CloudFormation's hard limit of resources in one stack: above it, CDK refuses to synthesize. */
@@ -28,11 +29,10 @@ describe('the stack stays under the CloudFormation resource limit', () => {
       expect(
         count,
         `${name} synthesizes ${count} CloudFormation resources, over the budget of ${RESOURCE_BUDGET}. ` +
-          `CloudFormation refuses a stack of more than ${CLOUDFORMATION_RESOURCE_LIMIT} resources (CDK fails synthesis first), and each new route adds 5 ` +
-          '(function, log group, invoke permission, integration, route; a new combination of capabilities adds its role and policy once). ' +
-          'Execution roles are already shared by permission profile (infra/permissions.ts). The plan now: move areas of the route table into ' +
-          'nested stacks, one per shared/<area>/routes.ts, each with its own limit, the HTTP API, table, bus and execution roles staying in the parent ' +
-          '(README, Scale). Raising this budget would only buy a few more routes.',
+          `CloudFormation refuses a stack of more than ${CLOUDFORMATION_RESOURCE_LIMIT} resources (CDK fails synthesis first). A new route adds one ` +
+          'resource (its API Gateway route: it runs in its function group), so what grew is something else: a function per route again, ' +
+          'a resource per consumer or schedule, or a new function group. Execution roles are shared by permission profile (infra/permissions.ts). ' +
+          'If the stack really needs more, move consumers or an area into a nested stack (docs/scale.md).',
       ).toBeLessThanOrEqual(RESOURCE_BUDGET);
     });
   }
@@ -42,6 +42,52 @@ describe('the stack stays under the CloudFormation resource limit', () => {
       const roles = Object.keys(s.resourcesOf('AWS::IAM::Role')).length;
       expect(roles, name).toBe(s.stack.executionRoles.size + Object.keys(s.stack.scheduledFunctions).length);
       expect(Object.keys(s.resourcesOf('AWS::IAM::Policy')), name).toHaveLength(roles);
+    }
+  });
+});
+
+/**
+ * The growth per route, measured: the same stack synthesized from the route table plus 50
+ * synthetic routes spread over the four function groups, which must add
+ * about one resource each (its API Gateway route) and no function.
+ */
+describe('the stack grows by about one resource per route', () => {
+  const ADDED = 50;
+  const synthetic = (index: number): RouteDefinition => {
+    const kind = index % 5;
+    return {
+      method: kind === 0 ? 'POST' : 'GET',
+      path: `/v1/synthetic-${index}/{id}`,
+      roles: kind === 2 || kind === 3 ? 'public' : kind === 4 ? ['admin'] : ['tenant', 'admin'],
+      handler: kind === 2 || kind === 3 ? 'functions/tracking/get-tracking.ts' : 'functions/deliveries/get-delivery.ts',
+      summary: `Synthetic route ${index}.`,
+      tag: 'Synthetic',
+      responses: { 200: { description: 'Synthetic.' } },
+      // One in five in each function group: the static one (public, no data), the billing one (Stripe).
+      ...(kind === 2 ? { readsData: false } : kind === 4 ? { needs: ['stripeSecrets'] } : {}),
+    } as unknown as RouteDefinition;
+  };
+
+  it(`${ADDED} added routes add ${ADDED} resources (their API Gateway routes) and no Lambda function`, async () => {
+    const count = (s: Synthesized, type?: string) => Object.values(s.json.Resources).filter((r) => type === undefined || r.Type === type).length;
+    const base = stages[0]![1];
+    vi.resetModules();
+    vi.doMock('../../shared/app/routes.js', async (importOriginal) => {
+      const original = await importOriginal<typeof import('../../shared/app/routes.js')>();
+      return { ...original, routes: { ...original.routes, ...Object.fromEntries(Array.from({ length: ADDED }, (_, index) => [`synthetic${index}`, synthetic(index)])) } };
+    });
+    try {
+      const helpers = await import('./template-helpers.js');
+      const grown = helpers.synth();
+      expect(Object.keys(grown.stack.routeFunctions)).toHaveLength(Object.keys(base.stack.routeFunctions).length + ADDED);
+      expect(count(grown, 'AWS::ApiGatewayV2::Route') - count(base, 'AWS::ApiGatewayV2::Route')).toBe(ADDED);
+      expect(count(grown, 'AWS::Lambda::Function')).toBe(count(base, 'AWS::Lambda::Function'));
+      // Exactly its API Gateway route each (the group's function, permission and integration are shared).
+      const growth = count(grown) - count(base);
+      expect(growth, `${ADDED} routes added ${growth} resources`).toBe(ADDED);
+    } finally {
+      vi.doUnmock('../../shared/app/routes.js');
+      vi.resetModules();
     }
   });
 });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it, expect } from 'vitest';
 import type { CfnElement } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -8,12 +8,14 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { createApp } from '../../infra/app.js';
+import { lambdaEntries, projectRoot } from '../../infra/bundling.js';
 import { needsOf } from '../../infra/capabilities.js';
 import { routesWithoutData, tableDataActions } from '../../infra/stack.js';
 import { EVENT_SOURCE } from '../../shared/config.js';
 import { tableDefinition } from '../../shared/db/table-definition.js';
 import { schedules } from '../../shared/app/schedules.js';
-import { eventRules, outboxRelay } from '../../shared/events/rules.js';
+import { eventRules, outboxRelay } from '../../shared/app/rules.js';
+import { FALLBACK_GROUP, functionGroupOf, functionGroups } from '../../shared/http/function-groups.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
 import { fallbackRoute, routes, type RouteName } from '../../shared/app/routes.js';
 
@@ -128,9 +130,12 @@ describe('the table follows shared/db/table-definition.ts', () => {
 describe('the functions', () => {
   const functions = resourcesOf('AWS::Lambda::Function');
 
-  it('are one per route, one for the $default route, one per event rule, one per schedule and the outbox relay', () => {
-    expect(Object.keys(functions)).toHaveLength(routeEntries.length + 1 + eventRules.length + schedules.length + 1);
+  it('are one per function group of the routes, one per event rule, one per schedule and the outbox relay', () => {
+    const groups = new Set(routeEntries.map(([, route]) => functionGroupOf(route)));
+    expect(groups.size).toBeGreaterThanOrEqual(3);
+    expect(Object.keys(functions)).toHaveLength(groups.size + eventRules.length + schedules.length + 1);
     expect(Object.keys(stack.routeFunctions).sort()).toEqual(Object.keys(routes).sort());
+    expect(Object.keys(stack.groupFunctions).sort()).toEqual([...groups].sort());
   });
 
   it('run nodejs22.x on arm64 with active tracing, a log group kept a month, and the shared environment', () => {
@@ -149,14 +154,20 @@ describe('the functions', () => {
     }
   });
 
-  it("bundle each route's handler module, with the route's memory and timeout or the defaults", () => {
+  it("run each route in its group's function, whose router bundles the route's handler module, with the group's memory and timeout", () => {
+    const routerOf = (group: string) => readFileSync(lambdaEntries().find((entry) => entry.group === group)!.entry, 'utf8');
     for (const [name, route] of routeEntries) {
+      const group = functionGroupOf(route);
       const fn = resource(logicalId(stack.routeFunctions[name]));
-      expect(fn.Properties.Description, name).toBe(`${routeKey(route)} (${route.handler})`);
-      expect(fn.Properties.MemorySize, name).toBe(route.memoryMb ?? 512);
-      expect(fn.Properties.Timeout, name).toBe(route.timeoutSeconds ?? 10);
+      expect(stack.routeFunctions[name], name).toBe(stack.groupFunctions[group]);
+      expect(fn.Properties.MemorySize, name).toBe(functionGroups[group].memoryMb);
+      expect(fn.Properties.Timeout, name).toBe(functionGroups[group].timeoutSeconds);
+      const router = routerOf(group);
+      expect(router, name).toContain(JSON.stringify(routeKey(route)));
+      expect(router, name).toContain(JSON.stringify(resolve(projectRoot, route.handler)));
     }
-    expect(resource(logicalId(stack.fallbackFunction)).Properties.Description).toBe(`$default (${fallbackRoute.handler})`);
+    expect(stack.fallbackFunction).toBe(stack.groupFunctions[FALLBACK_GROUP]);
+    expect(routerOf(FALLBACK_GROUP)).toContain(JSON.stringify(resolve(projectRoot, fallbackRoute.handler)));
     expect(resource(logicalId(stack.outboxRelayFunction)).Properties).toMatchObject({
       Description: `table stream ${outboxRelay.name} (${outboxRelay.handler})`,
       MemorySize: 512,
@@ -188,6 +199,13 @@ describe('the HTTP API', () => {
 
   it('sends what no route matches ($default) to the fallback function', () => {
     expect(targetOf('$default')).toEqual(functionArn(stack.fallbackFunction));
+  });
+
+  it('has one integration per function and one invoke permission per function, whatever the number of routes', () => {
+    expect(Object.keys(integrations)).toHaveLength(Object.keys(stack.groupFunctions).length);
+    const permissions = Object.values(resourcesOf('AWS::Lambda::Permission')).filter((permission) => permission.Properties.Principal === 'apigateway.amazonaws.com');
+    expect(permissions).toHaveLength(Object.keys(stack.groupFunctions).length);
+    for (const permission of permissions) expect(JSON.stringify(permission.Properties.SourceArn)).toContain('/*/*');
   });
 
   it('serves a throttled $default stage with JSON access logs', () => {

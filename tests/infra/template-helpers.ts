@@ -48,8 +48,7 @@ export function synth(context: Record<string, unknown> = {}) {
   const environmentOf = (fn: IFunction): Record<string, unknown> => resource(logicalId(fn)).Properties.Environment.Variables as Record<string, unknown>;
   /** Every function of the stack, by a readable name. */
   const allFunctions = (): [string, IFunction][] => [
-    ...Object.entries(stack.routeFunctions).map(([name, fn]) => [`route ${name}`, fn] as [string, IFunction]),
-    ['fallback', stack.fallbackFunction],
+    ...Object.entries(stack.groupFunctions).map(([group, fn]) => [`http ${group}`, fn] as [string, IFunction]),
     ...Object.entries(stack.consumerFunctions).map(([name, fn]) => [`rule ${name}`, fn] as [string, IFunction]),
     ...Object.entries(stack.scheduledFunctions).map(([name, fn]) => [`schedule ${name}`, fn] as [string, IFunction]),
     ['outbox relay', stack.outboxRelayFunction],

@@ -1,8 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashSecret } from '../../shared/auth/api-keys.js';
+import { apiKeys, hashSecret } from '../../shared/auth/api-keys.js';
 import { db } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
 import { expectError, sampleTenant, startTestApi, type TestApi } from '../helpers/runtime.js';
 
 let api: TestApi;
@@ -59,7 +58,7 @@ describe('API keys', () => {
     const randomPart = secret.replace(/^dh_ten_/, '');
     expect(Buffer.from(randomPart, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
 
-    const { Item } = await db().send(new GetCommand({ TableName: api.runtime.tableName, Key: keys.apiKeyByHash(hashSecret(secret)) }));
+    const { Item } = await db().send(new GetCommand({ TableName: api.runtime.tableName, Key: apiKeys.key({ secretHash: hashSecret(secret) }) }));
     expect(Item).toBeDefined();
     expect(JSON.stringify(Item)).not.toContain(secret);
     expect(JSON.stringify(Item)).not.toContain(randomPart.slice(0, 20));

@@ -2,9 +2,11 @@ import { EventBridgeClient, InvalidEventPatternException, PutEventsCommand, Test
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalEventBus } from '../../infra/local/event-bus.js';
 import { publish } from '../../shared/events/publish.js';
-import { eventRules, type EventRule } from '../../shared/events/rules.js';
+import { eventRules } from '../../shared/app/rules.js';
+import type { EventRule } from '../../shared/events/rule.js';
 import { attempts } from '../fixtures/flaky-consumer.js';
 import { sampleTenant, startTestApi, type TestApi } from '../helpers/runtime.js';
+import { tenantEvents } from '../../shared/tenants/events.js';
 
 let api: TestApi;
 let client: EventBridgeClient;
@@ -12,6 +14,7 @@ let client: EventBridgeClient;
 const flakyRule: EventRule = {
   name: 'flaky',
   description: 'A test consumer that fails on purpose.',
+  consumes: [],
   pattern: { source: ['test'], 'detail-type': ['flaky'] },
   target: { handler: 'tests/fixtures/flaky-consumer.ts', retryAttempts: 3, maximumEventAgeSeconds: 60 },
 };
@@ -20,6 +23,7 @@ const flakyRule: EventRule = {
 const dottedRule: EventRule = {
   name: 'dotted',
   description: 'A test consumer selected by a dotted field name.',
+  consumes: [],
   pattern: { source: ['test'], 'detail-type': ['dotted'], detail: { 'order.status': ['ready'] } },
   target: { handler: 'tests/fixtures/flaky-consumer.ts', retryAttempts: 0, maximumEventAgeSeconds: 60 },
 };
@@ -131,7 +135,7 @@ describe('events reach their consumers through the shared rules', () => {
   });
 
   it('refuses to publish an event whose detail does not fit its schema', async () => {
-    await expect(publish('tenant.created', 'ten_x', { tenantId: 42 } as never)).rejects.toThrow();
+    await expect(publish(tenantEvents.tenantCreated, 'ten_x', { tenantId: 42 } as never)).rejects.toThrow();
   });
 });
 

@@ -2,8 +2,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
-import { IDEMPOTENCY_RETENTION_SECONDS, idempotencyStore, requestFingerprint } from '../../shared/http/idempotency.js';
+import { IDEMPOTENCY_RETENTION_SECONDS, idempotencyRecords, idempotencyStore, requestFingerprint } from '../../shared/http/idempotency.js';
 import { expectError, sampleTenant, startTestApi, type TestApi } from '../helpers/runtime.js';
 
 let api: TestApi;
@@ -92,7 +91,7 @@ describe('Idempotency-Key on create endpoints', () => {
     const headers = { 'idempotency-key': 'ttl-check' };
     await api.call('POST', '/v1/tenants', { body: sampleTenant({ name: 'TTL' }), headers });
     const keyHash = createHash('sha256').update('ttl-check').digest('hex');
-    const { Item } = await db().send(new GetCommand({ TableName: api.runtime.tableName, Key: keys.idempotency('hub', keyHash) }));
+    const { Item } = await db().send(new GetCommand({ TableName: api.runtime.tableName, Key: idempotencyRecords.key({ scope: 'hub', keyHash }) }));
     expect(Item?.state).toBe('complete');
     expect(Item?.ttl).toBeGreaterThanOrEqual(Math.floor(Date.now() / 1000) + 24 * 3600);
     expect(IDEMPOTENCY_RETENTION_SECONDS).toBeGreaterThanOrEqual(24 * 3600);
@@ -107,7 +106,7 @@ describe('idempotency store', () => {
     await db().send(
       new PutCommand({
         TableName: api.runtime.tableName,
-        Item: { ...keys.idempotency('scope-a', keyHash), state: 'in_progress', fingerprint, lockToken: 'dead', lockExpiresAt: Date.now() - 1, ttl: Math.floor(Date.now() / 1000) + 3600 },
+        Item: { ...idempotencyRecords.key({ scope: 'scope-a', keyHash }), state: 'in_progress', fingerprint, lockToken: 'dead', lockExpiresAt: Date.now() - 1, ttl: Math.floor(Date.now() / 1000) + 3600 },
       }),
     );
     const outcome = await idempotencyStore.begin('scope-a', 'crashed', fingerprint);
@@ -144,7 +143,7 @@ describe('idempotency store', () => {
     await db().send(
       new PutCommand({
         TableName: api.runtime.tableName,
-        Item: { ...keys.idempotency('scope-c', keyHash), state: 'complete', fingerprint: 'other', response: { statusCode: 201, headers: {}, body: '{}' }, ttl: Math.floor(Date.now() / 1000) - 10 },
+        Item: { ...idempotencyRecords.key({ scope: 'scope-c', keyHash }), state: 'complete', fingerprint: 'other', response: { statusCode: 201, headers: {}, body: '{}' }, ttl: Math.floor(Date.now() / 1000) - 10 },
       }),
     );
     expect((await idempotencyStore.begin('scope-c', 'expired', fingerprint)).kind).toBe('acquired');

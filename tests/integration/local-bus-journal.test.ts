@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { fileJournal } from '../../infra/local/bus-journal.js';
 import { startLocalEventBus, type LocalEventBus } from '../../infra/local/event-bus.js';
-import type { EventRule } from '../../shared/events/rules.js';
+import type { EventRule } from '../../shared/events/rule.js';
 import { attempts } from '../fixtures/flaky-consumer.js';
 
 /**
@@ -16,6 +16,7 @@ import { attempts } from '../fixtures/flaky-consumer.js';
 const rule: EventRule = {
   name: 'journal-test',
   description: 'Records deliveries.',
+  consumes: [],
   pattern: { source: ['journal-test'] },
   target: { handler: 'tests/fixtures/flaky-consumer.ts', retryAttempts: 2, maximumEventAgeSeconds: 60 },
 };

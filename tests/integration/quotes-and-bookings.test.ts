@@ -1,7 +1,7 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
+import { quotes } from '../../shared/quotes/repository.js';
 import { routes } from '../../shared/app/routes.js';
 import { expectError, startTestApi, type TestApi } from '../helpers/runtime.js';
 import { places, quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
@@ -105,7 +105,7 @@ describe('bookings', () => {
     await db().send(
       new PutCommand({
         TableName: api.runtime.tableName,
-        Item: { ...keys.quote(actors.tenantId, quote.id), entity: 'quote', ...quote, tenantId: actors.tenantId, expiresAtMs: Date.now() - 1000, expiresAt: new Date(Date.now() - 1000).toISOString() },
+        Item: quotes.item({ ...quote, tenantId: actors.tenantId, expiresAtMs: Date.now() - 1000, expiresAt: new Date(Date.now() - 1000).toISOString() }),
       }),
     );
     expect((await api.call('GET', `/v1/quotes/${quote.id}`, asTenant())).json.status).toBe('expired');

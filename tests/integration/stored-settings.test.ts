@@ -1,8 +1,8 @@
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { db } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
 import { defaultCapacity, defaultServiceArea } from '../../shared/geo/service-area.js';
+import { settings } from '../../shared/hub/repository.js';
 import { defaultRateCard } from '../../shared/pricing/rate-card.js';
 import { startTestApi, type TestApi } from '../helpers/runtime.js';
 import { quoteBody, setUpActors, type Actors } from '../helpers/scenario.js';
@@ -26,9 +26,9 @@ const store = (key: { pk: string; sk: string }, value: string) =>
 describe('settings stored before their schema was tightened', () => {
   it('fall back to what applies when none is stored, so quotes still price, and say so on GET', async () => {
     // Tiers that no longer ascend, a field the capacity no longer knows, a value that is not even JSON.
-    await store(keys.tenantRateCard(actors.tenantId), JSON.stringify({ ...defaultRateCard, baseCents: 999, weightTiers: [{ upToKg: 30, cents: 0 }, { upToKg: 10, cents: 300 }] }));
-    await store(keys.hubSetting('capacity'), JSON.stringify({ ...defaultCapacity, maxParcels: 4 }));
-    await store(keys.hubSetting('service-area'), '{"type":"Polygon","coordinates":[[[4.2,45.5]');
+    await store(settings.key({ tenantRateCard: actors.tenantId }), JSON.stringify({ ...defaultRateCard, baseCents: 999, weightTiers: [{ upToKg: 30, cents: 0 }, { upToKg: 10, cents: 300 }] }));
+    await store(settings.key({ hub: 'capacity' }), JSON.stringify({ ...defaultCapacity, maxParcels: 4 }));
+    await store(settings.key({ hub: 'service-area' }), '{"type":"Polygon","coordinates":[[[4.2,45.5]');
 
     const quote = await api.call('POST', '/v1/quotes', { key: actors.tenantKey, body: quoteBody() });
     expect(quote.status).toBe(201);

@@ -7,8 +7,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { handler as getTrackingHandler } from '../../functions/tracking/get-tracking.js';
 import { config } from '../../shared/config.js';
 import { newTrackingToken } from '../../shared/deliveries/booking.js';
+import { deliveries } from '../../shared/deliveries/repository.js';
 import { db } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
 import { estimateRideSeconds, GreatCircleRouter } from '../../shared/geo/router.js';
 import { routes } from '../../shared/app/routes.js';
 import { setNotifier } from '../../shared/notifications/adapters.js';
@@ -293,7 +293,7 @@ describe('links that show nothing all answer the same 404', () => {
       const base = Date.now() - days * 86_400_000;
       const timeline = done.timeline.map((entry: { status: string }, index: number) => ({ ...entry, at: new Date(base - (3 - index) * 600_000).toISOString() }));
       await db().send(
-        new UpdateCommand({ TableName: config.tableName, Key: keys.delivery(delivery.tenantId, delivery.id), UpdateExpression: 'SET timeline = :timeline', ExpressionAttributeValues: { ':timeline': timeline } }),
+        new UpdateCommand({ TableName: config.tableName, Key: deliveries.key({ tenantId: delivery.tenantId, id: delivery.id }), UpdateExpression: 'SET timeline = :timeline', ExpressionAttributeValues: { ':timeline': timeline } }),
       );
     };
     await endedDaysAgo(29);

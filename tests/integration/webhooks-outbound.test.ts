@@ -1,8 +1,9 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { internalEventTypes } from '../../shared/events/catalog.js';
+import { allEvents } from '../../shared/app/events.js';
 import { newId } from '../../shared/ids.js';
+import { writeOne } from '../../shared/db/transact.js';
 import { webhookRepository } from '../../shared/webhooks/repository.js';
 import { webhookEventTypes } from '../../shared/webhooks/rules.js';
 import { MAX_ATTEMPTS } from '../../shared/webhooks/schedule.js';
@@ -72,7 +73,7 @@ describe('webhook endpoints', () => {
     ['a misspelt type', ['delivery.deliverd'], 'events[0]'],
     ['a wildcard over an area that sends no webhook', ['delivery.*', 'tenant.*'], 'events[1]'],
     ['an event type tenants never receive', ['invoice.paid', 'tenant.created'], 'events[1]'],
-    ...internalEventTypes.map((type): [string, string[], string] => [`the internal type ${type}`, [type], 'events[0]']),
+    ...allEvents.filter((definition) => definition.internal).map(({ type }) => type).map((type): [string, string[], string] => [`the internal type ${type}`, [type], 'events[0]']),
   ])('refuses a filter that can never fire: %s, naming it and listing the valid ones', async (_case, events, param) => {
     const error = expectError(await api.call('POST', '/v1/webhook-endpoints', { key: actors.tenantKey, body: { url: 'http://127.0.0.1:9/x', events } }), 400, 'parameter_invalid');
     expect(error.param).toBe(param);
@@ -212,7 +213,7 @@ describe('delivery of status events', () => {
     const url = hook.url.replace('127.0.0.1', '0.0.0.0');
     expectError(await api.call('POST', '/v1/webhook-endpoints', { key: actors.tenantKey, body: { url, events: ['delivery.booked'] } }), 400, 'parameter_invalid');
     const id = newId('webhookEndpoint');
-    await webhookRepository.createEndpoint({
+    const stored = webhookRepository.createEndpoint({
       id,
       object: 'webhook_endpoint',
       tenantId: actors.tenantId,
@@ -224,6 +225,7 @@ describe('delivery of status events', () => {
       createdAt: new Date().toISOString(),
       secret: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
     });
+    await writeOne(stored, () => new Error(`endpoint ${id} exists already`));
     await book();
     await api.runtime.settle();
     await sweepDueMessages(later(10_000));

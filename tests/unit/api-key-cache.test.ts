@@ -2,9 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { forgetKnownKeys, hashSecret, KEY_CACHE_MS, principalForSecret } from '../../shared/auth/api-keys.js';
+import { apiKeys, forgetKnownKeys, hashSecret, KEY_CACHE_MS, principalForSecret } from '../../shared/auth/api-keys.js';
 import { setDb } from '../../shared/db/client.js';
-import { keys } from '../../shared/db/keys.js';
 
 const document = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' }));
 const table = mockClient(document);
@@ -23,7 +22,7 @@ afterEach(() => {
 
 describe('API key lookups', () => {
   it('read the table once a minute per key, not once per request', async () => {
-    table.on(GetCommand, { Key: keys.apiKeyByHash(hashSecret(secret)) }).resolves({ Item: { entity: 'api_key', id: 'key_1', role: 'tenant', tenantId: 'ten_1' } });
+    table.on(GetCommand, { Key: apiKeys.key({ secretHash: hashSecret(secret) }) }).resolves({ Item: { entity: 'api_key', id: 'key_1', role: 'tenant', tenantId: 'ten_1' } });
     vi.useFakeTimers({ toFake: ['Date'] });
     expect(await principalForSecret(secret)).toEqual({ role: 'tenant', keyId: 'key_1', tenantId: 'ten_1' });
     expect(await principalForSecret(secret)).toEqual({ role: 'tenant', keyId: 'key_1', tenantId: 'ten_1' });

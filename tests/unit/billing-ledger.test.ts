@@ -6,9 +6,9 @@ import type { InvoiceRecord } from '../../shared/billing/schemas.js';
 import { emptyStripeSync } from '../../shared/billing/invoice-provider.js';
 import { invoiceIdFor } from '../../shared/billing/service.js';
 import type { Delivery } from '../../shared/deliveries/schemas.js';
-import { internalEventTypes } from '../../shared/events/catalog.js';
+import { allEvents } from '../../shared/app/events.js';
 import { matchesEventPattern } from '../../shared/events/pattern.js';
-import { eventRules } from '../../shared/events/rules.js';
+import { eventRules } from '../../shared/app/rules.js';
 import { webhookEventTypes } from '../../shared/webhooks/rules.js';
 import { isId } from '../../shared/ids.js';
 
@@ -95,7 +95,7 @@ describe('runs and schedule', () => {
   });
 
   it('keeps invoice.push_requested internal: to the push consumer only, never to webhooks or the audit trail', () => {
-    expect(internalEventTypes).toEqual(['invoice.push_requested']);
+    expect(allEvents.filter((definition) => definition.internal).map(({ type }) => type)).toEqual(['invoice.push_requested']);
     // The contract's webhook event types (API-CONTRACT.md, "Outbound webhooks"): this list does not grow.
     expect([...webhookEventTypes].sort()).toEqual(
       ['delivery.booked', 'delivery.assigned', 'delivery.picked_up', 'delivery.delivered', 'delivery.failed', 'delivery.cancelled', 'invoice.issued', 'invoice.paid'].sort(),

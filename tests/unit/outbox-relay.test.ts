@@ -6,8 +6,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handler } from '../../functions/consumers/outbox-relay.js';
 import { outboxEntry } from '../../shared/events/outbox.js';
 import { matchesEventPattern } from '../../shared/events/pattern.js';
-import { outboxRelay } from '../../shared/events/rules.js';
+import { outboxRelay } from '../../shared/app/rules.js';
 import { setEventBridge } from '../../shared/events/publish.js';
+import { tenantEvents } from '../../shared/tenants/events.js';
 
 const bus = mockClient(EventBridgeClient);
 
@@ -16,7 +17,7 @@ const record = (item: Record<string, unknown>, sequence: string, eventName: 'INS
   eventSource: 'aws:dynamodb',
   dynamodb: { SequenceNumber: sequence, NewImage: marshall(item, { removeUndefinedValues: true }) as never },
 });
-const outboxRecord = (sequence: string, name: string) => record(outboxEntry('tenant.created', 'ten_1', { tenantId: 'ten_1', name, kind: 'shop' }).put.Item, sequence);
+const outboxRecord = (sequence: string, name: string) => record(outboxEntry(tenantEvents.tenantCreated, 'ten_1', { tenantId: 'ten_1', name, kind: 'shop' }).create.Put!.Item!, sequence);
 
 beforeEach(() => {
   bus.reset();

@@ -21,8 +21,8 @@ import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRIC_NAMESPACE, METRIC_STAGE_DIMENSION, metricNames, type MetricName } from '../shared/observability/metrics.js';
-import { pascalCase } from './bundling.js';
+import { METRIC_NAMESPACE, METRIC_STAGE_DIMENSION, metricNames, type MetricName } from '../../shared/observability/metrics.js';
+import { pascalCase } from '../bundling.js';
 
 /** The thresholds of the alarms, in one place (the README's table and the tests read these). */
 export const alarmThresholds = {
@@ -84,6 +84,8 @@ export interface ObservabilityProps {
   scheduledFunctions: Readonly<Record<string, IFunction>>;
   /** Every dead-letter queue of the stack, by a readable label: each gets a depth alarm. */
   deadLetterQueues: ReadonlyMap<string, IQueue>;
+  /** Routes with a 5xx alarm of their own, from API Gateway's detailed metrics (on for them alone). */
+  watchedRoutes?: ReadonlyArray<{ name: string; routeKey: string }>;
   /** Subscribed to the alarm topic by e-mail when given (the address confirms the subscription). */
   alarmEmail?: string | undefined;
 }
@@ -189,6 +191,23 @@ export class Observability extends Construct {
       datapointsToAlarm: 2,
       description: `The HTTP API's p99 latency was above ${alarmThresholds.apiLatencyP99Ms} ms in 2 of the last 3 five-minute periods.`,
     });
+
+    // Watched routes: the same rate, per route (API Gateway's `Route` dimension: the route key).
+    for (const watched of props.watchedRoutes ?? []) {
+      // The API has one stage, `$default` (HttpGateway).
+      const dimensionsMap = { ApiId: api.apiId, Stage: '$default', Route: watched.routeKey };
+      const routeMetric = (metricName: string) => new Metric({ namespace: 'AWS/ApiGateway', metricName, dimensionsMap, statistic: 'Sum', period: fiveMinutes });
+      alarm(`Route5xxRate-${pascalCase(watched.name)}`, {
+        metric: new MathExpression({
+          expression: 'IF(requests > 0, 100 * errors / requests, 0)',
+          usingMetrics: { requests: routeMetric('Count'), errors: routeMetric('5xx') },
+          period: fiveMinutes,
+          label: `${watched.routeKey} 5xx %`,
+        }),
+        threshold: alarmThresholds.api5xxRatePercent,
+        description: `More than ${alarmThresholds.api5xxRatePercent} % of ${watched.routeKey}'s answers were 5xx over 5 minutes (a watched route: its failures matter even when the rest of the API is fine).`,
+      });
+    }
 
     // Dead-letter queues: any message is an event, a stream batch or a scheduled run that failed for good.
     for (const [label, queue] of props.deadLetterQueues) {

@@ -1,0 +1,12 @@
+import { billingEvents } from '../billing/events.js';
+import { deliveryEvents } from '../deliveries/events.js';
+import { catalogOf, type EventDefinition } from '../events/definition.js';
+import { tenantEvents } from '../tenants/events.js';
+
+/** Every event type this system puts on the bus, from every area (`shared/<area>/events.ts`). */
+export const eventCatalog = catalogOf(tenantEvents, deliveryEvents, billingEvents);
+
+export const allEvents: readonly EventDefinition[] = Object.values(eventCatalog);
+
+/** What a tenant may see of its own data's history: every event but the internal ones. */
+export const publicEvents: readonly EventDefinition[] = allEvents.filter((definition) => !definition.internal);
