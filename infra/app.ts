@@ -2,6 +2,7 @@ import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeliveryHubStack } from './stack.js';
 import { isEntryPoint } from './entry-point.js';
+import { sellerSettingsFromContext } from './seller.js';
 
 const DEFAULT_STAGE = 'dev';
 const DEFAULT_REGION = 'eu-west-3';
@@ -16,7 +17,8 @@ function contextString(app: App, key: string, fallback: string): string {
  * cdk-nag at synthesis. The account stays unresolved so synthesis needs no credentials; the
  * region is a plain string (`-c region=…`), so region-specific values resolve offline.
  * Optional context: `sesIdentity` / `sesFromAddress` (recipients' e-mails through SES),
- * `alarmEmail` (subscribed to the alarm topic), `domainName` + `certificateArn` (custom domain).
+ * `alarmEmail` (subscribed to the alarm topic), `domainName` + `certificateArn` (custom domain),
+ * `seller` (the seller's identity on invoices: an object in cdk.json, or JSON on the command line).
  */
 export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubStack } {
   const app = new App(props);
@@ -30,8 +32,10 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
   if ((domainName === '') !== (certificateArn === '')) {
     throw new Error('A custom domain needs both -c domainName=… and -c certificateArn=… (an ACM certificate of that name, in the stack\'s region).');
   }
+  const seller = sellerSettingsFromContext(app.node.tryGetContext('seller'));
   const stack = new DeliveryHubStack(app, `DeliveryHub-${stage}`, {
     stage,
+    seller,
     ...(sesFromAddress === '' ? {} : { sesFromAddress }),
     ...(sesIdentity === '' ? {} : { sesIdentity }),
     ...(alarmEmail === '' ? {} : { alarmEmail }),

@@ -46,6 +46,13 @@ export const LAMBDA_CREDENTIALS_PACKAGE = '@aws-sdk/credential-provider-node';
 export const LAMBDA_CREDENTIALS_MODULE = './infra/lambda/credentials-from-env.ts';
 
 /**
+ * `brotli/decompress.js` (about 490 KB minified: the WOFF2 decoder of `@cantoo/fontkit`, which the
+ * Factur-X PDFs use) is replaced by a stub: our fonts are WOFF, never WOFF2 (`infra/lambda/no-brotli.ts`).
+ */
+export const LAMBDA_BROTLI_PACKAGE = 'brotli/decompress.js';
+export const LAMBDA_BROTLI_MODULE = './infra/lambda/no-brotli.ts';
+
+/**
  * Injected into every bundle: stack traces mapped to the TypeScript sources when a stack is read,
  * the source map loaded then (`infra/lambda/source-mapped-stacks.ts`), instead of Node's
  * `--enable-source-maps`, which parses the map in every cold start.
@@ -71,7 +78,7 @@ export const lambdaEsbuildOptions: Readonly<BuildOptions> = Object.freeze({
   sourcesContent: false,
   mainFields: [...LAMBDA_MAIN_FIELDS],
   banner: { js: LAMBDA_REQUIRE_BANNER },
-  alias: { [LAMBDA_CREDENTIALS_PACKAGE]: resolve(projectRoot, LAMBDA_CREDENTIALS_MODULE) },
+  alias: { [LAMBDA_CREDENTIALS_PACKAGE]: resolve(projectRoot, LAMBDA_CREDENTIALS_MODULE), [LAMBDA_BROTLI_PACKAGE]: resolve(projectRoot, LAMBDA_BROTLI_MODULE) },
   inject: [resolve(projectRoot, LAMBDA_STACK_TRACES_MODULE)],
   metafile: true,
 } satisfies BuildOptions);
@@ -91,7 +98,7 @@ export const lambdaBundling: Readonly<BundlingOptions> = Object.freeze({
   bundleAwsSDK: true,
   banner: LAMBDA_REQUIRE_BANNER,
   // `--alias:@aws-sdk/credential-provider-node=./infra/lambda/credentials-from-env.ts`, run from `projectRoot`.
-  esbuildArgs: { [`--alias:${LAMBDA_CREDENTIALS_PACKAGE}`]: LAMBDA_CREDENTIALS_MODULE },
+  esbuildArgs: { [`--alias:${LAMBDA_CREDENTIALS_PACKAGE}`]: LAMBDA_CREDENTIALS_MODULE, [`--alias:${LAMBDA_BROTLI_PACKAGE}`]: LAMBDA_BROTLI_MODULE },
   // `--inject:…`, relative to `projectRoot` as the alias is.
   inject: [LAMBDA_STACK_TRACES_MODULE],
   // The local esbuild of node_modules: bundling works offline and without a Docker engine.

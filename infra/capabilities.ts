@@ -58,6 +58,12 @@ export interface CapabilityResources {
   /** `delivery-hub/<stage>/stripe`. */
   stripeSecret: ISecret;
   eventBus: IEventBus;
+  /**
+   * The seller's identity from the `seller` context, as `BILLING_SELLER_*` variables
+   * (`sellerEnvironment` of `shared/billing/seller.ts`). Empty or undefined without that context:
+   * the functions then fall back to configuration's placeholders, which prod refuses to invoice with.
+   */
+  sellerEnvironment?: Readonly<Record<string, string>> | undefined;
 }
 
 /** One capability's grant: IAM statements on the function's role, and environment variables. */
@@ -95,6 +101,9 @@ const grants: Record<Capability, (resources: CapabilityResources) => CapabilityG
     // EVENT_BUS_NAME is in every function's environment already.
     environment: {},
   }),
+  // Configuration only (`configurationOnly`): variables, never a statement. STAGE, which decides
+  // whether a placeholder is refused, is in every function's environment already.
+  sellerIdentity: ({ sellerEnvironment }) => ({ statements: [], environment: { ...sellerEnvironment } }),
 };
 
 /** The grant of one capability on these resources (tests read it directly). */

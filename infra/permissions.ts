@@ -1,4 +1,4 @@
-import type { Capability } from '../shared/capabilities.js';
+import { configurationOnly, type Capability } from '../shared/capabilities.js';
 
 /**
  * What the stack grants a function through its execution role, as data: the key functions share
@@ -13,7 +13,11 @@ import type { Capability } from '../shared/capabilities.js';
 export interface PermissionProfile {
   /** Item-level read and write on the table and its indexes (`tableDataActions` in the stack). */
   tableData: boolean;
-  /** The capabilities of the function's definition, as `needsOf` returns them (sorted, no repeats). */
+  /**
+   * The capabilities of the function's definition, as `needsOf` returns them (sorted, no repeats).
+   * The configuration-only ones (`configurationOnly`) give the function their environment but
+   * grant nothing, so they are not part of the key.
+   */
   needs: readonly Capability[];
 }
 
@@ -28,6 +32,6 @@ export const OUTBOX_RELAY_PROFILE = 'outbox-relay';
  * functions between roles.
  */
 export function permissionProfileKey(profile: PermissionProfile): string {
-  const needs = [...new Set(profile.needs)].sort();
+  const needs = [...new Set(profile.needs)].filter((capability) => !configurationOnly.has(capability)).sort();
   return [profile.tableData ? 'data' : 'no-data', ...needs].join('+');
 }

@@ -1,4 +1,4 @@
-import { CfnOutput, RemovalPolicy, SecretValue, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, RemovalPolicy, SecretValue, Stack, type CfnElement, type StackProps } from 'aws-cdk-lib';
 import type { HttpApi } from 'aws-cdk-lib/aws-apigatewayv2';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import type { EventBus } from 'aws-cdk-lib/aws-events';
@@ -15,7 +15,9 @@ import { schedules } from '../shared/app/schedules.js';
 import type { RouteDefinition } from '../shared/http/route.js';
 import { FALLBACK_GROUP, type FunctionGroupName } from '../shared/http/function-groups.js';
 import { pascalCase } from './bundling.js';
+import { sellerEnvironment, type SellerSettings } from '../shared/billing/seller.js';
 import { emailSender } from './capabilities.js';
+import { sellerContextProblems } from './seller.js';
 import { acknowledge, acknowledged } from './constructs/acknowledgements.js';
 import { DataTable } from './constructs/data-table.js';
 import { DeliveryEventBus } from './constructs/event-bus.js';
@@ -56,6 +58,13 @@ export interface DeliveryHubStackProps extends StackProps {
   alarmEmail?: string;
   /** A custom domain for the API (`-c domainName=api.coop.example -c certificateArn=arn:aws:acm:…`). */
   customDomain?: { domainName: string; certificateArn: string };
+  /**
+   * The seller's identity on invoices (`-c seller='{"siret":"…",…}'` or `seller` in cdk.json),
+   * given as `BILLING_SELLER_*` variables to the functions that need `sellerIdentity`. Whatever
+   * is left out keeps configuration's placeholder, which prod refuses to invoice with: the
+   * synthesis then warns.
+   */
+  seller?: SellerSettings;
 }
 
 /**
@@ -129,6 +138,15 @@ export class DeliveryHubStack extends Stack {
     });
     acknowledge(this.stripeSecret, acknowledged.stripeSecretRotation);
 
+    // Invoices with placeholders are refused in prod (shared/billing/seller.ts): say so at synthesis already.
+    const sellerProblems = sellerContextProblems(props.seller ?? {});
+    if (stage === 'prod' && sellerProblems.length > 0) {
+      Annotations.of(this).addWarningV2(
+        'delivery-hub:seller-identity',
+        `The seller's identity (context 'seller') is not ready: prod will refuse to issue invoices. ${sellerProblems.join('; ')}. See docs/operations.md, "The seller's identity".`,
+      );
+    }
+
     const functions = new LambdaFunctions({
       rolesScope: this,
       logRetention,
@@ -138,6 +156,7 @@ export class DeliveryHubStack extends Stack {
         email: emailSender({ sesIdentity: props.sesIdentity, sesFromAddress: props.sesFromAddress }),
         stripeSecret: this.stripeSecret,
         eventBus: this.eventBus,
+        sellerEnvironment: sellerEnvironment(props.seller ?? {}),
       },
       environment: {
         TABLE_NAME: this.table.tableName,

@@ -26,6 +26,19 @@ export const capabilities = {
    * and the outbox relay publishes it. For events with no table write behind them.
    */
   publishEvents: 'Puts events on the stage bus directly (events:PutEvents on that bus), outside the outbox.',
+  /**
+   * Issues or renders invoices: the seller's identity from the stack's `-c seller=…` context, as
+   * the `BILLING_SELLER_*` variables `shared/billing/seller.ts` reads (SIRET, VAT number, IBAN…).
+   * Configuration only: no permission (see `configurationOnly`).
+   */
+  sellerIdentity: "Issues or renders invoices (the seller's identity from the deploy context, as BILLING_SELLER_* variables; no permission).",
 } as const;
 
 export type Capability = keyof typeof capabilities;
+
+/**
+ * Capabilities that carry configuration only (environment variables), never a permission. They
+ * are not part of a permission profile (`infra/permissions.ts`): declaring one gives a function
+ * its variables without moving it to another execution role.
+ */
+export const configurationOnly: ReadonlySet<Capability> = new Set<Capability>(['sellerIdentity']);

@@ -74,23 +74,49 @@ export const config = {
   get stripeApiBase(): string | undefined {
     return env('STRIPE_API_BASE');
   },
-  /** Who issues the invoices, and the accounts of the FEC export (French chart of accounts). */
+  /**
+   * Who issues the invoices, and the accounts of the FEC export (French chart of accounts). The
+   * seller's identity is checked, and refused in prod while it holds placeholders, by
+   * `shared/billing/seller.ts`; in AWS the stack sets these variables from `-c seller=…`.
+   */
   get billing() {
+    const legalForm = env('BILLING_SELLER_LEGAL_FORM') ?? null;
+    const capital = env('BILLING_SELLER_CAPITAL') ?? null;
+    const rcs = env('BILLING_SELLER_RCS') ?? null;
+    const line2 = env('BILLING_SELLER_ADDRESS_LINE2');
+    // The legal mentions of the invoices: as given, else made of the legal form, the share capital
+    // and the RCS registration ("SCOP SARL au capital de 10 000 €, RCS Saint-Étienne 123 456 789").
+    const form = legalForm === null ? null : capital === null || legalForm.includes(capital) ? legalForm : `${legalForm} ${/^\d/.test(capital) ? `au capital de ${capital}` : capital}`;
+    const composedMentions = [form, rcs].filter((part) => part !== null).join(', ');
     return {
       seller: {
         name: env('BILLING_SELLER_NAME') ?? env('HUB_NAME') ?? 'Coopérative des coursiers à vélo de Saint-Étienne',
         address: {
           line1: env('BILLING_SELLER_ADDRESS_LINE1') ?? '12 rue de la Résistance',
+          ...(line2 === undefined ? {} : { line2 }),
           postcode: env('BILLING_SELLER_POSTCODE') ?? '42000',
           city: env('BILLING_SELLER_CITY') ?? 'Saint-Étienne',
-          country: 'FR',
+          country: env('BILLING_SELLER_COUNTRY') ?? 'FR',
         },
         siret: env('BILLING_SELLER_SIRET') ?? '000 000 000 00000',
         vatNumber: env('BILLING_SELLER_VAT_NUMBER') ?? 'FR00000000000',
-        legalMentions: env('BILLING_SELLER_LEGAL_MENTIONS') ?? 'SCIC SAS à capital variable, RCS Saint-Étienne',
+        legalMentions: env('BILLING_SELLER_LEGAL_MENTIONS') ?? (composedMentions || 'SCIC SAS à capital variable, RCS Saint-Étienne'),
         email: env('BILLING_SELLER_EMAIL') ?? null,
       },
+      /** The rest of the seller's identity, null where not configured (the SIREN then derives from the SIRET). */
+      sellerRegistration: {
+        siren: env('BILLING_SELLER_SIREN') ?? null,
+        legalForm,
+        capital,
+        rcs,
+        iban: env('BILLING_SELLER_IBAN') ?? null,
+        bic: env('BILLING_SELLER_BIC') ?? null,
+      },
       invoicePrefix: env('BILLING_INVOICE_PREFIX') ?? 'F',
+      creditNotePrefix: env('BILLING_CREDIT_NOTE_PREFIX') ?? 'A',
+      bankAccount: env('BILLING_ACCOUNT_BANK') ?? '512',
+      bankJournalCode: env('BILLING_BANK_JOURNAL_CODE') ?? 'BQ',
+      bankJournalLabel: env('BILLING_BANK_JOURNAL_LABEL') ?? 'Banque',
       paymentTermsDays: intEnv('BILLING_PAYMENT_TERMS_DAYS', 30, 0),
       customerAccount: env('BILLING_ACCOUNT_CUSTOMERS') ?? '411',
       revenueAccount: env('BILLING_ACCOUNT_REVENUE') ?? '706',

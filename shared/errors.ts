@@ -25,12 +25,21 @@ export const errorCatalogue = {
   payload_too_large: { status: 413, type: 'invalid_request', means: 'The body is over 256 KiB.' },
   unsupported_media_type: { status: 415, type: 'invalid_request', means: 'The body must be sent as `application/json`.' },
   outside_service_area: { status: 422, type: 'unprocessable', means: "A stop is outside the hub's service area." },
+  amount_too_large: { status: 422, type: 'unprocessable', means: 'The amount is more than what remains: still owed on the invoice (a payment), or left to credit (a credit note).' },
+  statement_malformed: { status: 400, type: 'invalid_request', means: 'The bank statement cannot be read: not a camt.053 or CSV statement, or a line without a date or amount (`message` says where).' },
+  statement_unsupported: { status: 400, type: 'invalid_request', means: 'The file is XML of another kind than a camt.053 statement (a camt.054, a pain.001…).' },
+  currency_not_supported: { status: 422, type: 'unprocessable', means: 'The statement (or a line of it) is in another currency than EUR.' },
   exceeds_capacity: { status: 422, type: 'unprocessable', means: "The parcels exceed one cargo bike's capacity (weight or volume)." },
   address_not_geocoded: { status: 422, type: 'unprocessable', means: 'An address has no coordinates and none could be found: give `lat`/`lng`.' },
   too_many_requests: { status: 429, type: 'rate_limited', means: 'Too many requests: retry after `Retry-After`.' },
   internal: { status: 500, type: 'api_error', means: 'Our fault: it has been logged; quote the `requestId`.' },
   upstream_unavailable: { status: 503, type: 'api_error', means: 'A service the request needs (the address service) does not answer: retry shortly.' },
   service_unavailable: { status: 503, type: 'api_error', means: 'The database is briefly unavailable: nothing was lost, retry after `Retry-After` (with the same `Idempotency-Key`).' },
+  seller_identity_incomplete: {
+    status: 503,
+    type: 'api_error',
+    means: "Invoicing is switched off: the cooperative's own identity as a seller (SIRET, VAT number, IBAN…) is not configured yet. Nothing was billed; the same request succeeds once the operator has set it.",
+  },
 } as const satisfies Record<string, { status: number; type: string; means: string }>;
 
 export type ErrorCode = keyof typeof errorCatalogue;

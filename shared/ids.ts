@@ -43,6 +43,9 @@ export const idPrefixes = {
   request: 'req',
   slot: 'slt',
   notification: 'ntf',
+  payment: 'pay',
+  creditNote: 'crn',
+  bankLine: 'bkl',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

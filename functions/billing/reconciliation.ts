@@ -1,3 +1,4 @@
+import { assertHubAccounting } from '../../shared/auth/access.js';
 import { reconciliationCsv } from '../../shared/billing/exports.js';
 import { reconcile } from '../../shared/billing/reconciliation.js';
 import { apiHandler } from '../../shared/http/handler.js';
@@ -5,7 +6,8 @@ import { billingRoutes } from '../../shared/billing/routes.js';
 import { wants } from '../../shared/billing/negotiate.js';
 import { responseLanguage } from '../../shared/i18n/language.js';
 
-export const handler = apiHandler(billingRoutes.getReconciliation, async ({ query, headers }) => {
+export const handler = apiHandler(billingRoutes.getReconciliation, async ({ query, headers, principal }) => {
+  assertHubAccounting(principal);
   const reconciliation = await reconcile(query.period);
   if (wants(query.format, headers.accept, 'csv', 'text/csv')) {
     const language = responseLanguage(headers);

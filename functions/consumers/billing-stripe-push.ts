@@ -1,5 +1,5 @@
 import { billingRules } from '../../shared/billing/rules.js';
-import { pushInvoice } from '../../shared/billing/stripe-push.js';
+import { mirrorPaidElsewhere, pushInvoice } from '../../shared/billing/stripe-push.js';
 import { eventHandler } from '../../shared/events/consumer.js';
 
 /**
@@ -9,7 +9,11 @@ import { eventHandler } from '../../shared/events/consumer.js';
  * checkpoints, with the same idempotency keys): Stripe never sees anything twice. A transient
  * Stripe failure throws, so EventBridge retries; after that, the next billing run requests again.
  */
-export const handler = eventHandler(billingRules.stripePush, async ({ detail }, log) => {
+export const handler = eventHandler(billingRules.stripePush, async ({ type, detail }, log) => {
+  if (type === 'invoice.paid') {
+    log.info('billing stripe paid elsewhere', { invoiceId: detail.data.id, outcome: await mirrorPaidElsewhere(detail.data.tenantId, detail.data.id) });
+    return;
+  }
   const outcome = await pushInvoice(detail.data.tenantId, detail.data.id);
   log.info('billing stripe push', { invoiceId: detail.data.id, outcome });
 });

@@ -23,7 +23,8 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Stack } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { RouteName } from '../../shared/app/routes.js';
-import { FALLBACK_GROUP, functionGroups, type FunctionGroupName } from '../../shared/http/function-groups.js';
+import { FALLBACK_GROUP, functionGroups, groupNeeds, type FunctionGroupName } from '../../shared/http/function-groups.js';
+import { configurationOnly } from '../../shared/capabilities.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
 import { pascalCase, routesByGroup, writeRouterEntry } from '../bundling.js';
 import { needsOf } from '../capabilities.js';
@@ -137,12 +138,15 @@ export class HttpRoutes extends StackLayer {
     const httpRoutes: HttpRoute[] = [];
     for (const [group, members] of routesByGroup(props.routes)) {
       const settings = functionGroups[group];
+      // A group's own needs reach every route of it: configuration only, never a permission.
+      const granting = groupNeeds(group).filter((capability) => !configurationOnly.has(capability));
+      if (granting.length > 0) throw new Error(`Function group ${group} needs ${granting.join(', ')}: a capability that grants a permission is declared on the routes that need it, not on their group.`);
       const fn = functions.create(this, `${pascalCase(group)}RoutesFn`, {
         entry: writeRouterEntry(group, members),
         serves: `${settings.description} ${members.length} route(s)${group === FALLBACK_GROUP ? ' and $default' : ''}`,
         memoryMb: settings.memoryMb,
         timeoutSeconds: settings.timeoutSeconds,
-        profile: { tableData: members.some(({ route }) => route.readsData !== false), needs: [...new Set(members.flatMap(({ route }) => needsOf(route)))] },
+        profile: { tableData: members.some(({ route }) => route.readsData !== false), needs: needsOf({ needs: [...groupNeeds(group), ...members.flatMap(({ route }) => needsOf(route))] }) },
       });
       // One permission for the whole API, not one per route.
       fn.addPermission('InvokedByHttpApi', {

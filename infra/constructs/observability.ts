@@ -40,6 +40,8 @@ export const alarmThresholds = {
   scheduledFunctionErrors: 0,
   /** `BillingRunFailures` recorded by the billing run. */
   billingRunFailures: 0,
+  /** `InvoiceRefusedSellerIdentity`: invoicing refused because the seller's identity holds placeholders (prod), over 5 minutes. */
+  invoiceRefusedSellerIdentity: 0,
   /** Lambda throttles, summed over the functions of a group. */
   lambdaThrottles: 0,
   /** DynamoDB throttled requests and system errors, over every operation the code uses. */
@@ -246,6 +248,13 @@ export class Observability extends Construct {
       threshold: alarmThresholds.billingRunFailures,
       description: 'A billing run recorded a failure: invoices of the period may be missing. The run resumes where it stopped when run again.',
     });
+    // Any refusal (≥ 1 in 5 minutes): no invoice can be issued until the seller's identity is configured.
+    alarm('InvoiceRefusedSellerIdentity', {
+      metric: custom('InvoiceRefusedSellerIdentity'),
+      threshold: alarmThresholds.invoiceRefusedSellerIdentity,
+      description:
+        "Invoicing was refused: the seller's identity (SIRET, VAT number, IBAN…) holds placeholders or invalid values, so no invoice is issued. Deploy with the `seller` context set (docs/operations.md, \"The seller's identity\"), then run the billing again.",
+    });
 
     // Lambda throttles: every function, at most 10 per alarm (CloudWatch's limit for metric math alarms).
     for (const group of props.functionGroups) {
@@ -293,7 +302,12 @@ export class Observability extends Construct {
       [
         new GraphWidget({ title: 'Deliveries booked', left: [custom('DeliveriesBooked')], width: 8 }),
         new GraphWidget({ title: 'Webhook attempts and failures', left: [custom('WebhookAttempts'), custom('WebhookFailures')], width: 8 }),
-        new GraphWidget({ title: 'Billing lines and run failures', left: [custom('BillingLines')], right: [custom('BillingRunFailures')], width: 8 }),
+        new GraphWidget({
+          title: 'Billing lines and run failures',
+          left: [custom('BillingLines')],
+          right: [custom('BillingRunFailures'), custom('InvoiceRefusedSellerIdentity', fiveMinutes, 'Refused: seller identity')],
+          width: 8,
+        }),
       ],
       [
         new GraphWidget({

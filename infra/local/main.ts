@@ -13,6 +13,7 @@ if (mismatch) {
   process.exit(1);
 }
 const { startLocalRuntime } = await import('./runtime.js');
+const { sellerStartWarning } = await import('../../shared/billing/seller.js');
 
 function portFrom(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -99,5 +100,8 @@ else if (runtime.bootstrapKey) {
   lines.push('', `  First start: an admin key was created. It is shown this once, and kept in ${adminKeyFile} (yours only):`, `    ${runtime.bootstrapKey.key}`);
 } else if (existsSync(adminKeyFile)) lines.push(`  Admin key        in ${adminKeyFile} (made at first start); or set HUB_ADMIN_API_KEY`);
 else lines.push('  Admin key        created at first start (printed then); or set HUB_ADMIN_API_KEY');
+// Once, at start, one line: what in the seller's identity is a placeholder, and the variables to set.
+const sellerWarning = sellerStartWarning();
+if (sellerWarning) lines.push('', `Warning: ${sellerWarning}`);
 lines.push('', 'Ctrl+C stops everything.');
 console.log(lines.join('\n'));

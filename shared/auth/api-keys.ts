@@ -26,7 +26,7 @@ export function hashSecret(secret: string): string {
 export type KeyOwner =
   | { role: 'admin' }
   | { role: 'tenant'; tenantId: string }
-  | { role: 'accountant'; tenantId: string }
+  | { role: 'accountant'; tenantId?: string }
   | { role: 'courier'; courierId: string };
 
 export interface IssuedKey {
@@ -53,7 +53,7 @@ interface StoredApiKey {
 /** Who a key belongs to, for listing and revocation: a tenant, a courier, or the hub. */
 function ownerOf(key: Pick<StoredApiKey, 'role' | 'tenantId' | 'courierId'>): string {
   if (key.role === 'courier') return String(key.courierId);
-  if (key.role === 'admin') return 'hub';
+  if (key.role === 'admin' || key.tenantId === undefined) return 'hub';
   return String(key.tenantId);
 }
 
@@ -91,7 +91,7 @@ export function newApiKey(owner: KeyOwner, now = new Date()): { issued: IssuedKe
     secretHash: hashSecret(secret),
     id,
     role: owner.role,
-    tenantId: 'tenantId' in owner ? owner.tenantId : undefined,
+    tenantId: 'tenantId' in owner && owner.tenantId !== undefined ? owner.tenantId : undefined,
     courierId: owner.role === 'courier' ? owner.courierId : undefined,
     hint: secret.slice(-4),
     createdAt,
@@ -150,7 +150,7 @@ function toPrincipal(item: StoredApiKey): Principal | undefined {
     case 'tenant':
       return { role: 'tenant', keyId, tenantId: String(item.tenantId) };
     case 'accountant':
-      return { role: 'accountant', keyId, tenantId: String(item.tenantId) };
+      return typeof item.tenantId === 'string' ? { role: 'accountant', keyId, tenantId: item.tenantId } : { role: 'accountant', keyId };
     case 'courier':
       return { role: 'courier', keyId, courierId: String(item.courierId) };
     default:

@@ -7,8 +7,12 @@ export type Principal =
   | { role: 'admin'; keyId: string }
   | { role: 'tenant'; keyId: string; tenantId: string }
   | { role: 'courier'; keyId: string; courierId: string }
-  /** Accountants work for the cooperative: hub-wide, read-only outside billing. `tenantId` is the organisation the key was issued to. */
-  | { role: 'accountant'; keyId: string; tenantId: string };
+  /**
+   * Accountants. Without `tenantId`: the cooperative's accountant (a hub key issued by an admin),
+   * who runs billing and reads every tenant's books. With it: a tenant's bookkeeper, who reads
+   * that tenant's invoices, payments and credit notes only. Neither sees recipients' personal data.
+   */
+  | { role: 'accountant'; keyId: string; tenantId?: string };
 
 /**
  * The scope a caller's idempotency keys and other per-caller records live in: a tenant's
@@ -20,8 +24,9 @@ export function callerScope(principal: Principal): string {
       return principal.tenantId;
     case 'courier':
       return principal.courierId;
-    case 'admin':
     case 'accountant':
+      return principal.tenantId ?? 'hub';
+    case 'admin':
       return 'hub';
   }
 }

@@ -1,6 +1,6 @@
 import type { BillableLine } from './ledger.js';
 import { stripeKeys } from './stripe-keys.js';
-import type { Buyer, InvoiceProviderName, InvoiceRecord, StripeSync } from './schemas.js';
+import type { Buyer, CreditNote, InvoiceProviderName, InvoiceRecord, StripeSync } from './schemas.js';
 
 /** What a provider needs to send an issued (numbered) invoice out. */
 export interface PushInput {
@@ -19,6 +19,10 @@ export interface PushInput {
 export interface InvoiceProvider {
   readonly name: InvoiceProviderName;
   push(input: PushInput, checkpoint: (patch: Partial<StripeSync>) => Promise<void>): Promise<Partial<StripeSync>>;
+  /** Mirrors a credit note on the provider's invoice (once: keyed by the credit note). */
+  creditNote?(input: { note: CreditNote; providerInvoiceId: string; invoicePaid: boolean }): Promise<{ creditNoteId: string }>;
+  /** Marks the provider's invoice paid by money received elsewhere (transfers, cheques…), once. */
+  paidOutOfBand?(input: { invoiceId: string; providerInvoiceId: string }): Promise<void>;
 }
 
 /** No key, no Stripe: invoices live in the ledger (`provider: "ledger"`), numbered the same way. */

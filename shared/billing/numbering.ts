@@ -9,6 +9,11 @@ export function invoiceSeries(prefix: string, issuedAt: Date): string {
   return `${prefix}${periodOf(issuedAt).slice(0, 4)}`;
 }
 
+/** Credit notes: their own gapless yearly series (`A2026-000001`), numbered like invoices. */
+export function creditNoteSeries(prefix: string, issuedAt: Date): string {
+  return invoiceSeries(prefix, issuedAt);
+}
+
 export function formatInvoiceNumber(series: string, sequence: number): string {
   if (!Number.isSafeInteger(sequence) || sequence < 1) throw new RangeError(`Not a sequence number: ${sequence}`);
   return `${series}-${String(sequence).padStart(6, '0')}`;

@@ -7,7 +7,8 @@ import { billableLinesFor, type BillableLine } from './ledger.js';
 import { formatEuros, invoiceTotals } from './money.js';
 import { parisDate, periodBounds } from './period.js';
 import { billingRepository } from './repository.js';
-import type { Discrepancy, InvoiceRecord, Reconciliation, TenantReconciliation } from './schemas.js';
+import type { CreditNote, Discrepancy, InvoiceRecord, Reconciliation, TenantReconciliation } from './schemas.js';
+import { isOverdue, settlementOf } from './settlement.js';
 import { allPages } from '../db/pagination.js';
 
 /**
@@ -24,6 +25,8 @@ export interface TenantBooks {
   /** What the ledger recorded. */
   lines: readonly BillableLine[];
   invoices: readonly InvoiceRecord[];
+  /** The credit notes of those invoices. */
+  creditNotes?: readonly CreditNote[];
 }
 
 const euros = (cents: number) => `${formatEuros(cents)} €`;
@@ -34,7 +37,8 @@ const euros = (cents: number) => `${formatEuros(cents)} €`;
  * about, so the accountant can act on each.
  */
 export function reconcileTenant(books: TenantBooks, today: string): TenantReconciliation {
-  const discrepancies: Discrepancy[] = [];
+  const found: Array<Omit<Discrepancy, 'action' | 'resolution'>> = [];
+  const discrepancies = { push: (entry: Omit<Discrepancy, 'action' | 'resolution'>) => found.push(entry) };
   const lines = new Map(books.lines.map((line) => [line.id, line]));
   const invoices = new Map(books.invoices.map((invoice) => [invoice.id, invoice]));
   const issued = books.invoices.filter((invoice) => invoice.status !== 'draft');
@@ -109,8 +113,17 @@ export function reconcileTenant(books: TenantBooks, today: string): TenantReconc
         discrepancies.push({ kind: 'stripe_amount_mismatch', invoiceId: invoice.id, detail: `Stripe received ${euros(stripe.amountPaid)}; the invoice is ${euros(invoice.total.gross)}.` });
       }
     }
-    if ((invoice.status === 'open' || invoice.status === 'uncollectible') && invoice.dueDate !== null && invoice.dueDate < today) {
-      discrepancies.push({ kind: 'overdue', invoiceId: invoice.id, detail: `Invoice ${label} (${euros(invoice.total.gross)}) was due on ${invoice.dueDate} and is ${invoice.status}.` });
+    if (isOverdue(invoice, today)) {
+      discrepancies.push({ kind: 'overdue', invoiceId: invoice.id, detail: `Invoice ${label} (${euros(invoice.total.gross)}) was due on ${invoice.dueDate}; ${euros(settlementOf(invoice).amountDue)} is still owed.` });
+    }
+    const { paidAmount, creditedAmount } = settlementOf(invoice);
+    if (invoice.status !== 'void' && paidAmount + creditedAmount > invoice.total.gross) {
+      discrepancies.push({ kind: 'overpaid', invoiceId: invoice.id, detail: `Invoice ${label} is ${euros(invoice.total.gross)}; ${euros(paidAmount)} paid and ${euros(creditedAmount)} credited: ${euros(paidAmount + creditedAmount - invoice.total.gross)} too much.` });
+    }
+  }
+  for (const note of books.creditNotes ?? []) {
+    if (note.stripe && note.stripe.syncStatus !== 'synced') {
+      discrepancies.push({ kind: 'credit_note_not_synced', invoiceId: note.invoiceId, detail: `Credit note ${note.number} is not in Stripe yet (${note.stripe.syncStatus}${note.stripe.syncError ? `: ${note.stripe.syncError}` : ''}).` });
     }
   }
 
@@ -128,10 +141,35 @@ export function reconcileTenant(books: TenantBooks, today: string): TenantReconc
     billedAmount: sum(billed.map((line) => line.gross)),
     invoiceCount: counted.length,
     invoicedAmount: sum(counted.map((invoice) => invoice.total.gross)),
-    paidAmount: sum(issued.filter((invoice) => invoice.status === 'paid').map((invoice) => (invoice.stripe?.status === 'paid' && invoice.stripe.amountPaid !== null ? invoice.stripe.amountPaid : invoice.total.gross))),
-    discrepancies,
+    paidAmount: sum(issued.map(paidOn)),
+    creditNoteCount: (books.creditNotes ?? []).length,
+    creditedAmount: sum(issued.map((invoice) => invoice.creditedAmount ?? 0)),
+    outstandingAmount: sum(counted.map((invoice) => settlementOf(invoice).amountDue)),
+    discrepancies: found.map((entry) => ({ ...entry, ...resolutions[entry.kind] })),
   };
 }
+
+/** Cents received on an invoice: its payments; for one Stripe marked paid before payments were recorded, what Stripe received. */
+function paidOn(invoice: InvoiceRecord): number {
+  if (invoice.paidAmount !== undefined) return invoice.paidAmount;
+  if (invoice.status !== 'paid') return 0;
+  return invoice.stripe?.status === 'paid' && invoice.stripe.amountPaid !== null ? invoice.stripe.amountPaid : invoice.total.gross;
+}
+
+/** What resolves each kind of discrepancy. */
+const resolutions: Record<Discrepancy['kind'], Pick<Discrepancy, 'action' | 'resolution'>> = {
+  delivered_not_billed: { action: 'run_billing', resolution: 'Run billing for the period (POST /v1/billing/runs): it bills every line not on an invoice yet.' },
+  billed_twice: { action: 'issue_credit_note', resolution: 'Issue a credit note for the line on the later invoice (POST /v1/billing/invoices/{id}/credit-notes).' },
+  billed_not_delivered: { action: 'issue_credit_note', resolution: 'Check the delivery; if it was not delivered, credit its line (POST /v1/billing/invoices/{id}/credit-notes).' },
+  amount_mismatch: { action: 'investigate_ledger', resolution: "Compare the delivery's price with the ledger line; credit the difference if the customer was overcharged." },
+  invoice_total_mismatch: { action: 'investigate_ledger', resolution: "The invoice's totals differ from its lines: report it (a bug); credit and re-bill if the customer was sent a wrong total." },
+  stripe_amount_mismatch: { action: 'investigate_ledger', resolution: 'Compare the invoice in Stripe with ours; credit the difference or record the missing payment.' },
+  stripe_not_synced: { action: 'retry_stripe_push', resolution: 'Run billing for the period again: it asks for the stalled Stripe push to be resumed.' },
+  invoice_voided: { action: 'issue_credit_note', resolution: 'Issue a credit note for the voided invoice, then bill its deliveries again.' },
+  overdue: { action: 'send_reminder', resolution: 'Remind the customer (reminders go at due + 7 and + 21 days), or record the payment if it arrived (POST /v1/billing/invoices/{id}/payments).' },
+  overpaid: { action: 'refund_customer', resolution: 'Refund the excess to the customer, or keep it against their next invoice.' },
+  credit_note_not_synced: { action: 'wait', resolution: 'The push consumer mirrors it in Stripe shortly; if it failed, look at its error and issue it in Stripe by hand.' },
+};
 
 /** A tenant's deliveries in one status that may have ended in the period (bounded by booking time). */
 async function deliveriesEndingIn(tenantId: string, status: 'delivered' | 'cancelled', period: string): Promise<Delivery[]> {
@@ -162,7 +200,8 @@ export async function reconcile(period: string, now = new Date()): Promise<Recon
       const invoice = await billingRepository.getInvoice(tenant.id, invoiceId);
       if (invoice) mine.push(invoice);
     }
-    return reconcileTenant({ tenant, expected, lines, invoices: mine }, today);
+    const creditNotes = (await Promise.all(mine.filter((invoice) => (invoice.creditedAmount ?? 0) > 0).map((invoice) => billingRepository.listInvoiceCreditNotes(tenant.id, invoice.id)))).flat();
+    return reconcileTenant({ tenant, expected, lines, invoices: mine, creditNotes }, today);
   });
   const active = rows.filter((row) => row.deliveredCount + row.cancellationFeeCount + row.ledgerCount + row.invoiceCount > 0 || row.discrepancies.length > 0);
   return { object: 'reconciliation', period, generatedAt: now.toISOString(), clean: active.every((row) => row.discrepancies.length === 0), tenants: active };

@@ -7,7 +7,9 @@ import { settingRepository } from '../hub/repository.js';
 import { isId } from '../ids.js';
 import type { BillableLine } from './ledger.js';
 import { formatInvoiceNumber } from './numbering.js';
-import type { InvoiceRecord, StripeSync } from './schemas.js';
+import type { SettlementChange } from './settlement.js';
+import { periodOf } from './period.js';
+import type { CreditNote, InvoiceRecord, Payment, StripeSync } from './schemas.js';
 
 /** A claim transaction: one ConditionCheck on the invoice plus at most 99 lines (the limit is 100 items). */
 export const CLAIM_BATCH = 99;
@@ -27,16 +29,71 @@ export const billableLines = defineEntity<BillableLine, Pick<BillableLine, 'tena
 const periodInvoices = (period: string) => `BILLING#INV#${period}`;
 const tenantPeriodInvoices = (tenantId: string, period: string) => `${tenantKey(tenantId)}#INV#${period}`;
 
+const invoicePartition = (tenantId: string, invoiceId: string) => `${tenantKey(tenantId)}#INV#${invoiceId}`;
+/** Invoices that may still be paid (open, uncollectible), by due date: follow-up and `status=open|overdue` lists. */
+const OPEN_INVOICES = 'BILLING#OPEN';
+const tenantOpenInvoices = (tenantId: string) => `${tenantKey(tenantId)}#OPEN`;
+/** Issued invoices by number (bank statements name invoices by their number). */
+const invoiceNumberKey = (number: string) => `BILLING#NUM#${number}`;
+
+/**
+ * The index keys that follow an invoice's state, set (or removed) by every write that changes
+ * it: gsi3 lists the invoices still to be paid (hub-wide, by due date), gsi4 finds an issued
+ * invoice by its number (and lists a tenant's open ones, gsi4sk).
+ */
+export function invoiceStateIndexes(invoice: Pick<InvoiceRecord, 'tenantId' | 'id' | 'status' | 'dueDate' | 'number'>): { set: Record<string, string>; remove: string[] } {
+  const set: Record<string, string> = {};
+  const remove: string[] = [];
+  if ((invoice.status === 'open' || invoice.status === 'uncollectible') && invoice.dueDate !== null) {
+    set.gsi3pk = OPEN_INVOICES;
+    set.gsi3sk = `${invoice.dueDate}#${invoice.id}`;
+  } else remove.push('gsi3pk', 'gsi3sk');
+  if (invoice.number !== null) {
+    set.gsi4pk = invoiceNumberKey(invoice.number);
+    set.gsi4sk = invoice.status === 'open' || invoice.status === 'uncollectible' ? tenantOpenInvoices(invoice.tenantId) : `${tenantKey(invoice.tenantId)}#SETTLED`;
+  }
+  return { set, remove };
+}
+
 export const invoices = defineEntity<InvoiceRecord, Pick<InvoiceRecord, 'tenantId' | 'id'>>({
   name: 'invoice',
-  key: ({ tenantId, id }) => ({ pk: `${tenantKey(tenantId)}#INV#${id}`, sk: 'INVOICE' }),
-  indexes: ({ tenantId, id, period }) => ({
-    gsi1pk: periodInvoices(period),
-    gsi1sk: id,
-    gsi2pk: tenantPeriodInvoices(tenantId, period),
-    gsi2sk: id,
-    gsi5pk: id,
+  key: ({ tenantId, id }) => ({ pk: invoicePartition(tenantId, id), sk: 'INVOICE' }),
+  indexes: (invoice) => ({
+    gsi1pk: periodInvoices(invoice.period),
+    gsi1sk: invoice.id,
+    gsi2pk: tenantPeriodInvoices(invoice.tenantId, invoice.period),
+    gsi2sk: invoice.id,
+    gsi5pk: invoice.id,
     gsi5sk: 'INVOICE',
+    ...invoiceStateIndexes(invoice).set,
+  }),
+});
+
+/** Payments live beside their invoice; listed by month received (gsi1), per tenant (gsi2), found by id (gsi5). */
+export const payments = defineEntity<Payment, Pick<Payment, 'tenantId' | 'invoiceId' | 'id'>>({
+  name: 'payment',
+  key: ({ tenantId, invoiceId, id }) => ({ pk: invoicePartition(tenantId, invoiceId), sk: `PAYMENT#${id}` }),
+  indexes: (payment) => ({
+    gsi1pk: `BILLING#PAY#${payment.date.slice(0, 7)}`,
+    gsi1sk: `${payment.date}#${payment.id}`,
+    gsi2pk: `${tenantKey(payment.tenantId)}#PAY`,
+    gsi2sk: `${payment.date}#${payment.id}`,
+    gsi5pk: payment.id,
+    gsi5sk: 'PAYMENT',
+  }),
+});
+
+/** Credit notes live beside their invoice; listed by month issued (gsi1), per tenant (gsi2), found by id (gsi5). */
+export const creditNotes = defineEntity<CreditNote, Pick<CreditNote, 'tenantId' | 'invoiceId' | 'id'>>({
+  name: 'credit_note',
+  key: ({ tenantId, invoiceId, id }) => ({ pk: invoicePartition(tenantId, invoiceId), sk: `CREDIT#${id}` }),
+  indexes: (note) => ({
+    gsi1pk: `BILLING#CRN#${periodOf(note.issuedAt)}`,
+    gsi1sk: note.id,
+    gsi2pk: `${tenantKey(note.tenantId)}#CRN`,
+    gsi2sk: note.id,
+    gsi5pk: note.id,
+    gsi5sk: 'CREDIT_NOTE',
   }),
 });
 
@@ -249,7 +306,7 @@ export const billingRepository = {
               changes({ set: { last: next.last, lastIssuedAt: issuedAt, lastInvoiceId: invoice.id } }),
               { expression: '#last = :last', names: { '#last': 'last' }, values: { ':last': last } },
             ),
-        invoices.update(invoice, changes({ set: issuedFields, remove: ['assembly'] }), closedDraft),
+        invoices.update(invoice, changes({ set: { ...issuedFields, ...invoiceStateIndexes(invoice).set }, remove: ['assembly'] }), closedDraft),
         event.create,
       ];
       const result = await transactOrRefused(items);
@@ -288,12 +345,20 @@ export const billingRepository = {
     set: Record<string, unknown>,
     event: OutboxEntry | undefined,
     now: Date,
+    payment?: Payment,
   ): Promise<'applied' | 'duplicate' | 'conflict'> {
     const items: TransactItem[] = [stripeEvents.create({ id: stripeEventId, invoiceId: invoice.id, tenantId: invoice.tenantId, receivedAt: now.toISOString() })];
     if (Object.keys(set).length > 0) {
-      const decidedFrom: Expression = { expression: '#status = :expectedStatus', names: { '#status': 'status' }, values: { ':expectedStatus': invoice.status } };
-      items.push(invoices.update(invoice, changes({ set: { ...set, updatedAt: now.toISOString() } }), decidedFrom));
+      const decidedFrom: Expression = {
+        expression: '#status = :expectedStatus AND (attribute_not_exists(#settlementVersion) OR #settlementVersion = :expectedSettlement)',
+        names: { '#status': 'status', '#settlementVersion': 'settlementVersion' },
+        values: { ':expectedStatus': invoice.status, ':expectedSettlement': invoice.settlementVersion ?? 0 },
+      };
+      const status = typeof set.status === 'string' ? (set.status as InvoiceRecord['status']) : invoice.status;
+      const indexes = invoiceStateIndexes({ ...invoice, status });
+      items.push(invoices.update(invoice, changes({ set: { ...set, ...indexes.set, updatedAt: now.toISOString() }, remove: indexes.remove }), decidedFrom));
     }
+    if (payment) items.push(payments.create(payment));
     if (event) items.push(event.create);
     const result = await transactOrRefused(items);
     if (result.ok) return 'applied';
@@ -317,6 +382,117 @@ export const billingRepository = {
 
   async listTenantPeriodInvoices(tenantId: string, period: string): Promise<InvoiceRecord[]> {
     return invoices.queryAll({ partition: { gsi2pk: tenantPeriodInvoices(tenantId, period) } });
+  },
+
+  // ---- Settlement: payments, credit notes ------------------------------------------------
+
+  /**
+   * Writes a settlement decision in ONE transaction: the invoice's new figures (on the condition
+   * that its settlement is still the one decided from), the payment or credit note, and their
+   * events (plus `invoice.paid` when it becomes paid), with whatever else the caller adds (a
+   * statement line it matches, a series counter). Answers `conflict` when the invoice changed
+   * meanwhile (decide again) and the index of any other refused item.
+   */
+  async settle(
+    invoice: InvoiceRecord,
+    change: SettlementChange,
+    items: TransactItem[],
+    result: unknown,
+  ): Promise<{ ok: true } | { ok: false; conflict: boolean; failed: number[] }> {
+    const indexes = invoiceStateIndexes({ ...invoice, status: change.set.status });
+    const decidedFrom: Expression = {
+      expression: '#status = :expectedStatus AND (attribute_not_exists(#settlementVersion) OR #settlementVersion = :expectedSettlement)',
+      names: { '#status': 'status', '#settlementVersion': 'settlementVersion' },
+      values: { ':expectedStatus': invoice.status, ':expectedSettlement': invoice.settlementVersion ?? 0 },
+    };
+    const all = [invoices.update(invoice, changes({ set: { ...change.set, ...indexes.set }, remove: indexes.remove }), decidedFrom), ...items];
+    try {
+      await transact(all, ({ failed }) => new Refused(failed), { result });
+      return { ok: true };
+    } catch (error) {
+      if (error instanceof Refused) return { ok: false, conflict: error.failed.includes(0), failed: error.failed };
+      throw error;
+    }
+  },
+
+  /** The counter of a number series as it stands, and the transaction item that takes its next number. */
+  async nextInSeries(series: string, lastId: string, now: Date): Promise<{ number: string; issuedAt: string; take: TransactItem }> {
+    const counter = await invoiceCounters.get({ series }, { consistent: true });
+    const last = typeof counter?.last === 'number' ? counter.last : 0;
+    const lastIssuedAt = typeof counter?.lastIssuedAt === 'string' ? counter.lastIssuedAt : undefined;
+    const issuedAt = lastIssuedAt !== undefined && lastIssuedAt > now.toISOString() ? lastIssuedAt : now.toISOString();
+    const next = { series, last: last + 1, lastIssuedAt: issuedAt, lastInvoiceId: lastId };
+    const take =
+      counter === undefined
+        ? invoiceCounters.create(next)
+        : invoiceCounters.update({ series }, changes({ set: { last: next.last, lastIssuedAt: issuedAt, lastInvoiceId: lastId } }), {
+            expression: '#last = :last',
+            names: { '#last': 'last' },
+            values: { ':last': last },
+          });
+    return { number: formatInvoiceNumber(series, last + 1), issuedAt, take };
+  },
+
+  paymentItem: (payment: Payment): TransactItem => payments.create(payment),
+  creditNoteItem: (note: CreditNote): TransactItem => creditNotes.create(note),
+
+  async findInvoiceByNumber(number: string): Promise<InvoiceRecord | undefined> {
+    const [found] = await invoices.queryAll({ partition: { gsi4pk: invoiceNumberKey(number) }, limit: 1 });
+    return found ? this.getInvoice(found.tenantId, found.id) : undefined;
+  },
+
+  /** Invoices still to be paid (open, uncollectible), by due date, up to `dueBefore` (exclusive) when given. */
+  async listOpenInvoices(dueBefore?: string): Promise<InvoiceRecord[]> {
+    return invoices.queryAll({ partition: { gsi3pk: OPEN_INVOICES }, ...(dueBefore ? { range: { between: ['0', `${dueBefore}#`] } } : {}) });
+  },
+
+  async listOpenInvoicesPage(page: PageRequest): Promise<Page<InvoiceRecord>> {
+    return invoices.query({ partition: { gsi3pk: OPEN_INVOICES }, page });
+  },
+
+  async listInvoicePayments(tenantId: string, invoiceId: string): Promise<Payment[]> {
+    return payments.queryAll({ partition: { pk: invoicePartition(tenantId, invoiceId) }, range: { beginsWith: 'PAYMENT#' }, consistent: true });
+  },
+
+  async listInvoiceCreditNotes(tenantId: string, invoiceId: string): Promise<CreditNote[]> {
+    return creditNotes.queryAll({ partition: { pk: invoicePartition(tenantId, invoiceId) }, range: { beginsWith: 'CREDIT#' }, consistent: true });
+  },
+
+  async listPaymentsPage(scope: { period: string } | { tenantId: string }, page: PageRequest): Promise<Page<Payment>> {
+    const partition = 'period' in scope ? { gsi1pk: `BILLING#PAY#${scope.period}` } : { gsi2pk: `${tenantKey(scope.tenantId)}#PAY` };
+    return payments.query({ partition, page });
+  },
+
+  async listPeriodPayments(period: string): Promise<Payment[]> {
+    return payments.queryAll({ partition: { gsi1pk: `BILLING#PAY#${period}` } });
+  },
+
+  async listCreditNotesPage(scope: { period: string } | { tenantId: string }, page: PageRequest): Promise<Page<CreditNote>> {
+    const partition = 'period' in scope ? { gsi1pk: `BILLING#CRN#${scope.period}` } : { gsi2pk: `${tenantKey(scope.tenantId)}#CRN` };
+    return creditNotes.query({ partition, page });
+  },
+
+  async listPeriodCreditNotes(period: string): Promise<CreditNote[]> {
+    return creditNotes.queryAll({ partition: { gsi1pk: `BILLING#CRN#${period}` } });
+  },
+
+  async findCreditNote(id: string): Promise<CreditNote | undefined> {
+    if (!isId('creditNote', id)) return undefined;
+    const [found] = await creditNotes.queryAll({ partition: { gsi5pk: id }, limit: 1 });
+    return found ? creditNotes.get({ tenantId: found.tenantId, invoiceId: found.invoiceId, id }, { consistent: true }) : undefined;
+  },
+
+  async updateCreditNoteStripe(note: Pick<CreditNote, 'tenantId' | 'invoiceId' | 'id'>, stripe: CreditNote['stripe']): Promise<void> {
+    await writeOne(creditNotes.update(note, changes({ set: { stripe } })), () => new Error(`No credit note ${note.id}`));
+  },
+
+  /** A reminder step recorded on the invoice, once: refused when that step was sent already. */
+  reminderItem(invoice: Pick<InvoiceRecord, 'tenantId' | 'id'>, step: 'first' | 'second', now: Date): TransactItem {
+    return invoices.update(
+      invoice,
+      { expression: 'SET #reminders = list_append(if_not_exists(#reminders, :empty), :step), #updatedAt = :now', names: { '#reminders': 'remindersSent', '#updatedAt': 'updatedAt' }, values: { ':empty': [], ':step': [step], ':now': now.toISOString() } },
+      { expression: 'NOT contains(#reminders, :stepName)', names: { '#reminders': 'remindersSent' }, values: { ':stepName': step } },
+    );
   },
 
   // ---- Runs ------------------------------------------------------------------------------
@@ -371,3 +547,105 @@ export const billingRepository = {
     return (await this.getStripeTaxRate(basisPoints)) ?? taxRateId;
   },
 };
+
+// ---- Bank statements ------------------------------------------------------------------
+
+/** A line of an imported bank statement, as stored: what the bank said, and what it paid. */
+export interface StoredStatementLine {
+  id: string;
+  object: 'bank_statement_line';
+  statementId: string;
+  format: 'camt.053' | 'csv';
+  account: string | null;
+  bookingDate: string;
+  valueDate: string | null;
+  amount: number;
+  currency: string;
+  label: string;
+  counterparty: string | null;
+  reference: string | null;
+  /** `matched`: it paid invoices (`paymentIds`); `unmatched`: a credit for a person to match; `debit`: money out, not ours to match. */
+  status: 'matched' | 'unmatched' | 'debit';
+  reason: string | null;
+  candidates: string[];
+  paymentIds: string[];
+  invoiceIds: string[];
+  importedAt: string;
+  matchedAt: string | null;
+}
+
+const UNMATCHED = 'BANK#UNMATCHED';
+
+/** Lines are found by id, listed per statement (gsi1), and the unmatched credits by date (gsi3, sparse). */
+export const statementLines = defineEntity<StoredStatementLine, Pick<StoredStatementLine, 'id'>>({
+  name: 'bank_statement_line',
+  key: ({ id }) => ({ pk: `BANK#LINE#${id}`, sk: 'LINE' }),
+  indexes: (line) => ({
+    gsi1pk: `BANK#STMT#${line.statementId}`,
+    gsi1sk: `${line.bookingDate}#${line.id}`,
+    ...(line.status === 'unmatched' ? { gsi3pk: UNMATCHED, gsi3sk: `${line.bookingDate}#${line.id}` } : {}),
+  }),
+});
+
+const stillUnmatched: Expression = { expression: '#status = :unmatched', names: { '#status': 'status' }, values: { ':unmatched': 'unmatched' } };
+
+export const statementRepository = {
+  /** Stores a line the first time it is imported; false when it was imported before (the same statement again). */
+  async putNew(line: StoredStatementLine): Promise<boolean> {
+    return writeIf(statementLines.create(line));
+  },
+
+  async getLine(id: string): Promise<StoredStatementLine | undefined> {
+    if (!isId('bankLine', id)) return undefined;
+    return statementLines.get({ id }, { consistent: true });
+  },
+
+  /** The line marked as paying these invoices, on the condition that nothing matched it before. */
+  matchItem(line: Pick<StoredStatementLine, 'id'>, paymentIds: string[], invoiceIds: string[], now = new Date()): TransactItem {
+    return statementLines.update(
+      line,
+      changes({ set: { status: 'matched', paymentIds, invoiceIds, matchedAt: now.toISOString(), reason: null }, remove: ['gsi3pk', 'gsi3sk'] }),
+      stillUnmatched,
+    );
+  },
+
+  /** The payments a matched line made (after they are all written). */
+  async setPayments(id: string, paymentIds: string[]): Promise<void> {
+    await writeIf(statementLines.update({ id }, changes({ set: { paymentIds } })));
+  },
+
+  /** Why an unmatched credit was not matched, for the person who will. */
+  async setReason(id: string, reason: string, candidates: string[]): Promise<void> {
+    await writeIf(statementLines.update({ id }, changes({ set: { reason, candidates } }), stillUnmatched));
+  },
+
+  async listUnmatchedPage(page: PageRequest): Promise<Page<StoredStatementLine>> {
+    return statementLines.query({ partition: { gsi3pk: UNMATCHED }, page });
+  },
+
+  async listStatement(statementId: string): Promise<StoredStatementLine[]> {
+    return statementLines.queryAll({ partition: { gsi1pk: `BANK#STMT#${statementId}` } });
+  },
+};
+
+// ---- Document links -------------------------------------------------------------------
+
+/** An e-mailed link to an invoice's or credit note's PDF, stored as the hash of its token until it expires. */
+export interface DocumentLink {
+  tokenHash: string;
+  kind: 'invoice' | 'credit_note';
+  tenantId: string;
+  /** The invoice's id, or the credit note's invoice. */
+  invoiceId: string;
+  /** The credit note's id, for a credit note. */
+  creditNoteId?: string;
+  createdAt: string;
+  /** Epoch seconds. */
+  expiresAt: number;
+}
+
+export const documentLinks = defineEntity<DocumentLink, Pick<DocumentLink, 'tokenHash'>>({
+  name: 'document_link',
+  key: ({ tokenHash }) => ({ pk: `DOCLINK#${tokenHash}`, sk: 'DOCLINK' }),
+  ttl: ({ expiresAt }) => expiresAt,
+});

@@ -14,8 +14,23 @@ export const billingRules = {
     name: 'billing-stripe-push',
     description: 'Sends each issued Stripe invoice to Stripe (customer, items, finalize, send), resumably and with idempotency keys; resumes a stalled push a billing run requests.',
     // `invoice.push_requested`: a billing run asks for a stalled push to be resumed (the run never calls Stripe).
-    consumes: [billingEvents.invoiceIssued, billingEvents.invoicePushRequested],
+    // `invoice.paid`: an invoice paid elsewhere is marked paid out of band in Stripe.
+    consumes: [billingEvents.invoiceIssued, billingEvents.invoicePushRequested, billingEvents.invoicePaid],
     detail: { data: { provider: ['stripe'] } },
-    target: { handler: 'functions/consumers/billing-stripe-push.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400, timeoutSeconds: 120, needs: ['stripeSecrets'] },
+    // sellerIdentity: the Stripe invoice's footer names the seller (the invoice's own, configuration's for an invoice without one).
+    target: { handler: 'functions/consumers/billing-stripe-push.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400, timeoutSeconds: 120, needs: ['stripeSecrets', 'sellerIdentity'] },
+  }),
+  stripeCreditNotes: defineRule({
+    name: 'billing-stripe-credit-notes',
+    description: 'Mirrors each credit note of an invoice sent to Stripe as a Stripe credit note, once (keyed by the credit note).',
+    consumes: [billingEvents.creditNoteIssued],
+    detail: { data: { stripe: { syncStatus: ['pending'] } } },
+    target: { handler: 'functions/consumers/billing-stripe-credit-note.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400, timeoutSeconds: 60, needs: ['stripeSecrets'] },
+  }),
+  notify: defineRule({
+    name: 'billing-notify',
+    description: "E-mails the tenant's billing address its invoice and credit notes (a link to the Factur-X PDF) and the payment reminders, once per event.",
+    consumes: [billingEvents.invoiceIssued, billingEvents.creditNoteIssued, billingEvents.invoiceReminderDue],
+    target: { handler: 'functions/consumers/billing-notify.ts', retryAttempts: 8, maximumEventAgeSeconds: 86_400, needs: ['sendEmail'] },
   }),
 } as const;

@@ -15,12 +15,28 @@ export const billingSchedule = {
   handler: 'functions/billing/scheduled-run.ts',
   /** Scheduler's context attribute, replaced by the time the schedule fired. */
   input: { scheduledTime: '<aws.scheduler.scheduled-time>' },
-  /** Reads the secret to decide whether new invoices go to Stripe (a key is set); never calls Stripe. */
-  needs: ['stripeSecrets'],
+  /** Reads the secret to decide whether new invoices go to Stripe (a key is set); never calls Stripe. Issues invoices: the seller's identity. */
+  needs: ['stripeSecrets', 'sellerIdentity'],
   retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 6 * 3600 },
   /** A run over every tenant may take a while: the Lambda maximum. */
   timeoutSeconds: 900,
   memoryMb: 1024,
 } as const satisfies ScheduleDefinition;
 
-export const billingSchedules: readonly ScheduleDefinition[] = [billingSchedule];
+/**
+ * The daily follow-up of unpaid invoices (08:00 Paris): reminders at due + 7 and due + 21 days,
+ * each step once (`shared/billing/reminders.ts`). Locally every hour, so a running `npm start`
+ * follows up too.
+ */
+export const reminderSchedule = {
+  name: 'daily-payment-reminders',
+  description: 'E-mails a first reminder at due + 7 days and a second at due + 21 days for every invoice still owed, once per step.',
+  expression: 'cron(0 8 * * ? *)',
+  timezone: 'Europe/Paris',
+  handler: 'functions/billing/scheduled-reminders.ts',
+  localEveryMs: 3_600_000,
+  retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeSeconds: 6 * 3600 },
+  timeoutSeconds: 300,
+} as const satisfies ScheduleDefinition;
+
+export const billingSchedules: readonly ScheduleDefinition[] = [billingSchedule, reminderSchedule];

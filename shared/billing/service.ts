@@ -11,6 +11,7 @@ import { configuredProviderName, emptyStripeSync } from './invoice-provider.js';
 import { invoiceEventData, withLines } from './invoices.js';
 import { invoiceTotals } from './money.js';
 import { invoiceSeries } from './numbering.js';
+import { sellerForInvoice } from './seller.js';
 import { addDays, billablePeriods, parisDate, periodOf } from './period.js';
 import { billingRepository as repository } from './repository.js';
 import type { BillingRun, Buyer, InvoiceProviderName, InvoiceRecord } from './schemas.js';
@@ -62,7 +63,14 @@ export async function assertBillablePeriod(period: string, now: Date): Promise<v
 
 function buyerOf(tenant: Tenant): Buyer {
   const { line1, line2, postcode, city, country } = tenant.address;
-  return { tenantId: tenant.id, name: tenant.name, email: tenant.billingEmail, address: { line1, ...(line2 ? { line2 } : {}), postcode, city, country } };
+  return {
+    tenantId: tenant.id,
+    name: tenant.name,
+    email: tenant.billingEmail,
+    address: { line1, ...(line2 ? { line2 } : {}), postcode, city, country },
+    ...(tenant.siren ? { siren: tenant.siren } : {}),
+    ...(tenant.vatNumber ? { vatNumber: tenant.vatNumber } : {}),
+  };
 }
 
 function allTenants(): Promise<Tenant[]> {
@@ -123,7 +131,7 @@ async function finishDraft(draft: InvoiceRecord, tenant: Tenant, now: Date): Pro
       lineIds: lines.map((line) => line.id).sort(),
       issuedAt,
       dueDate: addDays(parisDate(issuedAt), billing.paymentTermsDays),
-      seller: billing.seller,
+      seller: sellerForInvoice(),
       buyer: buyerOf(tenant),
       stripe: draft.provider === 'stripe' ? emptyStripeSync() : null,
       updatedAt: now.toISOString(),

@@ -64,6 +64,8 @@ export const idempotencyKeys = {
   item: (runId: string, tenantId: string, lineId: string) => `dh:${runId}:${tenantId}:item:${lineId}`,
   finalize: (runId: string, tenantId: string) => `dh:${runId}:${tenantId}:finalize`,
   send: (runId: string, tenantId: string) => `dh:${runId}:${tenantId}:send`,
+  creditNote: (creditNoteId: string) => `dh:${creditNoteId}:credit-note`,
+  paidOutOfBand: (invoiceId: string) => `dh:${invoiceId}:paid-out-of-band`,
 };
 
 function seconds(iso: string): number {
@@ -209,6 +211,35 @@ export function createStripeProvider(stripe: Stripe, store: StripeReferenceStore
         sentAt = now.toISOString();
       }
       return { ...stripeSnapshot(stripeInvoice), customerId, sentAt, syncStatus: 'synced', syncError: null };
+    },
+
+    async creditNote({ note, providerInvoiceId, invoicePaid }) {
+      const lines: Stripe.CreditNoteCreateParams.Line[] = [];
+      for (const line of note.lines) {
+        lines.push({
+          type: 'custom_line_item',
+          description: `${line.description} (${line.lineId})`.slice(0, 500),
+          quantity: 1,
+          unit_amount: line.net,
+          tax_rates: line.vatRateBasisPoints > 0 ? [await taxRateFor(line.vatRateBasisPoints)] : [],
+        });
+      }
+      const created = await stripe.creditNotes.create(
+        {
+          invoice: providerInvoiceId,
+          lines,
+          memo: `${note.number} — ${note.reason}`.slice(0, 500),
+          metadata: { creditNoteId: note.id, number: note.number, invoiceId: note.invoiceId, tenantId: note.tenantId },
+          // On a paid invoice the credit is money owed back, settled outside Stripe (by transfer).
+          ...(invoicePaid ? { out_of_band_amount: note.total.gross } : {}),
+        },
+        { idempotencyKey: idempotencyKeys.creditNote(note.id) },
+      );
+      return { creditNoteId: created.id };
+    },
+
+    async paidOutOfBand({ invoiceId, providerInvoiceId }) {
+      await stripe.invoices.pay(providerInvoiceId, { paid_out_of_band: true }, { idempotencyKey: idempotencyKeys.paidOutOfBand(invoiceId) });
     },
   };
 }

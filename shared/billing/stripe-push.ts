@@ -61,3 +61,42 @@ export async function pushInvoice(tenantId: string, invoiceId: string, now = new
     return 'failed';
   }
 }
+
+/**
+ * Mirrors a credit note in Stripe, for an invoice that is there: once (the idempotency key is
+ * the credit note's id, and a synced credit note is skipped). The invoice must be in Stripe
+ * first: until its push is done, this throws and the bus retries.
+ */
+export async function pushCreditNote(tenantId: string, invoiceId: string, creditNoteId: string): Promise<'synced' | 'skipped' | 'failed'> {
+  const note = (await repository.listInvoiceCreditNotes(tenantId, invoiceId)).find((candidate) => candidate.id === creditNoteId);
+  if (!note || !note.stripe || note.stripe.syncStatus === 'synced') return 'skipped';
+  const invoice = await repository.getInvoice(tenantId, invoiceId);
+  if (!invoice?.stripe?.invoiceId || invoice.stripe.syncStatus !== 'synced') throw new Error(`Invoice ${invoiceId} is not in Stripe yet: credit note ${note.number} waits for it.`);
+  const provider = await stripeProvider();
+  try {
+    const { creditNoteId: stripeId } = await (provider.creditNote as NonNullable<typeof provider.creditNote>)({ note, providerInvoiceId: invoice.stripe.invoiceId, invoicePaid: invoice.stripe.status === 'paid' });
+    await repository.updateCreditNoteStripe(note, { syncStatus: 'synced', creditNoteId: stripeId, syncError: null });
+    return 'synced';
+  } catch (error) {
+    if (isRetryableStripeError(error)) throw error;
+    await repository.updateCreditNoteStripe(note, { syncStatus: 'failed', creditNoteId: null, syncError: error instanceof Error ? error.message.slice(0, 500) : String(error) });
+    logger.error('billing: Stripe refused the credit note', { creditNoteId, error: String(error) });
+    return 'failed';
+  }
+}
+
+/**
+ * An invoice sent to Stripe and paid elsewhere (transfers, cheques, credit notes) is marked paid
+ * out of band in Stripe, once, so Stripe stops asking the customer for it.
+ */
+export async function mirrorPaidElsewhere(tenantId: string, invoiceId: string): Promise<'synced' | 'skipped'> {
+  const invoice = await repository.getInvoice(tenantId, invoiceId);
+  if (!invoice || invoice.status !== 'paid' || !invoice.stripe?.invoiceId || invoice.stripe.status === 'paid') return 'skipped';
+  const payments = await repository.listInvoicePayments(tenantId, invoiceId);
+  if (payments.some((payment) => payment.source === 'stripe')) return 'skipped';
+  if (invoice.stripe.syncStatus !== 'synced') throw new Error(`Invoice ${invoiceId} is not in Stripe yet.`);
+  const provider = await stripeProvider();
+  await (provider.paidOutOfBand as NonNullable<typeof provider.paidOutOfBand>)({ invoiceId, providerInvoiceId: invoice.stripe.invoiceId });
+  await repository.updateStripe(tenantId, invoiceId, { status: 'paid' }, new Date());
+  return 'synced';
+}

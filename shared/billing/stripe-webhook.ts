@@ -7,6 +7,10 @@ import { verifyStripeWebhook } from './stripe-adapter.js';
 import { stripeKeys } from './stripe-keys.js';
 import { isHandledStripeEvent, stripeEventChange, type StripeInvoiceObject } from './stripe-events.js';
 import { billingEvents } from './events.js';
+import { newId } from '../ids.js';
+import { parisDate } from './period.js';
+import type { Payment } from './schemas.js';
+import { settlementOf, stripePaymentChange } from './settlement.js';
 
 export type WebhookOutcome = 'applied' | 'duplicate' | 'ignored';
 
@@ -43,8 +47,29 @@ export async function receiveStripeWebhook(rawBody: string, signature: string | 
     }
     const change = stripeEventChange(invoice, { id: event.id, type: event.type, created: event.created, invoice: object });
     if (!change) return (await repository.markStripeEvent(event.id, now)) ? 'ignored' : 'duplicate';
+    // Paid through Stripe: a payment like any other (source `stripe`), in the same transaction.
+    let payment: Payment | undefined;
+    if (change.becomes === 'paid') {
+      const amount = Math.min(typeof object.amount_paid === 'number' && object.amount_paid > 0 ? object.amount_paid : invoice.total.gross, settlementOf(invoice).amountDue || invoice.total.gross);
+      const settled = stripePaymentChange(invoice, amount, now);
+      Object.assign(change.set, { paidAmount: settled.set.paidAmount, settlementVersion: settled.set.settlementVersion });
+      payment = {
+        id: newId('payment', now.getTime()),
+        object: 'payment',
+        invoiceId: invoice.id,
+        invoiceNumber: invoice.number ?? invoice.id,
+        tenantId: invoice.tenantId,
+        amount,
+        method: 'card',
+        date: parisDate(typeof change.set.paidAt === 'string' ? change.set.paidAt : now),
+        reference: object.id ?? null,
+        source: 'stripe',
+        statementLineId: null,
+        createdAt: now.toISOString(),
+      };
+    }
     const paid = change.becomes === 'paid' ? outboxEntry(billingEvents.invoicePaid, invoice.tenantId, invoiceEventData(applied(invoice, change.set)), now) : undefined;
-    const outcome = await repository.applyStripeEvent(invoice, event.id, change.set, paid, now);
+    const outcome = await repository.applyStripeEvent(invoice, event.id, change.set, paid, now, payment);
     if (outcome !== 'conflict') {
       logger.info('stripe webhook', { stripeEventId: event.id, type: event.type, invoiceId, outcome, status: change.becomes });
       return outcome;

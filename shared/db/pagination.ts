@@ -154,3 +154,28 @@ export async function allPages<T>(fetchPage: (page: PageRequest) => Promise<Page
   } while (cursor);
   return items;
 }
+
+/**
+ * A page of a list already read whole (a small index partition filtered in memory), with the
+ * contract's cursors: the cursor is the sort position of the last item answered.
+ */
+export async function pageOfList<T, U>(items: readonly T[], page: PageRequest, position: (item: T) => string, present: (items: T[]) => Promise<U[]>): Promise<Page<U>> {
+  let start = 0;
+  if (page.cursor !== undefined) {
+    let after: string | undefined;
+    try {
+      const parsed = JSON.parse(Buffer.from(page.cursor, 'base64url').toString('utf8')) as unknown;
+      if (parsed !== null && typeof parsed === 'object' && typeof (parsed as { after?: unknown }).after === 'string') after = (parsed as { after: string }).after;
+    } catch {
+      after = undefined;
+    }
+    if (after === undefined) throw new AppError('parameter_invalid', 'cursor is not a cursor returned by this list.', { param: 'cursor' });
+    const sorted = after;
+    start = items.findIndex((item) => position(item) > sorted);
+    if (start === -1) start = items.length;
+  }
+  const slice = items.slice(start, start + page.limit);
+  const hasMore = start + page.limit < items.length;
+  const last = slice.at(-1);
+  return { data: await present(slice), hasMore, nextCursor: hasMore && last !== undefined ? Buffer.from(JSON.stringify({ after: position(last) }), 'utf8').toString('base64url') : null };
+}

@@ -1,3 +1,4 @@
+import { tenantScopeOf, withholdsPersonalData } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
 import { courierRepository } from '../couriers/repository.js';
 import type { Page, PageRequest } from '../db/pagination.js';
@@ -8,6 +9,7 @@ import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { isId } from '../ids.js';
 import { slotRepository } from '../slots/repository.js';
 import { localizeDelivery, localizeDeliveries } from './localize.js';
+import { withoutPersonalData } from './redaction.js';
 import { deliveryRepository } from './repository.js';
 import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
 import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
@@ -26,7 +28,8 @@ class VersionConflict extends Error {}
  */
 export async function loadDelivery(principal: Principal, deliveryId: string, consistent = false): Promise<Delivery> {
   let delivery: Delivery | undefined;
-  if (principal.role === 'tenant') delivery = await deliveryRepository.get(principal.tenantId, deliveryId, consistent);
+  const own = tenantScopeOf(principal);
+  if (own !== undefined) delivery = await deliveryRepository.get(own, deliveryId, consistent);
   else {
     delivery = await deliveryRepository.findById(deliveryId);
     if (delivery && consistent) delivery = await deliveryRepository.get(delivery.tenantId, deliveryId, true);
@@ -87,7 +90,8 @@ function eventTypeFor(status: DeliveryStatus) {
 }
 
 export async function getDelivery(principal: Principal, deliveryId: string, language: Language = DEFAULT_LANGUAGE): Promise<Delivery> {
-  return localizeDelivery(await loadDelivery(principal, deliveryId), language);
+  const delivery = await loadDelivery(principal, deliveryId);
+  return localizeDelivery(withholdsPersonalData(principal) ? withoutPersonalData(delivery) : delivery, language);
 }
 
 export interface ListFilter {
@@ -96,13 +100,15 @@ export interface ListFilter {
 }
 
 export async function listDeliveries(principal: Principal, filter: ListFilter, page: PageRequest, language: Language = DEFAULT_LANGUAGE): Promise<Page<Delivery>> {
-  return localizeDeliveries(await findDeliveries(principal, filter, page), language);
+  const found = await findDeliveries(principal, filter, page);
+  return localizeDeliveries(withholdsPersonalData(principal) ? { ...found, data: found.data.map(withoutPersonalData) } : found, language);
 }
 
 async function findDeliveries(principal: Principal, filter: ListFilter, page: PageRequest): Promise<Page<Delivery>> {
-  if (principal.role === 'tenant') {
-    if (filter.tenantId !== undefined && filter.tenantId !== principal.tenantId) throw deliveryListErrors.error('parameter_invalid', 'tenantId: a tenant key lists its own deliveries only.', { param: 'tenantId' });
-    return deliveryRepository.listForTenant(principal.tenantId, filter.status, page);
+  const own = tenantScopeOf(principal);
+  if (own !== undefined) {
+    if (filter.tenantId !== undefined && filter.tenantId !== own) throw deliveryListErrors.error('parameter_invalid', "tenantId: a tenant's key lists its own tenant's deliveries only.", { param: 'tenantId' });
+    return deliveryRepository.listForTenant(own, filter.status, page);
   }
   if (filter.tenantId !== undefined) {
     if (!isId('tenant', filter.tenantId)) return { data: [], hasMore: false, nextCursor: null };

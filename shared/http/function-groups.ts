@@ -16,6 +16,8 @@ export const functionGroups = {
     memoryMb: 1024,
     // API Gateway's own limit for an integration (30 s), less a second: reconciliations and exports of a month.
     timeoutSeconds: 29,
+    // Renders invoices and names the FEC export by the seller's SIREN (see `needs` below the table).
+    needs: ['sellerIdentity'],
   },
   public: {
     description: 'Public routes that read data: tracking links, the orders shops post.',
@@ -27,18 +29,39 @@ export const functionGroups = {
     memoryMb: 512,
     timeoutSeconds: 10,
   },
+  documents: {
+    description: 'Routes that render invoices and credit notes (Factur-X PDF, CII XML): the PDF library and its fonts (about 1 MB) stay out of the other functions.',
+    memoryMb: 1024,
+    timeoutSeconds: 29,
+  },
   billing: {
     description: "Routes that read the Stripe keys: billing runs and Stripe's webhook.",
     memoryMb: 1024,
     timeoutSeconds: 29,
+    // Billing runs issue invoices.
+    needs: ['sellerIdentity'],
   },
-} as const satisfies Record<string, { description: string; memoryMb: number; timeoutSeconds: number }>;
+} as const satisfies Record<string, { description: string; memoryMb: number; timeoutSeconds: number; needs?: readonly Capability[] }>;
 
 export type FunctionGroupName = keyof typeof functionGroups;
 
-/** The function a route runs in: by the secrets it reads, whether it is public, whether it reads data. */
-export function functionGroupOf(route: { roles: readonly Role[] | 'public'; needs?: readonly Capability[] | undefined; readsData?: false | undefined }): FunctionGroupName {
+/**
+ * What a group's function needs besides what its routes declare (`needs` on a group): for
+ * configuration-only capabilities (`configurationOnly` in `shared/capabilities.ts`), which grant
+ * no permission, so giving one to every route of a group widens no one's access. The seller's
+ * identity goes to the `billing` group (billing runs issue invoices) and the `api` group (the
+ * invoice and its FEC export), rather than to the three routes that use it, while their
+ * definitions (`shared/billing/routes.ts`) do not declare it; a route may declare it too.
+ */
+export function groupNeeds(group: FunctionGroupName): readonly Capability[] {
+  const settings = functionGroups[group];
+  return 'needs' in settings ? settings.needs : [];
+}
+
+/** The function a route runs in: by the secrets it reads, whether it renders documents, whether it is public, whether it reads data. */
+export function functionGroupOf(route: { roles: readonly Role[] | 'public'; needs?: readonly Capability[] | undefined; readsData?: false | undefined; rendersDocuments?: true | undefined }): FunctionGroupName {
   if (route.needs?.includes('stripeSecrets')) return 'billing';
+  if (route.rendersDocuments) return 'documents';
   if (route.roles === 'public') return route.readsData === false ? 'static' : 'public';
   return 'api';
 }

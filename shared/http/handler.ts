@@ -133,10 +133,11 @@ const authenticate = (route: RouteDefinition): Middleware => ({
 });
 
 /** The contract's 256 KiB, for the methods whose body the API reads (a GET's body is ignored). */
-const limitBodySize = (): Middleware => ({
+const limitBodySize = (route: RouteDefinition): Middleware => ({
   before: (request) => {
-    if (request.context.api.rawBytes.length > MAX_BODY_BYTES) {
-      throw new AppError('payload_too_large', `The request body must not exceed ${MAX_BODY_BYTES / 1024} KiB.`);
+    const max = route.maxBodyBytes ?? MAX_BODY_BYTES;
+    if (request.context.api.rawBytes.length > max) {
+      throw new AppError('payload_too_large', `The request body must not exceed ${max / 1024} KiB.`);
     }
   },
 });
@@ -277,7 +278,7 @@ export function apiHandler<const R extends RouteDefinition>(route: R, fn: (reque
     .use(errorResponder(route))
     .use(httpEventNormalizer() as unknown as Middleware)
     .use(authenticate(route));
-  if (readsBody(route)) stack.use(limitBodySize());
+  if (readsBody(route)) stack.use(limitBodySize(route));
   if (route.request?.body) stack.use(jsonBody());
   stack.use(validate(route));
   if (route.idempotent) stack.use(idempotency(route));

@@ -7,7 +7,7 @@ export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: num
 export interface ApiResult {
   status: number;
   body?: unknown;
-  /** For non-JSON answers (HTML, CSV): the body must then be a string. */
+  /** For non-JSON answers (HTML, CSV): the body must then be a string, or bytes (a PDF). */
   contentType?: string;
   headers?: Record<string, string>;
 }
@@ -18,6 +18,15 @@ const baseHeaders = {
 } as const;
 
 export function toHttpResponse(result: ApiResult, requestId: string): HttpResponse {
+  if (result.body instanceof Uint8Array) {
+    // Bytes (a PDF): base64 in the proxy result, as API Gateway and the local server expect.
+    return {
+      statusCode: result.status,
+      headers: { ...baseHeaders, 'content-type': result.contentType ?? 'application/octet-stream', 'request-id': requestId, ...result.headers },
+      body: Buffer.from(result.body).toString('base64'),
+      isBase64Encoded: true,
+    };
+  }
   const isJson = result.contentType === undefined;
   const body = result.body === undefined ? '' : isJson ? JSON.stringify(result.body) : String(result.body);
   return {

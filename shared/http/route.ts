@@ -57,6 +57,10 @@ export interface RouteDefinition {
    * and spans many writes (a billing run): a retry after a crash runs it again, to the same end.
    */
   idempotent?: true | 'rerun';
+  /** The route renders Factur-X PDFs: it runs in the `documents` function (shared/http/function-groups.ts). */
+  rendersDocuments?: true;
+  /** A body larger than the contract's 256 KiB (a bank statement): the most this route reads. */
+  maxBodyBytes?: number;
   /**
    * A public route that answers from code alone (health, the OpenAPI document): it runs in the
    * function of the routes with no table access (`shared/http/function-groups.ts`).

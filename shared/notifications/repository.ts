@@ -43,8 +43,8 @@ export const mailOutbox = defineEntity<Notification, Pick<Notification, 'tenantI
   name: 'notification',
   key: ({ tenantId, id }) => ({ pk: mailbox(tenantId), sk: id }),
   ttl: ({ createdAt }) => epochSeconds(Date.parse(createdAt)) + OUTBOX_RETENTION_SECONDS,
-  parse: ({ id, tenantId, deliveryId, eventId, eventType, to, subject, text, html, createdAt }) =>
-    ({ id, object: 'notification', channel: 'email', tenantId, deliveryId, eventId, eventType, to, subject, text, html, createdAt }) as Notification,
+  parse: ({ id, tenantId, deliveryId, invoiceId, eventId, eventType, to, subject, text, html, createdAt }) =>
+    ({ id, object: 'notification', channel: 'email', tenantId, ...(deliveryId ? { deliveryId } : {}), ...(invoiceId ? { invoiceId } : {}), eventId, eventType, to, subject, text, html, createdAt }) as Notification,
 });
 
 

@@ -3,6 +3,8 @@ import { Timestamp } from '../schemas/common.js';
 
 /** The events that e-mail the recipient: the tracking link on booking, then the outcome. */
 export const notifiedEventTypes = ['delivery.booked', 'delivery.delivered', 'delivery.failed'] as const;
+/** The events that e-mail a tenant's billing address: its invoice, its credit note, a payment reminder. */
+export const billingNotifiedEventTypes = ['invoice.issued', 'credit_note.issued', 'invoice.reminder_due'] as const;
 export type NotifiedEventType = (typeof notifiedEventTypes)[number];
 
 /** An e-mail to a recipient, as kept by the table outbox (what would have been sent). */
@@ -12,9 +14,10 @@ export const Notification = z
     object: z.literal('notification'),
     channel: z.literal('email'),
     tenantId: z.string(),
-    deliveryId: z.string(),
+    deliveryId: z.string().optional().meta({ description: "The delivery a recipient's e-mail is about." }),
+    invoiceId: z.string().optional().meta({ description: 'The invoice a billing e-mail is about (sent to the tenant\'s billing address).' }),
     eventId: z.string(),
-    eventType: z.enum(notifiedEventTypes),
+    eventType: z.enum([...notifiedEventTypes, ...billingNotifiedEventTypes]),
     to: z.string(),
     subject: z.string(),
     text: z.string(),

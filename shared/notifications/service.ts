@@ -7,6 +7,7 @@ import { activeNotifier } from './adapters.js';
 import { composeRecipientEmail } from './messages.js';
 import { notificationRepository } from './repository.js';
 import type { Notification, NotifiedEventType } from './schemas.js';
+import type { OutgoingEmail } from './notifier.js';
 
 export type NotifyOutcome = 'sent' | 'duplicate' | 'no_recipient';
 
@@ -30,10 +31,18 @@ export async function notifyRecipient(type: NotifiedEventType, detail: EventDeta
   const to = (delivery.kind === 'pickup' ? delivery.pickup.contact : delivery.dropoff.contact)?.email;
   if (to === undefined || detail.tenantId === null) return 'no_recipient';
 
-  const claim = await notificationRepository.claim(detail.tenantId, detail.id, now);
-  if (!claim) return 'duplicate';
   const content = composeRecipientEmail(type, delivery, { hubName: config.hubName, retentionDays: config.trackingRetentionDays });
-  const email = { id: notificationIdFor(detail.id), tenantId: detail.tenantId, deliveryId: delivery.id, eventId: detail.id, eventType: type, to, ...content };
+  return sendOnce({ id: notificationIdFor(detail.id), tenantId: detail.tenantId, deliveryId: delivery.id, eventId: detail.id, eventType: type, to, ...content }, now);
+}
+
+/**
+ * Sends the e-mail of one event at most once, although EventBridge delivers at least once: a
+ * conditional claim keyed by the event id before sending, marked sent after; a failed send gives
+ * the claim back and throws, so the bus retries.
+ */
+export async function sendOnce(email: OutgoingEmail, now: Date): Promise<'sent' | 'duplicate'> {
+  const claim = await notificationRepository.claim(email.tenantId, email.eventId, now);
+  if (!claim) return 'duplicate';
   let messageId: string;
   try {
     ({ messageId } = await activeNotifier().send(email, now));

@@ -23,6 +23,8 @@ export const metricNames = {
   BillingLines: 'BillingLines',
   /** A monthly billing run that gave up (the run itself, not one tenant's invoice). */
   BillingRunFailures: 'BillingRunFailures',
+  /** Invoicing refused in prod because the seller's identity holds placeholders or invalid identifiers (shared/billing/seller.ts). */
+  InvoiceRefusedSellerIdentity: 'InvoiceRefusedSellerIdentity',
 } as const;
 
 export type MetricName = keyof typeof metricNames;

@@ -14,9 +14,9 @@ export const tenants = defineEntity<Tenant, Pick<Tenant, 'id'>>({
   key: ({ id }) => ({ pk: tenantKey(id), sk: 'TENANT' }),
   indexes: ({ id }) => ({ gsi1pk: TENANTS, gsi1sk: id }),
   parse: (item) => {
-    const { id, name, kind, billingEmail, address, defaultPickup, status, createdAt } = item as Partial<Tenant> & Pick<Tenant, 'id' | 'name' | 'kind' | 'billingEmail' | 'address' | 'status' | 'createdAt'>;
+    const { id, name, kind, billingEmail, address, siren, vatNumber, defaultPickup, status, createdAt } = item as Partial<Tenant> & Pick<Tenant, 'id' | 'name' | 'kind' | 'billingEmail' | 'address' | 'status' | 'createdAt'>;
     // Tenants created before default pickups existed have no such attribute.
-    return { id, object: 'tenant', name, kind, billingEmail, address, defaultPickup: defaultPickup ?? null, status, createdAt };
+    return { id, object: 'tenant', name, kind, billingEmail, address, ...(siren ? { siren } : {}), ...(vatNumber ? { vatNumber } : {}), defaultPickup: defaultPickup ?? null, status, createdAt };
   },
 });
 

@@ -1,6 +1,6 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { ApiKeyCreated, CreateApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
+import { ApiKeyCreated, CreateApiKeyBody, CreateHubApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
 import { accessErrors } from '../auth/errors.js';
 import { geocodingErrors } from '../geo/errors.js';
 import { defaultPickupErrors, tenantErrors, tenantRepositoryErrors } from './errors.js';
@@ -44,12 +44,25 @@ export const tenantRoutes = {
     path: '/v1/tenants/{id}/api-keys',
     roles: ['admin'],
     handler: 'functions/tenants/create-api-key.ts',
-    summary: 'Issues an API key for a tenant (role `tenant`, or `accountant`). The key is shown once.',
+    summary:
+      "Issues an API key for a tenant: `tenant` (acts for the tenant), or `accountant` (the tenant's bookkeeper: reads that tenant's invoices, payments and credit notes, and its deliveries without recipients' personal data). The key is shown once.",
     tag: 'Tenants',
     idempotent: true,
     request: { params: IdParam, body: CreateApiKeyBody },
     responses: { 201: { description: 'The key, shown this once.', schema: ApiKeyCreated } },
     errors: [tenantErrors],
+  }),
+  createHubApiKey: defineRoute({
+    method: 'POST',
+    path: '/v1/hub/api-keys',
+    roles: ['admin'],
+    handler: 'functions/tenants/create-hub-api-key.ts',
+    summary:
+      "Issues a key of the hub, not under any tenant: `accountant` (the cooperative's accountant: runs billing, records payments and credit notes, reads every tenant's invoices, payments and exports, never recipients' personal data) or `admin`. The key is shown once.",
+    tag: 'Tenants',
+    idempotent: true,
+    request: { body: CreateHubApiKeyBody },
+    responses: { 201: { description: 'The key, shown this once.', schema: ApiKeyCreated } },
   }),
   putDefaultPickup: defineRoute({
     method: 'PUT',

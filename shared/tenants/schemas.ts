@@ -10,6 +10,18 @@ export const CreateTenantBody = z
     kind: z.enum(tenantKinds),
     billingEmail: z.email().max(254),
     address: Address,
+    siren: z
+      .string()
+      .trim()
+      .regex(/^\d{3}[ .]?\d{3}[ .]?\d{3}$/, 'must be a SIREN: 9 digits')
+      .optional()
+      .meta({ description: "The organisation's SIREN (9 digits, spaces allowed), printed on its invoices." }),
+    vatNumber: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z]{2}[ .]?[0-9A-Za-z][0-9A-Za-z .]{1,16}$/, 'must be an intra-EU VAT number, e.g. FR32123456789')
+      .optional()
+      .meta({ description: 'Its intra-EU VAT number, printed on its invoices.' }),
   })
   .meta({ id: 'CreateTenantRequest' });
 export type CreateTenantBody = z.output<typeof CreateTenantBody>;
@@ -57,6 +69,8 @@ export const Tenant = z
     kind: z.enum(tenantKinds),
     billingEmail: z.string(),
     address: Address,
+    siren: z.string().optional(),
+    vatNumber: z.string().optional(),
     defaultPickup: DefaultPickup.nullable().meta({ description: 'Used when a quote or booking leaves its pickup out; null: the registered address is used.' }),
     status: z.enum(['active']),
     createdAt: Timestamp,
@@ -69,6 +83,12 @@ export const apiKeyRolesForTenants = ['tenant', 'accountant'] as const;
 export const CreateApiKeyBody = z
   .strictObject({ role: z.enum(apiKeyRolesForTenants).default('tenant') })
   .meta({ id: 'CreateApiKeyRequest' });
+
+export const apiKeyRolesForHub = ['accountant', 'admin'] as const;
+
+export const CreateHubApiKeyBody = z
+  .strictObject({ role: z.enum(apiKeyRolesForHub) })
+  .meta({ id: 'CreateHubApiKeyRequest', description: "`accountant`: the cooperative's accountant. `admin`: another operator of the hub." });
 
 export const ApiKeyCreated = z
   .object({

@@ -16,6 +16,8 @@ export async function createTenant(input: CreateTenantBody, now = new Date()): P
     kind: input.kind,
     billingEmail: input.billingEmail,
     address: input.address,
+    ...(input.siren ? { siren: input.siren.replace(/[ .]/g, '') } : {}),
+    ...(input.vatNumber ? { vatNumber: input.vatNumber.replace(/[ .]/g, '').toUpperCase() } : {}),
     defaultPickup: null,
     status: 'active',
     createdAt: now.toISOString(),
@@ -29,6 +31,14 @@ export async function getTenant(tenantId: string): Promise<Tenant> {
   const tenant = await tenantRepository.get(tenantId);
   if (!tenant) throw tenantErrors.notFound('tenant', tenantId);
   return tenant;
+}
+
+/** A key of the hub (no tenant): the cooperative's accountant, or another admin. */
+export async function issueHubKey(role: 'accountant' | 'admin'): Promise<IssuedKey & { object: 'api_key' }> {
+  const { issued, create } = newApiKey(role === 'admin' ? { role } : { role });
+  const created = { object: 'api_key' as const, ...issued };
+  await transact([create], () => new Error(`api key ${issued.id} exists already`), { result: created });
+  return created;
 }
 
 export async function issueTenantKey(tenantId: string, role: 'tenant' | 'accountant'): Promise<IssuedKey & { object: 'api_key'; tenantId: string }> {

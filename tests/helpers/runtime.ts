@@ -23,6 +23,8 @@ export interface ApiResponse {
   status: number;
   headers: Headers;
   text: string;
+  /** The body as bytes (a PDF). */
+  bytes: Uint8Array;
   json: any;
 }
 
@@ -50,7 +52,8 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
       headers['content-type'] ??= 'application/json';
     }
     const response = await fetch(runtime.apiUrl + path, { method, headers, body });
-    const text = await response.text();
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    const text = new TextDecoder().decode(bytes);
     // Every answer the tests see must be one the OpenAPI document describes.
     const problems = responseProblems({ method, path, status: response.status, contentType: response.headers.get('content-type'), text });
     if (problems.length > 0) throw new Error(`The response does not match the OpenAPI document:\n${problems.join('\n')}\n${text.slice(0, 500)}`);
@@ -60,7 +63,7 @@ export async function startTestApi(options: Partial<LocalRuntimeOptions> = {}): 
     } catch {
       json = undefined;
     }
-    return { status: response.status, headers: response.headers, text, json };
+    return { status: response.status, headers: response.headers, text, bytes, json };
   };
   return { runtime, call, stop: () => runtime.stop() };
 }

@@ -23,7 +23,13 @@ type StripeObject = Record<string, unknown> & { id: string };
 export async function startStripeServer() {
   const calls: RecordedCall[] = [];
   const idempotent = new Map<string, { status: number; body: unknown }>();
-  const objects = { customers: new Map<string, StripeObject>(), tax_rates: new Map<string, StripeObject>(), invoices: new Map<string, StripeObject>(), invoiceitems: new Map<string, StripeObject>() };
+  const objects = {
+    customers: new Map<string, StripeObject>(),
+    tax_rates: new Map<string, StripeObject>(),
+    invoices: new Map<string, StripeObject>(),
+    invoiceitems: new Map<string, StripeObject>(),
+    credit_notes: new Map<string, StripeObject>(),
+  };
   const sent: string[] = [];
   let sequence = 0;
   const nextId = (prefix: string) => `${prefix}_test${String((sequence += 1)).padStart(8, '0')}`;
@@ -100,6 +106,34 @@ export async function startStripeServer() {
         sent.push(invoice.id);
         return { status: 200, body: invoice };
       }
+      if (method === 'POST' && action === 'pay') {
+        if (invoice.status !== 'open') return { status: 400, body: { error: { type: 'invalid_request_error', message: 'Invoice is not open.' } } };
+        Object.assign(invoice, { status: 'paid', amount_paid: form.paid_out_of_band === 'true' ? 0 : invoice.amount_due, amount_due: 0, paid_out_of_band: form.paid_out_of_band === 'true' });
+        return { status: 200, body: invoice };
+      }
+    }
+    if (resource === 'credit_notes' && method === 'POST' && !id) {
+      const invoice = objects.invoices.get(form.invoice ?? '');
+      if (!invoice || invoice.status === 'draft') return { status: 400, body: { error: { type: 'invalid_request_error', message: 'Credit notes need a finalized invoice.' } } };
+      // lines[0][unit_amount], lines[0][tax_rates][0]…: per line, its amount and its tax.
+      const lines = new Map<string, Record<string, string>>();
+      for (const [key, value] of Object.entries(form)) {
+        const match = /^lines\[(\d+)\]\[(\w+)\](?:\[(\d+)\])?$/.exec(key);
+        if (!match) continue;
+        const line = lines.get(match[1] as string) ?? {};
+        line[match[3] === undefined ? (match[2] as string) : `${match[2]}.${match[3]}`] = value;
+        lines.set(match[1] as string, line);
+      }
+      let total = 0;
+      for (const line of lines.values()) {
+        const amount = Number(line.unit_amount) * Number(line.quantity ?? 1);
+        const rates = Object.entries(line).filter(([key]) => key.startsWith('tax_rates.')).map(([, rateId]) => objects.tax_rates.get(rateId)?.percentage as number);
+        total += amount + rates.reduce((tax, percentage) => tax + Math.floor((amount * Math.round(percentage * 100) + 5000) / 10_000), 0);
+      }
+      const note = { id: nextId('cn'), object: 'credit_note', invoice: invoice.id, total, memo: form.memo, out_of_band_amount: form.out_of_band_amount ? Number(form.out_of_band_amount) : null, metadata: nested(form, 'metadata'), lines: [...lines.values()] };
+      objects.credit_notes.set(note.id, note);
+      if (invoice.status === 'open') Object.assign(invoice, { amount_due: Math.max(0, (invoice.amount_due as number) - total) });
+      return { status: 200, body: note };
     }
     if (resource === 'invoiceitems' && method === 'POST' && !id) {
       const invoice = objects.invoices.get(form.invoice ?? '');

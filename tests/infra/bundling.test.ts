@@ -60,14 +60,14 @@ describe('the credential chain of the Lambda bundles', () => {
 /**
  * The `stripe` SDK (about 240 KB minified, some 15 ms of cold start) is bundled only where Stripe
  * is called: the billing function, which serves the Stripe webhook (signature check), and the
- * push consumer. The authenticated API does not carry it, and the monthly run requests stalled
+ * push consumers (invoices, credit notes). The authenticated API does not carry it, and the monthly run requests stalled
  * pushes with an `invoice.push_requested` event instead of calling Stripe.
  */
-const STRIPE_FUNCTIONS = ['BillingRoutesFn', 'BillingStripePushConsumerFn'];
+const STRIPE_FUNCTIONS = ['BillingRoutesFn', 'BillingStripeCreditNotesConsumerFn', 'BillingStripePushConsumerFn'];
 const STRIPE_SDK = /(^|\/)node_modules\/stripe\//;
 
 describe('the Stripe SDK in the Lambda bundles', () => {
-  it('is bundled by the billing function and the push consumer only, not by the API nor the monthly run', async () => {
+  it('is bundled by the billing function and the push consumers only, not by the API nor the monthly run', async () => {
     const entries = lambdaEntries();
     const withStripe: string[] = [];
     for (let start = 0; start < entries.length; start += 4) {

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { capabilityGrant, needsOf } from '../../infra/capabilities.js';
-import { capabilities, type Capability } from '../../shared/capabilities.js';
+import { capabilities, configurationOnly, type Capability } from '../../shared/capabilities.js';
 import { eventRules } from '../../shared/app/rules.js';
 import { routeKey, type RouteDefinition } from '../../shared/http/route.js';
 import { routes } from '../../shared/app/routes.js';
@@ -168,7 +168,11 @@ describe('the capability mapping itself', () => {
     const actions = Object.fromEntries(
       (Object.keys(capabilities) as Capability[]).map((capability) => [capability, capabilityGrant(capability, resources).statements.flatMap((statement) => statement.toJSON().Action as string)]),
     );
-    expect(actions).toEqual({ sendEmail: ['ses:SendEmail'], stripeSecrets: ['secretsmanager:GetSecretValue'], publishEvents: ['events:PutEvents'] });
+    // sellerIdentity is configuration only: variables, no statement (shared/capabilities.ts `configurationOnly`).
+    expect(actions).toEqual({ sendEmail: ['ses:SendEmail'], stripeSecrets: ['secretsmanager:GetSecretValue'], publishEvents: ['events:PutEvents'], sellerIdentity: [] });
+    for (const capability of configurationOnly) expect(capabilityGrant(capability, resources).statements, capability).toEqual([]);
+    expect(capabilityGrant('sellerIdentity', { ...resources, sellerEnvironment: { BILLING_SELLER_SIRET: '91234567500009' } })).toEqual({ statements: [], environment: { BILLING_SELLER_SIRET: '91234567500009' } });
+    expect(capabilityGrant('sellerIdentity', resources)).toEqual({ statements: [], environment: {} });
     expect(capabilityGrant('sendEmail', { ...resources, email: undefined })).toEqual({ statements: [], environment: { NOTIFIER: 'outbox' } });
     expect(() => capabilityGrant('sendSms' as Capability, resources)).toThrow('Unknown capability');
   });

@@ -187,5 +187,8 @@ describe('execution roles are shared by permission profile', () => {
     expect(permissionProfileKey({ tableData: true, needs: [] })).toBe('data');
     expect(permissionProfileKey({ tableData: false, needs: [] })).toBe('no-data');
     expect(permissionProfileKey({ tableData: true, needs: ['stripeSecrets', 'publishEvents', 'stripeSecrets'] })).toBe('data+publishEvents+stripeSecrets');
+    // A configuration-only capability grants nothing: it does not make a profile of its own.
+    expect(permissionProfileKey({ tableData: true, needs: ['sellerIdentity', 'stripeSecrets'] })).toBe('data+stripeSecrets');
+    expect(permissionProfileKey({ tableData: false, needs: ['sellerIdentity'] })).toBe('no-data');
   });
 });

@@ -427,27 +427,34 @@ describe("recipients' e-mails", () => {
       .filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('ses:')));
 
   it('stay in the table outbox without a sender: no SES permission anywhere', () => {
-    expect(emailRules.map((rule) => rule.name)).toEqual(['notify-recipient']);
+    expect(emailRules.map((rule) => rule.name).sort()).toEqual(['billing-notify', 'notify-recipient']);
     expect(sesStatements(template.toJSON() as never)).toEqual([]);
-    const consumer = resource(logicalId(stack.consumerFunctions['notify-recipient']!));
-    expect(consumer.Properties.Environment.Variables.NOTIFIER ?? 'outbox').toBe('outbox');
+    for (const name of ['notify-recipient', 'billing-notify']) {
+      const consumer = resource(logicalId(stack.consumerFunctions[name]!));
+      expect(consumer.Properties.Environment.Variables.NOTIFIER ?? 'outbox').toBe('outbox');
+    }
   });
 
-  it('go through SES given -c sesFromAddress: SendEmail from that address or its domain, for the e-mail consumer only', () => {
+  it('go through SES given -c sesFromAddress: SendEmail from that address or its domain, for the e-mail consumers only', () => {
     const withSes = createApp({ context: { ...testContext, sesFromAddress: 'Coopérative <suivi@coop.example>' } });
     const json = Template.fromStack(withSes.stack).toJSON() as { Resources: Record<string, Resource> };
     const found = sesStatements(json);
-    expect(found).toHaveLength(1);
-    const [{ statement, roles }] = found as [(typeof found)[number]];
-    expect(statement.Action).toBe('ses:SendEmail');
-    const resources = JSON.stringify(statement.Resource);
-    expect(resources).toContain(':identity/suivi@coop.example');
-    expect(resources).toContain(':identity/coop.example');
-    expect(resources).not.toContain('*');
-    const consumer = withSes.stack.consumerFunctions['notify-recipient']!;
-    expect(roles).toEqual([{ Ref: withSes.stack.getLogicalId(consumer.role!.node.defaultChild as CfnElement) }]);
-    const environment = json.Resources[withSes.stack.getLogicalId(consumer.node.defaultChild as CfnElement)]!.Properties.Environment.Variables;
-    expect(environment).toMatchObject({ NOTIFIER: 'ses', SES_FROM_ADDRESS: 'Coopérative <suivi@coop.example>' });
+    expect(found.length).toBeGreaterThanOrEqual(1);
+    const consumers = ['notify-recipient', 'billing-notify'].map((name) => withSes.stack.consumerFunctions[name]!);
+    const allowed = consumers.map((consumer) => ({ Ref: withSes.stack.getLogicalId(consumer.role!.node.defaultChild as CfnElement) }));
+    for (const { statement, roles } of found) {
+      expect(statement.Action).toBe('ses:SendEmail');
+      const resources = JSON.stringify(statement.Resource);
+      expect(resources).toContain(':identity/suivi@coop.example');
+      expect(resources).toContain(':identity/coop.example');
+      expect(resources).not.toContain('*');
+      for (const role of roles) expect(allowed).toContainEqual(role);
+    }
+    expect(new Set(found.flatMap(({ roles }) => (roles as Array<{ Ref: string }>).map((role) => role.Ref)))).toEqual(new Set(allowed.map((role) => role.Ref)));
+    for (const consumer of consumers) {
+      const environment = json.Resources[withSes.stack.getLogicalId(consumer.node.defaultChild as CfnElement)]!.Properties.Environment.Variables;
+      expect(environment).toMatchObject({ NOTIFIER: 'ses', SES_FROM_ADDRESS: 'Coopérative <suivi@coop.example>' });
+    }
     const report = new AwsSolutionsChecks().validateScope(withSes.app);
     expect(report.violations.map((violation) => violation.ruleName)).toEqual([]);
   });

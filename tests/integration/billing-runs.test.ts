@@ -64,7 +64,7 @@ beforeAll(async () => {
   api = await startTestApi();
   await createTenant(CreateTenantBody.parse(sampleTenant({ name: 'La Première Épicerie' })), new Date(`${joinedPeriod}-15T10:00:00.000Z`));
   actors = await setUpActors(api);
-  accountantKey = (await api.call('POST', `/v1/tenants/${actors.tenantId}/api-keys`, { body: { role: 'accountant' } })).json.key;
+  accountantKey = (await api.call('POST', '/v1/hub/api-keys', { body: { role: 'accountant' } })).json.key;
   // The first tenant's rate card charges 3 € when an assigned delivery is cancelled.
   const { object: _object, source: _source, tenantId: _tenantId, ...rates } = (await api.call('GET', `/v1/tenants/${actors.tenantId}/rate-card`)).json;
   expect((await api.call('PUT', `/v1/tenants/${actors.tenantId}/rate-card`, { body: { ...rates, cancellationFeeCents: 300 } })).status).toBe(200);
@@ -337,9 +337,12 @@ describe('accounting files and invoices', () => {
 });
 
 describe('access and validation', () => {
-  it('is the accountant\'s and the admin\'s, not a tenant\'s', async () => {
+  it('is the accountant\'s and the admin\'s, not a tenant\'s: a tenant reads its own invoices only', async () => {
     expectError(await api.call('POST', '/v1/billing/runs', { key: actors.tenantKey, body: { period } }), 403, 'forbidden');
-    expectError(await api.call('GET', `/v1/billing/invoices?period=${period}`, { key: actors.tenantKey }), 403, 'forbidden');
+    const own = await api.call('GET', `/v1/billing/invoices?period=${period}`, { key: actors.tenantKey });
+    expect(own.status).toBe(200);
+    expect(own.json.data.length).toBeGreaterThan(0);
+    expect(new Set(own.json.data.map((invoice: { tenantId: string }) => invoice.tenantId))).toEqual(new Set([actors.tenantId]));
     expectError(await api.call('GET', `/v1/billing/reconciliation?period=${period}`, { key: null }), 401, 'missing_api_key');
     expectError(await api.call('GET', `/v1/billing/export?period=${period}`, { key: actors.courier.key }), 403, 'forbidden');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routes } from '../../shared/app/routes.js';
+import { periodOf } from '../../shared/billing/period.js';
 import { loseAnswerOfNextEffectCommit } from '../helpers/faults.js';
 import { startReceiver } from '../helpers/receiver.js';
 import { sampleTenant, startTestApi, type ApiResponse, type TestApi } from '../helpers/runtime.js';
@@ -59,6 +60,28 @@ async function assignedDelivery(): Promise<string> {
   return booked.json.id as string;
 }
 
+/** An issued invoice of the tenant's, made once: payments and credit notes of a cent each go on it. */
+let invoice: Promise<{ id: string; lineId: string }> | undefined;
+function openInvoice(): Promise<{ id: string; lineId: string }> {
+  invoice ??= (async () => {
+    const id = await assignedDelivery();
+    await api.call('POST', `/v1/courier/deliveries/${id}/events`, { key: actors.courier.key, body: { type: 'picked_up' } });
+    await api.call('POST', `/v1/courier/deliveries/${id}/events`, { key: actors.courier.key, body: { type: 'delivered' } });
+    await api.runtime.settle();
+    const run = await api.call('POST', '/v1/billing/runs', { body: { period: periodOf(new Date()) } });
+    const issued = run.json.invoices.find((entry: { tenantId: string }) => entry.tenantId === actors.tenantId);
+    return { id: issued.id as string, lineId: issued.lines[0].id as string };
+  })();
+  return invoice;
+}
+
+const hubKeyCount = async () => {
+  const { QueryCommand } = await import('@aws-sdk/lib-dynamodb');
+  const { db } = await import('../../shared/db/client.js');
+  const found = await db().send(new QueryCommand({ TableName: api.runtime.tableName, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :p', ExpressionAttributeValues: { ':p': 'KEYS#hub' } }));
+  return found.Items?.length ?? 0;
+};
+
 /** One case per idempotent route whose effect is a single transaction (`idempotent: true`). */
 const cases: Record<string, Case> = {
   createTenant: {
@@ -97,6 +120,18 @@ const cases: Record<string, Case> = {
   createIntegration: {
     request: async () => ({ method: 'POST', path: '/v1/integrations', key: actors.tenantKey, body: { provider: 'generic', pickup: quoteBody().pickup } }),
     count: () => listCount('/v1/integrations', actors.tenantKey),
+  },
+  createHubApiKey: {
+    request: async () => ({ method: 'POST', path: '/v1/hub/api-keys', key: null, body: { role: 'accountant' } }),
+    count: hubKeyCount,
+  },
+  recordPayment: {
+    request: async () => ({ method: 'POST', path: `/v1/billing/invoices/${(await openInvoice()).id}/payments`, key: null, body: { amount: 1, method: 'cash' } }),
+    count: async () => listCount(`/v1/billing/payments?invoiceId=${(await openInvoice()).id}`),
+  },
+  createCreditNote: {
+    request: async () => ({ method: 'POST', path: `/v1/billing/invoices/${(await openInvoice()).id}/credit-notes`, key: null, body: { reason: 'un centime', lines: [{ lineId: (await openInvoice()).lineId, amount: 1 }] } }),
+    count: async () => listCount(`/v1/billing/credit-notes?invoiceId=${(await openInvoice()).id}`),
   },
 };
 

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freePort, freePortRange } from '../helpers/ports.js';
 import { sampleTenant } from '../helpers/runtime.js';
+import { noSellerEnvironment, validSellerEnvironment } from '../fixtures/seller.js';
 
 /**
  * `npm start` as a developer runs it: a separate process, real ports, a data folder. Checks the
@@ -28,7 +29,8 @@ interface Started {
 async function start(port: number, env: Record<string, string> = {}): Promise<Started> {
   const began = Date.now();
   const child = spawn(process.execPath, ['--import', 'tsx', 'infra/local/main.ts'], {
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN', HUB_ADMIN_API_KEY: '', ...env },
+    // The seller's identity unset unless given, whatever the developer's shell has.
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, POWERTOOLS_LOG_LEVEL: 'WARN', HUB_ADMIN_API_KEY: '', ...noSellerEnvironment, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   children.add(child);
@@ -73,6 +75,10 @@ describe('npm start', () => {
     expect(first.output()).toContain(`http://127.0.0.1:${port}`);
     expect(first.output()).toContain(`http://127.0.0.1:${port + 1}`);
     expect(first.output()).toContain(`http://127.0.0.1:${port + 2}`);
+    // The seller's identity is not configured: one warning line, naming the variables to set.
+    const sellerWarnings = first.output().split('\n').filter((line) => line.includes('Seller identity not ready for invoices'));
+    expect(sellerWarnings).toHaveLength(1);
+    expect(sellerWarnings[0]).toMatch(/^Warning: .*SIRET is the built-in placeholder.*Set .*BILLING_SELLER_SIRET.*BILLING_SELLER_IBAN/);
     const adminKey = /(dh_adm_\S+)/.exec(first.output())?.[1];
     expect(adminKey, 'the first start prints an admin key').toBeDefined();
 
@@ -87,6 +93,7 @@ describe('npm start', () => {
 
     const second = await start(port);
     expect(second.output()).not.toMatch(/dh_adm_/);
+    expect(second.output().match(/Seller identity not ready for invoices/g)).toHaveLength(1);
     const again = await fetch(`http://127.0.0.1:${port}/v1/tenants/${tenant.id}`, { headers: auth });
     expect(again.status).toBe(200);
     expect(((await again.json()) as { name: string }).name).toBe('Persistent');
@@ -97,9 +104,11 @@ describe('npm start', () => {
     expect(javaListeningOn(port + 2)).toBe(false);
   }, 120_000);
 
-  it('honours HUB_ADMIN_API_KEY, LOCAL_EVENTS_PORT and LOCAL_DYNAMODB_PORT', async () => {
+  it('honours HUB_ADMIN_API_KEY, LOCAL_EVENTS_PORT, LOCAL_DYNAMODB_PORT and BILLING_SELLER_*', async () => {
     const [port, eventsPort, dynamoPort] = [await freePort(), await freePort(), await freePort()];
-    const started = await start(port, { HUB_ADMIN_API_KEY: 'my-local-admin-key', LOCAL_EVENTS_PORT: String(eventsPort), LOCAL_DYNAMODB_PORT: String(dynamoPort) });
+    const started = await start(port, { HUB_ADMIN_API_KEY: 'my-local-admin-key', LOCAL_EVENTS_PORT: String(eventsPort), LOCAL_DYNAMODB_PORT: String(dynamoPort), ...validSellerEnvironment });
+    // A complete seller's identity: no warning.
+    expect(started.output()).not.toContain('Seller identity');
     expect(started.output()).toContain(`http://127.0.0.1:${eventsPort}`);
     expect(started.output()).toContain(`http://127.0.0.1:${dynamoPort}`);
     expect(started.output()).toContain('from HUB_ADMIN_API_KEY');

@@ -26,6 +26,11 @@ function invoiceOf(lines: InvoiceLine[], index = 1, overrides: Partial<Invoice> 
     dueDate: '2026-05-01',
     paidAt: null,
     voidedAt: null,
+    paidAmount: 0,
+    creditedAmount: 0,
+    amountDue: total.gross,
+    overdue: false,
+    remindersSent: [],
     seller,
     buyer: { tenantId: 'ten_01JDQ6V7M5B8XK2ZQ3W4E5R6T7', name: '=Le Panier <b>', email: 'compta@panier.example', address: { line1: '1 rue A', postcode: '42000', city: 'Saint-Étienne', country: 'FR' } },
     stripe: null,
@@ -102,14 +107,14 @@ describe('the CSV files, for a French spreadsheet', () => {
       generatedAt: '2026-04-02T00:00:00.000Z',
       clean: false,
       tenants: [
-        { tenantId: 't1', tenantName: 'A', deliveredCount: 2, cancellationFeeCount: 0, expectedAmount: 2400, ledgerCount: 2, billedCount: 1, billedAmount: 1200, invoiceCount: 1, invoicedAmount: 1200, paidAmount: 0, discrepancies: [{ kind: 'delivered_not_billed', deliveryId: 'dlv_b', detail: 'not yet' }] },
-        { tenantId: 't2', tenantName: 'B', deliveredCount: 0, cancellationFeeCount: 0, expectedAmount: 0, ledgerCount: 0, billedCount: 0, billedAmount: 0, invoiceCount: 0, invoicedAmount: 0, paidAmount: 0, discrepancies: [] },
+        { tenantId: 't1', tenantName: 'A', deliveredCount: 2, cancellationFeeCount: 0, expectedAmount: 2400, ledgerCount: 2, billedCount: 1, billedAmount: 1200, invoiceCount: 1, invoicedAmount: 1200, paidAmount: 0, creditNoteCount: 0, creditedAmount: 0, outstandingAmount: 1200, discrepancies: [{ kind: 'delivered_not_billed', deliveryId: 'dlv_b', detail: 'not yet', action: 'run_billing', resolution: 'Run billing' }] },
+        { tenantId: 't2', tenantName: 'B', deliveredCount: 0, cancellationFeeCount: 0, expectedAmount: 0, ledgerCount: 0, billedCount: 0, billedAmount: 0, invoiceCount: 0, invoicedAmount: 0, paidAmount: 0, creditNoteCount: 0, creditedAmount: 0, outstandingAmount: 0, discrepancies: [] },
       ],
     });
     const rows = reconciliation.replace('\uFEFF', '').split('\r\n').filter(Boolean);
-    expect(rows[0]?.split(';')).toHaveLength(16);
-    expect(rows[1]).toBe('2026-03;t1;A;2;0;24,00;2;1;12,00;1;12,00;0,00;delivered_not_billed;dlv_b;;not yet');
-    expect(rows[2]).toBe('2026-03;t2;B;0;0;0,00;0;0;0,00;0;0,00;0,00;;;;');
+    expect(rows[0]?.split(';')).toHaveLength(21);
+    expect(rows[1]).toBe('2026-03;t1;A;2;0;24,00;2;1;12,00;1;12,00;0,00;delivered_not_billed;dlv_b;;not yet;0;0,00;12,00;run_billing;Run billing');
+    expect(rows[2]).toBe('2026-03;t2;B;0;0;0,00;0;0;0,00;0;0,00;0,00;;;;;0;0,00;0,00;;');
   });
 
   it('head the reconciliation in French by default, in English on request: same columns, same order, same rows', () => {
@@ -118,20 +123,22 @@ describe('the CSV files, for a French spreadsheet', () => {
       period: '2026-03',
       generatedAt: '2026-04-02T00:00:00.000Z',
       clean: true,
-      tenants: [{ tenantId: 't1', tenantName: 'A', deliveredCount: 1, cancellationFeeCount: 0, expectedAmount: 780, ledgerCount: 1, billedCount: 1, billedAmount: 780, invoiceCount: 1, invoicedAmount: 780, paidAmount: 780, discrepancies: [] }],
+      tenants: [{ tenantId: 't1', tenantName: 'A', deliveredCount: 1, cancellationFeeCount: 0, expectedAmount: 780, ledgerCount: 1, billedCount: 1, billedAmount: 780, invoiceCount: 1, invoicedAmount: 780, paidAmount: 780, creditNoteCount: 0, creditedAmount: 0, outstandingAmount: 0, discrepancies: [] }],
     };
     const [frenchHeader, ...frenchRows] = reconciliationCsv(report).replace('\uFEFF', '').split('\r\n').filter(Boolean);
     const [englishHeader, ...englishRows] = reconciliationCsv(report, 'en').replace('\uFEFF', '').split('\r\n').filter(Boolean);
     expect(frenchHeader?.split(';')).toEqual([
       'Période', 'Identifiant client', 'Client', 'Livraisons livrées', "Frais d'annulation", 'Montant attendu (€)', 'Lignes au grand livre', 'Lignes facturées',
       'Montant facturé (€)', 'Factures', 'Montant des factures (€)', 'Montant payé (€)', 'Écart', 'Livraison', 'Facture', 'Détail',
+      'Avoirs', 'Montant des avoirs (€)', 'Reste dû (€)', 'Action', 'Résolution',
     ]);
     expect(englishHeader?.split(';')).toEqual([
       'Period', 'Tenant ID', 'Tenant', 'Deliveries delivered', 'Cancellation fees', 'Expected amount (EUR)', 'Ledger lines', 'Lines billed',
       'Amount billed (EUR)', 'Invoices', 'Amount invoiced (EUR)', 'Amount paid (EUR)', 'Discrepancy', 'Delivery', 'Invoice', 'Detail',
+      'Credit notes', 'Amount credited (EUR)', 'Amount outstanding (EUR)', 'Action', 'Resolution',
     ]);
     expect(englishRows).toEqual(frenchRows);
-    expect(frenchRows).toEqual(['2026-03;t1;A;1;0;7,80;1;1;7,80;1;7,80;7,80;;;;']);
+    expect(frenchRows).toEqual(['2026-03;t1;A;1;0;7,80;1;1;7,80;1;7,80;7,80;;;;;0;0,00;0,00;;']);
   });
 });
 

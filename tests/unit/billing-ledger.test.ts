@@ -94,17 +94,30 @@ describe('runs and schedule', () => {
     expect(names).toContain('billing-stripe-push');
   });
 
-  it('keeps invoice.push_requested internal: to the push consumer only, never to webhooks or the audit trail', () => {
-    expect(allEvents.filter((definition) => definition.internal).map(({ type }) => type)).toEqual(['invoice.push_requested']);
-    // The contract's webhook event types (API-CONTRACT.md, "Outbound webhooks"): this list does not grow.
+  it('keeps invoice.push_requested and invoice.reminder_due internal: to their consumers only, never to webhooks or the audit trail', () => {
+    expect(allEvents.filter((definition) => definition.internal).map(({ type }) => type).sort()).toEqual(['invoice.push_requested', 'invoice.reminder_due']);
+    // The contract's webhook event types (API-CONTRACT.md, "Outbound webhooks"), and the two the
+    // month end added (issue 14): a payment recorded, a credit note issued. Nothing else.
     expect([...webhookEventTypes].sort()).toEqual(
-      ['delivery.booked', 'delivery.assigned', 'delivery.picked_up', 'delivery.delivered', 'delivery.failed', 'delivery.cancelled', 'invoice.issued', 'invoice.paid'].sort(),
+      [
+        'delivery.booked',
+        'delivery.assigned',
+        'delivery.picked_up',
+        'delivery.delivered',
+        'delivery.failed',
+        'delivery.cancelled',
+        'invoice.issued',
+        'invoice.paid',
+        'payment.recorded',
+        'credit_note.issued',
+      ].sort(),
     );
     const envelope = (type: string, provider = 'stripe') => ({ version: '0', id: 'e', 'detail-type': type, source: 'delivery-hub', account: '1', time: '2026-03-01T00:00:00Z', region: 'eu-west-3', resources: [], detail: { data: { id: 'inv_1', tenantId: 'ten_1', provider } } });
     const targets = (event: unknown) => eventRules.filter((rule) => matchesEventPattern(rule.pattern, event)).map((rule) => rule.name);
     expect(targets(envelope('invoice.push_requested'))).toEqual(['billing-stripe-push']);
-    expect(targets(envelope('invoice.issued')).sort()).toEqual(['audit-trail', 'billing-stripe-push', 'webhook-dispatch']);
-    expect(targets(envelope('invoice.issued', 'ledger')).sort()).toEqual(['audit-trail', 'webhook-dispatch']);
+    expect(targets(envelope('invoice.reminder_due'))).toEqual(['billing-notify']);
+    expect(targets(envelope('invoice.issued')).sort()).toEqual(['audit-trail', 'billing-notify', 'billing-stripe-push', 'webhook-dispatch']);
+    expect(targets(envelope('invoice.issued', 'ledger')).sort()).toEqual(['audit-trail', 'billing-notify', 'webhook-dispatch']);
   });
 });
 
