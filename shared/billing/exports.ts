@@ -59,6 +59,9 @@ export function letteringCode(invoiceNumber: string): string {
   return `${(match[1] as string).slice(2)}${letters}`;
 }
 
+/** The FEC's character set: one the article allows (ASCII, ISO 8859-15, EBCDIC) with French accents and `€`. */
+export const FEC_ENCODING = 'iso-8859-15';
+
 /** The 18 columns of the FEC, in order (article A47 A-1 of the Livre des procédures fiscales). */
 export const FEC_COLUMNS = [
   'JournalCode',

@@ -1,5 +1,6 @@
 import { config } from '../config.js';
-import { fecFile, fecFileName, invoiceLinesCsv, letteringCode } from './exports.js';
+import iconv from 'iconv-lite';
+import { FEC_ENCODING, fecFile, fecFileName, invoiceLinesCsv, letteringCode } from './exports.js';
 import type { BillableLine } from './ledger.js';
 import { billingRepository as repository } from './repository.js';
 import type { Invoice, InvoiceLine, InvoiceRecord } from './schemas.js';
@@ -116,7 +117,7 @@ export async function listInvoices(scope: BooksScope, filter: InvoiceListFilter,
  * notes issued and the payments received in the month (sales and bank journals), the customer
  * lines of every settled invoice lettered together; or the invoice lines as a CSV.
  */
-export async function exportPeriod(period: string, format: 'fec' | 'csv'): Promise<{ body: string; contentType: string; fileName: string }> {
+export async function exportPeriod(period: string, format: 'fec' | 'csv'): Promise<{ body: string | Uint8Array; contentType: string; fileName: string }> {
   const records = (await repository.listPeriodInvoices(period)).filter((invoice) => invoice.status !== 'draft');
   const invoices = await withLines(records);
   const billing = config.billing;
@@ -135,7 +136,9 @@ export async function exportPeriod(period: string, format: 'fec' | 'csv'): Promi
     if (record.status === 'paid' && record.number !== null) lettering.set(record.id, { code: letteringCode(record.number), date: parisDate(record.paidAt ?? record.updatedAt) });
   }
   const settings = { ...billing, sellerSiret: billing.seller.siret, sellerSiren: sellerSiren(billing.seller) };
-  return { body: fecFile(invoices, settings, { creditNotes, payments, lettering, customers }), contentType: 'text/plain; charset=utf-8', fileName: fecFileName(period, settings) };
+  // Article A47 A-1 (III): ASCII, ISO 8859-15 or EBCDIC. ISO 8859-15 keeps French accents and the euro sign.
+  const body = iconv.encode(fecFile(invoices, settings, { creditNotes, payments, lettering, customers }), FEC_ENCODING);
+  return { body: new Uint8Array(body), contentType: `text/plain; charset=${FEC_ENCODING}`, fileName: fecFileName(period, settings) };
 }
 
 function sellerSiren(seller: { siret: string; siren?: string | undefined }): string {

@@ -147,7 +147,7 @@ export const billingRoutes = {
     tag: 'Billing',
     idempotent: 'rerun',
     maxBodyBytes: 4 * 1024 * 1024,
-    request: { rawBody: { description: 'The statement file, as the bank exports it (camt.053 XML, or CSV).', schema: z.string() } },
+    request: { rawBody: { description: 'The statement file, as the bank exports it (camt.053 XML, or CSV).', schema: z.string(), mediaTypes: ['application/xml', 'text/xml', 'text/csv'] } },
     responses: { 201: { description: 'What the import did with each line.', schema: BankStatementImport } },
     errors: [statementErrors, booksAccessErrors],
   }),

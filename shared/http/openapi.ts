@@ -54,7 +54,14 @@ function operation(name: string, route: RouteDefinition): ZodOpenApiOperationObj
       ...(route.request?.headers ? { header: route.request.headers as never } : {}),
     },
     ...(route.request?.body ? { requestBody: { content: { 'application/json': { schema: route.request.body } } } } : {}),
-    ...(route.request?.rawBody ? { requestBody: { description: route.request.rawBody.description, content: { 'application/json': { schema: route.request.rawBody.schema } } } } : {}),
+    ...(route.request?.rawBody
+      ? {
+          requestBody: {
+            description: route.request.rawBody.description,
+            content: Object.fromEntries((route.request.rawBody.mediaTypes ?? ['application/json']).map((mediaType) => [mediaType, { schema: route.request?.rawBody?.schema }])),
+          },
+        }
+      : {}),
     responses: { ...errorResponses(route), ...responses },
   };
 }

@@ -38,7 +38,7 @@ export interface RouteDefinition {
      * A body the function reads itself, as bytes (a signature is computed over them): documented
      * in the OpenAPI document, never parsed by the plumbing.
      */
-    rawBody?: { description: string; schema: z.ZodType };
+    rawBody?: { description: string; schema: z.ZodType; /** Its media types (JSON when left out). */ mediaTypes?: readonly string[] };
     /** Headers the function reads (signatures), documented only. */
     headers?: z.ZodType;
   };

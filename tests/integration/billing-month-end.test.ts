@@ -402,7 +402,12 @@ describe('the books', () => {
     const exported = await api.call('GET', `/v1/billing/export?period=${period}&format=fec`, { key: hubAccountant });
     expect(exported.status).toBe(200);
     expect(exported.headers.get('content-disposition')).toMatch(/filename="\d{9}FEC\d{8}\.txt"/);
-    const [header, ...rows] = exported.text.split('\r\n').filter(Boolean).map((row) => row.split('\t'));
+    // ISO 8859-15, as article A47 A-1 allows: `é` is one byte, 0xE9; no UTF-8 sequence anywhere.
+    expect(exported.headers.get('content-type')).toBe('text/plain; charset=iso-8859-15');
+    const latin9 = new TextDecoder('iso-8859-15').decode(exported.bytes);
+    expect(latin9).toContain('TVA collectée');
+    expect(exported.bytes.includes(0xc3)).toBe(false);
+    const [header, ...rows] = latin9.split('\r\n').filter(Boolean).map((row) => row.split('\t'));
     expect(header).toEqual([...FEC_COLUMNS]);
     const cents = (value: string) => Math.round(Number(value.replace(',', '.')) * 100);
     const entries = new Map<string, { debit: number; credit: number }>();

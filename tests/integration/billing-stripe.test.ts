@@ -219,6 +219,38 @@ describe('billing with Stripe', () => {
     expect(trail.filter((event) => event.type === 'invoice.issued').map((event) => event.data.id)).toEqual([invoice.id]);
 
     expect(await reconciliationOf(tenant, period)).toMatchObject({ paidAmount: invoice.total.gross, discrepancies: [] });
+    // Paid through Stripe: a payment like any other, recorded once.
+    const payments = (await api.call('GET', `/v1/billing/payments?invoiceId=${invoice.id}`)).json.data;
+    expect(payments).toHaveLength(1);
+    expect(payments[0]).toMatchObject({ source: 'stripe', amount: invoice.total.gross, method: 'card' });
+  });
+
+  it('mirrors a credit note in Stripe once, and marks an invoice paid elsewhere paid out of band, once', async () => {
+    const { invoice } = await tenantWithSyncedInvoice('Mirrored');
+    const firstCall = stripe.calls.length;
+    const credited = await api.call('POST', `/v1/billing/invoices/${invoice.id}/credit-notes`, { body: { reason: 'Retard', lines: [{ lineId: (await getInvoice(invoice.id)).lines[0]!.deliveryId + ':delivery', amount: 120 }] } });
+    expect(credited.status, credited.text).toBe(201);
+    expect(credited.json.stripe).toMatchObject({ syncStatus: 'pending' });
+    await api.runtime.settle();
+    const note = (await api.call('GET', `/v1/billing/credit-notes/${credited.json.id}`)).json;
+    expect(note.stripe).toMatchObject({ syncStatus: 'synced' });
+    expect(note.stripe.creditNoteId).toMatch(/^cn_/);
+    const stripeNote = stripe.objects.credit_notes.get(note.stripe.creditNoteId)!;
+    expect(stripeNote).toMatchObject({ invoice: invoice.stripe.invoiceId, total: 120 });
+    expect(stripe.objects.invoices.get(invoice.stripe.invoiceId)).toMatchObject({ amount_due: invoice.total.gross - 120 });
+
+    // The rest arrives by transfer: recorded by hand, the Stripe invoice is marked paid out of band.
+    const paid = await api.call('POST', `/v1/billing/invoices/${invoice.id}/payments`, { body: { amount: invoice.total.gross - 120, method: 'transfer', reference: 'VIR 7' } });
+    expect(paid.status, paid.text).toBe(201);
+    await api.runtime.settle();
+    expect(stripe.objects.invoices.get(invoice.stripe.invoiceId)).toMatchObject({ status: 'paid', paid_out_of_band: true });
+    // Redelivered events change nothing in Stripe: one credit note, one payment out of band.
+    await api.runtime.settle();
+    const calls = stripe.calls.slice(firstCall).filter((call) => call.method === 'POST' && !call.replayed);
+    expect(calls.filter((call) => call.path === '/v1/credit_notes')).toHaveLength(1);
+    expect(calls.filter((call) => call.path.endsWith('/pay'))).toHaveLength(1);
+    expect(calls.find((call) => call.path === '/v1/credit_notes')?.idempotencyKey).toBe(`dh:${note.id}:credit-note`);
+    expect(await getInvoice(invoice.id)).toMatchObject({ status: 'paid', paidAmount: invoice.total.gross - 120, creditedAmount: 120, amountDue: 0 });
   });
 
   it('refuses a forged webhook, and changes nothing', async () => {

@@ -39,7 +39,8 @@ describe("the README's journeys", () => {
       .join('\n')
       .replaceAll('localhost:3000', `127.0.0.1:${port}`)
       .replaceAll('.data/admin-key', join(dataDir, 'admin-key'));
-    const run = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 180_000 });
+    // In a folder of its own: the journeys save files (the invoice's PDF) where they run.
+    const run = spawnSync('bash', ['-c', script], { encoding: 'utf8', timeout: 180_000, cwd: dataDir });
     const output = `${run.stdout}\n${run.stderr}`;
     expect(run.status, output).toBe(0);
     // What each journey should have shown the reader.
@@ -50,6 +51,8 @@ describe("the README's journeys", () => {
     expect(output).toMatch(/200 text\/html/); // the tracking page
     expect(output).toMatch(/"number": "F\d{4}-\d{6}"/); // an invoice, numbered
     expect(output).toMatch(/JournalCode\tJournalLib/); // the FEC
+    expect(output).toContain('"paidAmount": 500'); // a cheque recorded on the invoice
+    expect(readFileSync(join(dataDir, 'facture.pdf')).subarray(0, 5).toString()).toBe('%PDF-'); // its Factur-X PDF
     process.kill(npmStart.npm.pid as number, 'SIGTERM');
     await waitFor(() => portsReleased(port), 20_000, 'npm start to stop');
     npmStart = undefined;
