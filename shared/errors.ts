@@ -13,6 +13,8 @@ export const errorCatalogue = {
   invalid_api_key: { status: 401, type: 'authentication_error', means: 'The key is unknown or revoked.' },
   invalid_signature: { status: 401, type: 'authentication_error', means: 'The signature of a signed request (webhook) is missing or wrong.' },
   forbidden: { status: 403, type: 'permission_error', means: "The key's role may not call this endpoint." },
+  csrf_token_invalid: { status: 403, type: 'permission_error', means: 'A change made with a session cookie must carry the session\'s `X-CSRF-Token` header (`GET /v1/me` gives it).' },
+  invalid_sign_in_link: { status: 401, type: 'authentication_error', means: 'The sign-in link was used already, has expired (15 minutes) or is not one of ours: ask for a new one.' },
   resource_missing: { status: 404, type: 'not_found', means: 'No such resource, or not yours (the two are not told apart).' },
   route_not_found: { status: 404, type: 'not_found', means: 'No such endpoint.' },
   idempotency_key_reused: { status: 409, type: 'conflict', means: 'This `Idempotency-Key` was used with another request.' },

@@ -46,6 +46,9 @@ export const idPrefixes = {
   payment: 'pay',
   creditNote: 'crn',
   bankLine: 'bkl',
+  user: 'usr',
+  session: 'ses',
+  signInLink: 'sil',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

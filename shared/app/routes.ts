@@ -12,6 +12,7 @@ import { webhookRoutes } from '../webhooks/routes.js';
 import { integrationRoutes } from '../integrations/routes.js';
 import type { RouteDefinition } from '../http/route.js';
 import { systemRoutes } from '../system/routes.js';
+import { userRoutes } from '../users/routes.js';
 
 /**
  * THE route table, in the composition root (`shared/app/`: the one place that imports every
@@ -34,6 +35,7 @@ export const routes = {
   ...trackingRoutes,
   ...notificationRoutes,
   ...integrationRoutes,
+  ...userRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

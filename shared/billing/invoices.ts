@@ -1,5 +1,5 @@
 import { config } from '../config.js';
-import iconv from 'iconv-lite';
+import { encodeLatin9 } from './latin9.js';
 import { FEC_ENCODING, fecFile, fecFileName, invoiceLinesCsv, letteringCode } from './exports.js';
 import type { BillableLine } from './ledger.js';
 import { billingRepository as repository } from './repository.js';
@@ -137,8 +137,8 @@ export async function exportPeriod(period: string, format: 'fec' | 'csv'): Promi
   }
   const settings = { ...billing, sellerSiret: billing.seller.siret, sellerSiren: sellerSiren(billing.seller) };
   // Article A47 A-1 (III): ASCII, ISO 8859-15 or EBCDIC. ISO 8859-15 keeps French accents and the euro sign.
-  const body = iconv.encode(fecFile(invoices, settings, { creditNotes, payments, lettering, customers }), FEC_ENCODING);
-  return { body: new Uint8Array(body), contentType: `text/plain; charset=${FEC_ENCODING}`, fileName: fecFileName(period, settings) };
+  const body = encodeLatin9(fecFile(invoices, settings, { creditNotes, payments, lettering, customers }));
+  return { body, contentType: `text/plain; charset=${FEC_ENCODING}`, fileName: fecFileName(period, settings) };
 }
 
 function sellerSiren(seller: { siret: string; siren?: string | undefined }): string {

@@ -4,6 +4,7 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { principalForSecret } from '../auth/api-keys.js';
+import { csrfMatches, findSession, principalOfSession, sessionTokenOf, type StoredSession } from '../auth/sessions.js';
 import { callerScope, type Principal } from '../auth/principal.js';
 import { AppError } from '../errors.js';
 import { logger, type Logger } from '../logging/logger.js';
@@ -37,6 +38,10 @@ export interface ApiRequest<R extends RouteDefinition> {
   sourceIp: string;
   requestId: string;
   log: Logger;
+  /** The person's session, when the request came with its cookie rather than a key. */
+  session: StoredSession | undefined;
+  /** The session token the request's cookie holds (sign-out ends it). */
+  sessionToken: string | undefined;
 }
 
 /**
@@ -64,6 +69,8 @@ interface RequestState {
   rawBody: string;
   rawBytes: Buffer;
   principal?: Principal;
+  session?: StoredSession;
+  sessionToken?: string;
   input: { body?: unknown; params?: unknown; query?: unknown };
   idempotencyLock?: IdempotencyLock;
   /** Records the effect of an idempotent request in the transaction that commits it. */
@@ -116,19 +123,42 @@ const errorResponder = (route: RouteDefinition): Middleware => {
   };
 };
 
+/** Methods that change nothing: a session cookie alone authenticates them (no CSRF token needed). */
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/**
+ * Who is calling: a Bearer key, or, without one, a person's session cookie. A write made with the
+ * cookie must carry the session's `X-CSRF-Token` (a page of another site can make the browser send
+ * the cookie, never read the token). Either way, the same roles and tenant isolation apply.
+ */
 const authenticate = (route: RouteDefinition): Middleware => ({
   before: async (request) => {
     if (route.roles === 'public') return;
-    const header = request.event.headers?.authorization ?? '';
+    const headers = request.event.headers ?? {};
+    const header = headers.authorization ?? '';
     const secret = /^Bearer +(\S+) *$/i.exec(header)?.[1];
-    if (secret === undefined) throw new AppError('missing_api_key', 'Send your API key in the Authorization header: "Bearer <key>".');
-    const principal = await principalForSecret(secret);
-    if (!principal) throw new AppError('invalid_api_key', 'This API key is not valid (unknown or revoked).');
+    let principal: Principal | undefined;
+    if (secret !== undefined) {
+      principal = await principalForSecret(secret);
+      if (!principal) throw new AppError('invalid_api_key', 'This API key is not valid (unknown or revoked).');
+    } else {
+      const token = sessionTokenOf(request.event.cookies, headers.cookie);
+      if (token === undefined || header !== '') throw new AppError('missing_api_key', 'Send your API key in the Authorization header: "Bearer <key>", or sign in.');
+      const session = await findSession(token);
+      if (!session) throw new AppError('invalid_api_key', 'Your session has ended: sign in again.');
+      const method = request.event.requestContext?.http?.method ?? 'GET';
+      if (!SAFE_METHODS.has(method.toUpperCase()) && !csrfMatches(session, headers['x-csrf-token'])) {
+        throw new AppError('csrf_token_invalid', 'This change must carry the X-CSRF-Token header of your session (GET /v1/me gives it).');
+      }
+      principal = principalOfSession(session);
+      request.context.api.session = session;
+      request.context.api.sessionToken = token;
+    }
     if (!route.roles.includes(principal.role)) {
       throw new AppError('forbidden', `This endpoint is not open to keys of the ${principal.role} role.`);
     }
     request.context.api.principal = principal;
-    request.context.api.requestLog.appendKeys({ role: principal.role, keyId: principal.keyId, ...('tenantId' in principal ? { tenantId: principal.tenantId } : {}) });
+    request.context.api.requestLog.appendKeys({ role: principal.role, keyId: principal.keyId, ...('tenantId' in principal ? { tenantId: principal.tenantId } : {}), ...('userId' in principal && principal.userId ? { userId: principal.userId } : {}) });
   },
 });
 
@@ -295,6 +325,8 @@ export function apiHandler<const R extends RouteDefinition>(route: R, fn: (reque
       rawBytes: api.rawBytes,
       sourceIp: event.requestContext?.http?.sourceIp ?? '',
       requestId: api.requestId,
+      session: api.session,
+      sessionToken: api.sessionToken,
       get log() {
         return api.log;
       },

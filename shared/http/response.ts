@@ -10,6 +10,8 @@ export interface ApiResult {
   /** For non-JSON answers (HTML, CSV): the body must then be a string, or bytes (a PDF). */
   contentType?: string;
   headers?: Record<string, string>;
+  /** `Set-Cookie` values (a session's). */
+  cookies?: string[];
 }
 
 const baseHeaders = {
@@ -30,6 +32,7 @@ export function toHttpResponse(result: ApiResult, requestId: string): HttpRespon
   const isJson = result.contentType === undefined;
   const body = result.body === undefined ? '' : isJson ? JSON.stringify(result.body) : String(result.body);
   return {
+    ...(result.cookies?.length ? { cookies: result.cookies } : {}),
     statusCode: result.status,
     headers: {
       ...baseHeaders,

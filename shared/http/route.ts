@@ -120,6 +120,8 @@ export function routeErrors(route: RouteDefinition): ErrorCode[] {
   const codes = new Set<ErrorCode>(['internal', 'service_unavailable']);
   const add = (...list: ErrorCode[]) => list.forEach((code) => codes.add(code));
   if (route.roles !== 'public') add('missing_api_key', 'invalid_api_key', 'forbidden');
+  // A write made with a session cookie must carry the session's CSRF token.
+  if (route.roles !== 'public' && route.method !== 'GET') add('csrf_token_invalid');
   if (readsBody(route)) add('payload_too_large');
   if (route.request?.body) add('malformed_json', 'unsupported_media_type', 'parameter_missing', 'parameter_invalid', 'unknown_parameter');
   if (route.request?.query) add('parameter_missing', 'parameter_invalid', 'unknown_parameter');

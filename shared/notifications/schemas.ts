@@ -5,6 +5,8 @@ import { Timestamp } from '../schemas/common.js';
 export const notifiedEventTypes = ['delivery.booked', 'delivery.delivered', 'delivery.failed'] as const;
 /** The events that e-mail a tenant's billing address: its invoice, its credit note, a payment reminder. */
 export const billingNotifiedEventTypes = ['invoice.issued', 'credit_note.issued', 'invoice.reminder_due'] as const;
+/** A person's sign-in link (kept under their tenant, or `hub` for the cooperative's staff). */
+export const accountNotifiedEventTypes = ['auth.sign_in'] as const;
 export type NotifiedEventType = (typeof notifiedEventTypes)[number];
 
 /** An e-mail to a recipient, as kept by the table outbox (what would have been sent). */
@@ -17,7 +19,7 @@ export const Notification = z
     deliveryId: z.string().optional().meta({ description: "The delivery a recipient's e-mail is about." }),
     invoiceId: z.string().optional().meta({ description: 'The invoice a billing e-mail is about (sent to the tenant\'s billing address).' }),
     eventId: z.string(),
-    eventType: z.enum([...notifiedEventTypes, ...billingNotifiedEventTypes]),
+    eventType: z.enum([...notifiedEventTypes, ...billingNotifiedEventTypes, ...accountNotifiedEventTypes]),
     to: z.string(),
     subject: z.string(),
     text: z.string(),
@@ -28,7 +30,7 @@ export const Notification = z
 export type Notification = z.output<typeof Notification>;
 
 export const ListNotificationsQuery = z.strictObject({
-  tenantId: z.string().min(1).max(64).meta({ description: "Whose recipients' e-mails." }),
+  tenantId: z.string().min(1).max(64).meta({ description: "Whose e-mails: a tenant's id, or `hub` for the cooperative's staff (sign-in links)." }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
 });

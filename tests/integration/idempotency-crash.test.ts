@@ -125,6 +125,14 @@ const cases: Record<string, Case> = {
     request: async () => ({ method: 'POST', path: '/v1/hub/api-keys', key: null, body: { role: 'accountant' } }),
     count: hubKeyCount,
   },
+  createTenantUser: {
+    request: async () => ({ method: 'POST', path: `/v1/tenants/${actors.tenantId}/users`, key: null, body: { email: `${newKey()}@example.org`, name: 'Dominique' } }),
+    count: async () => (await api.call('GET', `/v1/tenants/${actors.tenantId}/users`)).json.data.length,
+  },
+  createHubUser: {
+    request: async () => ({ method: 'POST', path: '/v1/hub/users', key: null, body: { email: `${newKey()}@coop.example`, name: 'Sacha', role: 'accountant' } }),
+    count: async () => (await api.call('GET', '/v1/hub/users')).json.data.length,
+  },
   recordPayment: {
     request: async () => ({ method: 'POST', path: `/v1/billing/invoices/${(await openInvoice()).id}/payments`, key: null, body: { amount: 1, method: 'cash' } }),
     count: async () => listCount(`/v1/billing/payments?invoiceId=${(await openInvoice()).id}`),

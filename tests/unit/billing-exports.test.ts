@@ -154,3 +154,23 @@ describe('the printable invoice', () => {
     expect(html).toContain('=Le Panier &lt;b&gt;');
   });
 });
+
+describe('the FEC character set', () => {
+  it('writes ISO 8859-15 exactly as Node decodes it, and `?` for what the set lacks (property)', async () => {
+    const { encodeLatin9 } = await import('../../shared/billing/latin9.js');
+    const decoder = new TextDecoder('iso-8859-15');
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), (text) => {
+        const bytes = encodeLatin9(text);
+        expect(bytes.length).toBe([...text].length);
+        const back = decoder.decode(bytes);
+        [...text].forEach((char, index) => {
+          const decoded = [...back][index];
+          expect(decoded === char || decoded === '?').toBe(true);
+        });
+      }),
+    );
+    expect(decoder.decode(encodeLatin9('Réglé 12,50 € — Œuvre'))).toBe('Réglé 12,50 € ? Œuvre');
+    expect([...encodeLatin9('é€¤')]).toEqual([0xe9, 0xa4, 0x3f]);
+  });
+});

@@ -36,6 +36,7 @@ const keysAllowed: Record<string, string> = {
   'shared/http/idempotency.ts': 'the idempotency records',
   'shared/http/rate-limit.ts': 'the request counters',
   'shared/auth/api-keys.ts': 'the API-key repository (authentication reads it on every request) and the admin bootstrap marker',
+  'shared/auth/sessions.ts': "people's sessions, which authentication reads on every cookie-authenticated request, as it reads keys",
 };
 
 const isRepository = (path: string) => /^shared\/[a-z-]+\/repository\.ts$/.test(path);
