@@ -1,5 +1,8 @@
 import { apiHandler } from '../../shared/http/handler.js';
 import { tenantRoutes } from '../../shared/tenants/routes.js';
-import { issueTenantKey } from '../../shared/tenants/service.js';
+import { assertManagesTenant, issueTenantKey } from '../../shared/tenants/service.js';
 
-export const handler = apiHandler(tenantRoutes.createApiKey, async ({ params, body }) => ({ status: 201, body: await issueTenantKey(params.id, body.role) }));
+export const handler = apiHandler(tenantRoutes.createApiKey, async ({ params, body, principal }) => {
+  assertManagesTenant(principal, params.id);
+  return { status: 201, body: await issueTenantKey(params.id, body.role) };
+});

@@ -1,6 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { config } from '../config.js';
-import { defineEntity } from '../db/entity.js';
+import { changes, defineEntity } from '../db/entity.js';
+import { queryAll } from '../db/pagination.js';
+import { writeIf } from '../db/transact.js';
 import type { TransactItem } from '../db/items.js';
 import { newId } from '../ids.js';
 import type { Principal, Role } from './principal.js';
@@ -97,6 +99,50 @@ export function newApiKey(owner: KeyOwner, now = new Date()): { issued: IssuedKe
     createdAt,
   });
   return { issued: { id, key: secret, role: owner.role, createdAt }, create };
+}
+
+/** A key as its owner sees it in a listing: never its secret, nor its hash. */
+export interface ListedKey {
+  id: string;
+  object: 'api_key';
+  role: Role;
+  tenantId?: string;
+  hint: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+/** The keys issued to an owner (a tenant's id, or `hub`), oldest first. */
+export async function listKeys(owner: string): Promise<ListedKey[]> {
+  const stored = await apiKeys.queryAll({ partition: { gsi1pk: `KEYS#${owner}` } });
+  return stored.map((key) => ({
+    id: key.id,
+    object: 'api_key',
+    role: key.role,
+    ...(key.tenantId ? { tenantId: key.tenantId } : {}),
+    hint: `…${key.hint}`,
+    createdAt: key.createdAt,
+    revokedAt: key.revokedAt ?? null,
+  }));
+}
+
+/**
+ * Revokes one of an owner's keys (found by its id among the owner's, so an id of another owner's
+ * key finds nothing). A container that saw the key valid keeps it up to `KEY_CACHE_MS` (a minute).
+ */
+export async function revokeKey(owner: string, keyId: string, now = new Date()): Promise<ListedKey | undefined> {
+  // The listing's items carry their key (`APIKEY#<hash>`): the hash is read there, never stored apart.
+  const items = await queryAll({ partition: { gsi1pk: `KEYS#${owner}` }, index: 'gsi1' });
+  const item = items.find((candidate) => apiKeys.fromItem(candidate)?.id === keyId);
+  const stored = item ? apiKeys.fromItem(item) : undefined;
+  if (!item || !stored) return undefined;
+  const secretHash = String(item.pk).slice('APIKEY#'.length);
+  const revokedAt = stored.revokedAt ?? now.toISOString();
+  if (stored.revokedAt === undefined) {
+    await writeIf(apiKeys.update({ secretHash }, changes({ set: { revokedAt } }), { expression: 'attribute_not_exists(revokedAt)' }));
+  }
+  knownKeys.delete(secretHash);
+  return { id: stored.id, object: 'api_key', role: stored.role, ...(stored.tenantId ? { tenantId: stored.tenantId } : {}), hint: `…${stored.hint}`, createdAt: stored.createdAt, revokedAt };
 }
 
 const ENV_ADMIN_KEY_ID = 'key_env_hub_admin';

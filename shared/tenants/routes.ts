@@ -1,6 +1,7 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { ApiKeyCreated, CreateApiKeyBody, CreateHubApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
+import * as z from 'zod';
+import { ApiKeyCreated, ApiKeyListed, CreateApiKeyBody, CreateHubApiKeyBody, CreateTenantBody, DefaultPickupView, SetDefaultPickupBody, Tenant } from './schemas.js';
 import { accessErrors } from '../auth/errors.js';
 import { geocodingErrors } from '../geo/errors.js';
 import { defaultPickupErrors, tenantErrors, tenantRepositoryErrors } from './errors.js';
@@ -42,15 +43,37 @@ export const tenantRoutes = {
   createApiKey: defineRoute({
     method: 'POST',
     path: '/v1/tenants/{id}/api-keys',
-    roles: ['admin'],
+    roles: ['admin', 'tenant'],
     handler: 'functions/tenants/create-api-key.ts',
     summary:
-      "Issues an API key for a tenant: `tenant` (acts for the tenant), or `accountant` (the tenant's bookkeeper: reads that tenant's invoices, payments and credit notes, and its deliveries without recipients' personal data). The key is shown once.",
+      "Issues an API key for a tenant: `tenant` (acts for the tenant), or `accountant` (the tenant's bookkeeper: reads that tenant's invoices, payments and credit notes, and its deliveries without recipients' personal data). The key is shown once. Admins, and the tenant's admin people (signed in).",
     tag: 'Tenants',
     idempotent: true,
     request: { params: IdParam, body: CreateApiKeyBody },
     responses: { 201: { description: 'The key, shown this once.', schema: ApiKeyCreated } },
+    errors: [tenantErrors, accessErrors],
+  }),
+  listApiKeys: defineRoute({
+    method: 'GET',
+    path: '/v1/tenants/{id}/api-keys',
+    roles: ['admin', 'tenant'],
+    handler: 'functions/tenants/list-api-keys.ts',
+    summary: "A tenant's keys: id, role, last characters, created, revoked (never the secret). Another tenant answers 404.",
+    tag: 'Tenants',
+    request: { params: IdParam },
+    responses: { 200: { description: 'The keys.', schema: listOf(ApiKeyListed) } },
     errors: [tenantErrors],
+  }),
+  revokeApiKey: defineRoute({
+    method: 'DELETE',
+    path: '/v1/tenants/{id}/api-keys/{keyId}',
+    roles: ['admin', 'tenant'],
+    handler: 'functions/tenants/revoke-api-key.ts',
+    summary: "Revokes one of a tenant's keys (admins, and the tenant's admin people). A function that saw it valid keeps it up to a minute.",
+    tag: 'Tenants',
+    request: { params: z.strictObject({ id: z.string().min(1).max(128), keyId: z.string().min(1).max(128) }) },
+    responses: { 200: { description: 'The key, revoked.', schema: ApiKeyListed } },
+    errors: [tenantErrors, accessErrors],
   }),
   createHubApiKey: defineRoute({
     method: 'POST',

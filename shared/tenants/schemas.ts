@@ -90,6 +90,18 @@ export const CreateHubApiKeyBody = z
   .strictObject({ role: z.enum(apiKeyRolesForHub) })
   .meta({ id: 'CreateHubApiKeyRequest', description: "`accountant`: the cooperative's accountant. `admin`: another operator of the hub." });
 
+export const ApiKeyListed = z
+  .object({
+    id: z.string(),
+    object: z.literal('api_key'),
+    role: z.enum(['admin', 'tenant', 'courier', 'accountant']),
+    tenantId: z.string().optional(),
+    hint: z.string().meta({ description: 'The last characters of the secret, to tell keys apart.' }),
+    createdAt: Timestamp,
+    revokedAt: Timestamp.nullable(),
+  })
+  .meta({ id: 'ApiKey' });
+
 export const ApiKeyCreated = z
   .object({
     id: z.string(),

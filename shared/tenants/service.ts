@@ -1,4 +1,6 @@
-import { newApiKey, type IssuedKey } from '../auth/api-keys.js';
+import { listKeys, newApiKey, revokeKey, type IssuedKey, type ListedKey } from '../auth/api-keys.js';
+import { accessErrors } from '../auth/errors.js';
+import type { Principal } from '../auth/principal.js';
 import { transact } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
@@ -39,6 +41,32 @@ export async function issueHubKey(role: 'accountant' | 'admin'): Promise<IssuedK
   const created = { object: 'api_key' as const, ...issued };
   await transact([create], () => new Error(`api key ${issued.id} exists already`), { result: created });
   return created;
+}
+
+/**
+ * Who manages a tenant's people and keys: the hub's admins, and the tenant's admin people (`tenantAdmin`);
+ * a key cannot mint keys. Another tenant's caller gets the same 404 as a missing tenant.
+ */
+export function assertManagesTenant(principal: Principal, tenantId: string): void {
+  if (principal.role === 'admin') return;
+  if (principal.role === 'tenant' && principal.tenantId === tenantId) {
+    if (principal.tenantAdmin) return;
+    throw accessErrors.error('forbidden', "Only the hub's admins and the tenant's admin people (tenantAdmin) manage its users and keys.");
+  }
+  throw tenantErrors.notFound('tenant', tenantId);
+}
+
+export async function listTenantKeys(principal: Principal, tenantId: string): Promise<ListedKey[]> {
+  if (principal.role !== 'admin' && !(principal.role === 'tenant' && principal.tenantId === tenantId)) throw tenantErrors.notFound('tenant', tenantId);
+  await getTenant(tenantId);
+  return listKeys(tenantId);
+}
+
+export async function revokeTenantKey(principal: Principal, tenantId: string, keyId: string): Promise<ListedKey> {
+  assertManagesTenant(principal, tenantId);
+  const revoked = await revokeKey(tenantId, keyId);
+  if (!revoked) throw tenantErrors.notFound('api key', keyId);
+  return revoked;
 }
 
 export async function issueTenantKey(tenantId: string, role: 'tenant' | 'accountant'): Promise<IssuedKey & { object: 'api_key'; tenantId: string }> {

@@ -7,7 +7,7 @@ import { enforceRateLimits } from '../http/rate-limit.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
 import { sendOnce } from '../notifications/service.js';
-import { getTenant } from '../tenants/service.js';
+import { assertManagesTenant, getTenant } from '../tenants/service.js';
 import { signInErrors, userErrors } from './errors.js';
 import { userRepository } from './repository.js';
 import type { CreateHubUserBody, CreateTenantUserBody, User } from './schemas.js';
@@ -15,23 +15,9 @@ import type { CreateHubUserBody, CreateTenantUserBody, User } from './schemas.js
 /** A sign-in link works once, for this long. */
 export const SIGN_IN_LINK_SECONDS = 15 * 60;
 /** Sign-in requests: per client address and per e-mail address, per quarter of an hour. */
-export const SIGN_IN_LIMITS = { perAddress: 20, perEmail: 5, windowSeconds: 15 * 60 };
+export const SIGN_IN_LIMITS = { perAddress: 60, perEmail: 5, windowSeconds: 15 * 60 };
 
 class Taken extends Error {}
-
-/**
- * Who may manage a tenant's people: the hub's admins, and the tenant's own admin people. A key or
- * person of another tenant gets the same 404 as a tenant that does not exist; a person of the
- * tenant who is not its admin, 403.
- */
-function assertManagesTenant(principal: Principal, tenantId: string): void {
-  if (principal.role === 'admin') return;
-  if (principal.role === 'tenant' && principal.tenantId === tenantId) {
-    if (principal.tenantAdmin) return;
-    throw userErrors.error('forbidden', "Only the tenant's admin people (tenantAdmin) manage its users.");
-  }
-  throw userErrors.notFound('tenant', tenantId);
-}
 
 async function create(user: User): Promise<User> {
   try {

@@ -160,3 +160,28 @@ describe('people', () => {
     expect((await api.call('GET', '/v1/hub/users')).json.data.map((user: { email: string }) => user.email)).toContain('compta@coop.example');
   });
 });
+
+describe("a tenant's keys", () => {
+  it("are created, listed and revoked by the tenant's admin people, never shown again, and a revoked key stops working", async () => {
+    const tenant = (await api.call('POST', '/v1/tenants', { body: sampleTenant({ name: 'Clés' }) })).json.id;
+    await invite(tenant, { email: 'keys-admin@c.example', name: 'Admin', tenantAdmin: true });
+    await invite(tenant, { email: 'keys-clerk@c.example', name: 'Clerk' });
+    const admin = await signIn('keys-admin@c.example', tenant);
+    const clerk = await signIn('keys-clerk@c.example', tenant);
+    const made = await api.call('POST', `/v1/tenants/${tenant}/api-keys`, { ...asPerson(admin), body: { role: 'tenant' } });
+    expect(made.status, made.text).toBe(201);
+    expectError(await api.call('POST', `/v1/tenants/${tenant}/api-keys`, { ...asPerson(clerk), body: {} }), 403, 'forbidden');
+    expectError(await api.call('POST', `/v1/tenants/${tenantA}/api-keys`, { ...asPerson(admin), body: {} }), 404, 'resource_missing');
+    expectError(await api.call('POST', `/v1/tenants/${tenant}/api-keys`, { key: made.json.key, body: {} }), 403, 'forbidden');
+    const listed = await api.call('GET', `/v1/tenants/${tenant}/api-keys`, asPerson(clerk, false));
+    expect(listed.json.data).toEqual([expect.objectContaining({ id: made.json.id, role: 'tenant', revokedAt: null, hint: `…${made.json.key.slice(-4)}` })]);
+    expect(listed.text).not.toContain(made.json.key);
+    expect((await api.call('GET', '/v1/deliveries', { key: made.json.key })).status).toBe(200);
+    expectError(await api.call('DELETE', `/v1/tenants/${tenant}/api-keys/${made.json.id}`, asPerson(clerk)), 403, 'forbidden');
+    const revoked = await api.call('DELETE', `/v1/tenants/${tenant}/api-keys/${made.json.id}`, asPerson(admin));
+    expect(revoked.status).toBe(200);
+    expect(revoked.json.revokedAt).not.toBeNull();
+    expectError(await api.call('GET', '/v1/deliveries', { key: made.json.key }), 401, 'invalid_api_key');
+    expectError(await api.call('DELETE', `/v1/tenants/${tenantA}/api-keys/${made.json.id}`), 404, 'resource_missing');
+  });
+});
