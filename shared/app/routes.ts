@@ -13,6 +13,7 @@ import { integrationRoutes } from '../integrations/routes.js';
 import type { RouteDefinition } from '../http/route.js';
 import { systemRoutes } from '../system/routes.js';
 import { userRoutes } from '../users/routes.js';
+import { geoRoutes } from '../geo/routes.js';
 
 /**
  * THE route table, in the composition root (`shared/app/`: the one place that imports every
@@ -36,6 +37,7 @@ export const routes = {
   ...notificationRoutes,
   ...integrationRoutes,
   ...userRoutes,
+  ...geoRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

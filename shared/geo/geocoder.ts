@@ -10,10 +10,23 @@ export interface GeocodableAddress {
   city: string;
 }
 
+/** An address a search proposes, precise enough to ride to. */
+export interface AddressCandidate {
+  label: string;
+  line1: string;
+  postcode: string;
+  city: string;
+  lat: number;
+  lng: number;
+  score: number;
+}
+
 /** The port for geocoding: an address to coordinates, or `undefined` when nothing matches well. */
 export interface Geocoder {
   /** @throws GeocoderUnavailableError when the service cannot answer (network, timeout, 5xx...). */
   geocode(address: GeocodableAddress): Promise<LatLng | undefined>;
+  /** Addresses matching what a person typed (a form's search field), best first. */
+  search?(text: string, limit: number): Promise<AddressCandidate[]>;
 }
 
 /** The geocoder could not be asked (as opposed to "it found nothing"): worth a retry later. */
@@ -59,7 +72,7 @@ const BanResponse = z.object({
   features: z.array(
     z.object({
       geometry: z.object({ type: z.literal('Point'), coordinates: z.tuple([Longitude, Latitude]).rest(z.number()) }),
-      properties: z.object({ score: z.number(), postcode: z.string().optional(), type: z.string().optional() }),
+      properties: z.object({ score: z.number(), postcode: z.string().optional(), type: z.string().optional(), label: z.string().optional(), name: z.string().optional(), city: z.string().optional() }),
     }),
   ),
 });
@@ -78,15 +91,22 @@ export class BanGeocoder implements Geocoder {
     this.acceptedTypes = new Set(options.acceptedTypes ?? ['housenumber', 'street', 'locality']);
   }
 
-  async geocode(address: GeocodableAddress): Promise<LatLng | undefined> {
+  /** Keystrokes of a search field: autocompletion on, only addresses precise enough to ride to. */
+  async search(text: string, limit: number): Promise<AddressCandidate[]> {
     const url = new URL(this.searchUrl);
-    // The postcode goes in `q` too: the score compares q with the result's full label.
-    url.searchParams.set('q', `${address.line1} ${address.postcode} ${address.city}`);
-    url.searchParams.set('postcode', address.postcode);
-    url.searchParams.set('limit', '1');
-    // A full address, not keystrokes: autocompletion would only add prefix matches.
-    url.searchParams.set('autocomplete', '0');
+    url.searchParams.set('q', text);
+    url.searchParams.set('limit', String(limit));
+    url.searchParams.set('autocomplete', '1');
+    const parsed = await this.ask(url);
+    return parsed.features.flatMap((feature) => {
+      const { score, postcode, type, label, name, city } = feature.properties;
+      if ((type !== undefined && !this.acceptedTypes.has(type)) || !postcode || !name || !city) return [];
+      const [lng, lat] = feature.geometry.coordinates;
+      return [{ label: label ?? `${name} ${postcode} ${city}`, line1: name, postcode, city, lat, lng, score }];
+    });
+  }
 
+  private async ask(url: URL): Promise<z.output<typeof BanResponse>> {
     let body: unknown;
     try {
       const response = await fetch(url, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(this.timeoutMs) });
@@ -102,11 +122,20 @@ export class BanGeocoder implements Geocoder {
         cause: error,
       });
     }
-
     const parsed = BanResponse.safeParse(body);
     if (!parsed.success) throw new GeocoderUnavailableError('The geocoder answered in an unexpected format.', { cause: parsed.error });
+    return parsed.data;
+  }
 
-    const best = parsed.data.features[0];
+  async geocode(address: GeocodableAddress): Promise<LatLng | undefined> {
+    const url = new URL(this.searchUrl);
+    // The postcode goes in `q` too: the score compares q with the result's full label.
+    url.searchParams.set('q', `${address.line1} ${address.postcode} ${address.city}`);
+    url.searchParams.set('postcode', address.postcode);
+    url.searchParams.set('limit', '1');
+    // A full address, not keystrokes: autocompletion would only add prefix matches.
+    url.searchParams.set('autocomplete', '0');
+    const best = (await this.ask(url)).features[0];
     if (best === undefined) return undefined;
     const { score, postcode, type } = best.properties;
     if (score < this.minScore || postcode !== address.postcode) return undefined;

@@ -38,6 +38,29 @@ afterAll(async () => {
   await new Promise<void>((resolve) => ban.close(() => resolve()));
 });
 
+describe('address search', () => {
+  it('proposes addresses through the geocoder, and says when no address service is configured', async () => {
+    const found = await api.call('GET', `/v1/addresses?q=${encodeURIComponent('12 rue Michelet')}`, { key: actors.tenantKey });
+    expect(found.status).toBe(200);
+    expect(found.json).toMatchObject({ searchAvailable: true, data: [{ line1: '12 Rue Michelet', postcode: '42000', city: 'Saint-Étienne', lat: 45.437561, lng: 4.388214 }] });
+    expect(queries.at(-1)?.get('autocomplete')).toBe('1');
+    expect((await api.call('GET', '/v1/addresses?q=nowhere', { key: actors.tenantKey })).json.data).toEqual([]);
+    expectError(await api.call('GET', '/v1/addresses?q=ab', { key: actors.tenantKey }), 400, 'parameter_invalid');
+    setAdapters({ geocoder: null });
+    try {
+      expect((await api.call('GET', '/v1/addresses?q=12+rue+Michelet', { key: actors.tenantKey })).json).toMatchObject({ searchAvailable: false, data: [] });
+    } finally {
+      setAdapters({ geocoder: new BanGeocoder({ baseUrl: banUrl }) });
+    }
+    setAdapters({ geocoder: new BanGeocoder({ baseUrl: 'http://127.0.0.1:9/geocodage', timeoutMs: 500 }) });
+    try {
+      expectError(await api.call('GET', '/v1/addresses?q=12+rue+Michelet', { key: actors.tenantKey }), 503, 'upstream_unavailable');
+    } finally {
+      setAdapters({ geocoder: new BanGeocoder({ baseUrl: banUrl }) });
+    }
+  });
+});
+
 describe('quotes with a geocoder configured', () => {
   it('locates an address given without coordinates', async () => {
     const body = quoteBody({ dropoff: { ...quoteBody().dropoff, address: { line1: '12 rue Michelet', postcode: '42000', city: 'Saint-Étienne' } } });
