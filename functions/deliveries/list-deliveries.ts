@@ -5,5 +5,5 @@ import { responseLanguage } from '../../shared/i18n/language.js';
 
 export const handler = apiHandler(deliveryRoutes.listDeliveries, async ({ query, principal, headers }) => ({
   status: 200,
-  body: await listDeliveries(principal, { status: query.status, tenantId: query.tenantId }, query, responseLanguage(headers)),
+  body: await listDeliveries(principal, { status: query.status, tenantId: query.tenantId, from: query.from, to: query.to }, query, responseLanguage(headers)),
 }));

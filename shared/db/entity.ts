@@ -146,8 +146,8 @@ export interface Entity<T extends K, K> {
   get(fields: K, options?: { consistent?: boolean }): Promise<T | undefined>;
   /** Several items in one BatchGetItem, answered in the order asked (undefined where none is). */
   getMany(fields: readonly K[]): Promise<Array<T | undefined>>;
-  /** One page of a partition (shared/db/pagination.ts `queryPage`): what list endpoints answer. */
-  query(options: QueryOptions & { page: PageRequest }): Promise<Page<T>>;
+  /** One page of a partition (shared/db/pagination.ts `queryPage`), or of a range of its sort key: what list endpoints answer. */
+  query(options: QueryOptions & { page: PageRequest; range?: SortKeyCondition }): Promise<Page<T>>;
   /** Every item of a partition, or of a range of its sort key, or the first `limit`. */
   queryAll(options: QueryOptions & { range?: SortKeyCondition; limit?: number }): Promise<T[]>;
 
@@ -245,7 +245,14 @@ export function defineEntity<T extends K, K = T>(definition: EntityDefinition<T,
     },
 
     async query(options) {
-      const result = await queryPage({ partition: options.partition as Record<string, string>, index: indexOf(options.partition), page: options.page, descending: options.descending, extra: { ConsistentRead: options.consistent } });
+      const result = await queryPage({
+        partition: options.partition as Record<string, string>,
+        index: indexOf(options.partition),
+        page: options.page,
+        descending: options.descending,
+        ...(options.range ? { range: options.range } : {}),
+        extra: { ConsistentRead: options.consistent },
+      });
       return { ...result, data: parsed(result.data) };
     },
 

@@ -54,6 +54,8 @@ export interface QueryPageOptions {
   page: PageRequest;
   /** Newest first when true. */
   descending?: boolean;
+  /** A range of the sort key (a period of ids, which sort by creation time). */
+  range?: SortKeyCondition;
   /** No FilterExpression here: a filtered list gets its own index, so pages stay full and cheap. */
   extra?: Pick<QueryCommandInput, 'ConsistentRead'>;
 }
@@ -63,12 +65,13 @@ export async function queryPage(options: QueryPageOptions): Promise<Page<Record<
   const [[partitionName, partitionValue]] = Object.entries(options.partition) as [[string, string]];
   const index = tableDefinition.globalSecondaryIndexes.find((candidate) => candidate.name === options.index);
   const cursorAttributes = [tableDefinition.partitionKey, tableDefinition.sortKey, ...(index ? [index.partitionKey, index.sortKey] : [])];
+  const range = options.range ? sortKeyCondition(options.range) : undefined;
   const input: QueryCommandInput = {
     TableName: config.tableName,
     IndexName: options.index,
-    KeyConditionExpression: '#p = :p',
-    ExpressionAttributeNames: { '#p': partitionName },
-    ExpressionAttributeValues: { ':p': partitionValue },
+    KeyConditionExpression: range ? `#p = :p AND ${range.expression}` : '#p = :p',
+    ExpressionAttributeNames: { '#p': partitionName, ...(range ? { '#s': index ? index.sortKey : tableDefinition.sortKey } : {}) },
+    ExpressionAttributeValues: { ':p': partitionValue, ...range?.values },
     // One item more than asked: it tells for sure whether another page exists, so `hasMore`
     // never sends a client after an empty page.
     Limit: options.page.limit + 1,
@@ -76,7 +79,16 @@ export async function queryPage(options: QueryPageOptions): Promise<Page<Record<
     ExclusiveStartKey: options.page.cursor ? decodeCursor(options.page.cursor, options.partition) : undefined,
     ...options.extra,
   };
-  const result = await db().send(new QueryCommand(input));
+  let result;
+  try {
+    result = await db().send(new QueryCommand(input));
+  } catch (error) {
+    // A cursor of the same partition but another range (other dates): not a cursor of this list.
+    if (options.page.cursor && error instanceof Error && error.name === 'ValidationException') {
+      throw new AppError('parameter_invalid', 'cursor is not a cursor returned by this list.', { param: 'cursor' });
+    }
+    throw error;
+  }
   const items = result.Items ?? [];
   const hasMore = items.length > options.page.limit;
   const data = items.slice(0, options.page.limit);

@@ -1,4 +1,5 @@
 import { tenantScopeOf, withholdsPersonalData } from '../auth/access.js';
+import { TZDate } from '@date-fns/tz';
 import type { Principal } from '../auth/principal.js';
 import { courierRepository } from '../couriers/repository.js';
 import type { Page, PageRequest } from '../db/pagination.js';
@@ -97,6 +98,26 @@ export async function getDelivery(principal: Principal, deliveryId: string, lang
 export interface ListFilter {
   status?: DeliveryStatus | undefined;
   tenantId?: string | undefined;
+  /** Booked from this Paris day, and up to this one (inclusive), YYYY-MM-DD. */
+  from?: string | undefined;
+  to?: string | undefined;
+}
+
+/** A Paris day's first instant, and the next day's (dates of a list filter). */
+function bookedBetween(filter: ListFilter): { from?: Date; to?: Date } | undefined {
+  if (filter.from === undefined && filter.to === undefined) return undefined;
+  if (filter.from !== undefined && filter.to !== undefined && filter.from > filter.to) {
+    throw deliveryListErrors.error('parameter_invalid', `from (${filter.from}) is after to (${filter.to}).`, { param: 'from' });
+  }
+  const startOf = (date: string) => {
+    const [year, month, day] = date.split('-').map(Number) as [number, number, number];
+    return new Date(new TZDate(year, month - 1, day, 0, 0, 0, 'Europe/Paris').getTime());
+  };
+  return {
+    ...(filter.from !== undefined ? { from: startOf(filter.from) } : {}),
+    // The end of the day: the next day's start (a Paris day is 23, 24 or 25 hours long), less a millisecond.
+    ...(filter.to !== undefined ? { to: new Date(startOf(new Date(Date.parse(`${filter.to}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10)).getTime() - 1) } : {}),
+  };
 }
 
 export async function listDeliveries(principal: Principal, filter: ListFilter, page: PageRequest, language: Language = DEFAULT_LANGUAGE): Promise<Page<Delivery>> {
@@ -108,11 +129,11 @@ async function findDeliveries(principal: Principal, filter: ListFilter, page: Pa
   const own = tenantScopeOf(principal);
   if (own !== undefined) {
     if (filter.tenantId !== undefined && filter.tenantId !== own) throw deliveryListErrors.error('parameter_invalid', "tenantId: a tenant's key lists its own tenant's deliveries only.", { param: 'tenantId' });
-    return deliveryRepository.listForTenant(own, filter.status, page);
+    return deliveryRepository.listForTenant(own, filter.status, page, bookedBetween(filter));
   }
   if (filter.tenantId !== undefined) {
     if (!isId('tenant', filter.tenantId)) return { data: [], hasMore: false, nextCursor: null };
-    return deliveryRepository.listForTenant(filter.tenantId, filter.status, page);
+    return deliveryRepository.listForTenant(filter.tenantId, filter.status, page, bookedBetween(filter));
   }
   if (filter.status === undefined) {
     throw deliveryListErrors.error('parameter_missing', 'Give tenantId to list one tenant\'s deliveries, or status to list the whole hub\'s.', { param: 'status' });

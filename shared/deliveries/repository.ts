@@ -86,9 +86,14 @@ export const deliveryRepository = {
     return delivery?.tracking.token === token ? delivery : undefined;
   },
 
-  async listForTenant(tenantId: string, status: DeliveryStatus | undefined, page: PageRequest): Promise<Page<Delivery>> {
+  /** A tenant's deliveries, newest first; `booked` bounds their booking time (their ids sort by it). */
+  async listForTenant(tenantId: string, status: DeliveryStatus | undefined, page: PageRequest, booked?: { from?: Date | undefined; to?: Date | undefined }): Promise<Page<Delivery>> {
     const partition = status === undefined ? { gsi1pk: tenantListing(tenantId) } : { gsi2pk: tenantStatusListing(tenantId, status) };
-    return deliveries.query({ partition, page, descending: true });
+    const range =
+      booked && (booked.from || booked.to)
+        ? { between: [`dlv_${encodeTime(Math.max(0, booked.from?.getTime() ?? 0), 10)}`, `dlv_${encodeTime(Math.min(2 ** 48 - 1, booked.to?.getTime() ?? 2 ** 48 - 1), 10)}~`] as const }
+        : undefined;
+    return deliveries.query({ partition, page, descending: true, ...(range ? { range } : {}) });
   },
 
   async listForHub(status: DeliveryStatus, page: PageRequest): Promise<Page<Delivery>> {

@@ -55,6 +55,8 @@ export type Delivery = z.output<typeof Delivery>;
 export const ListDeliveriesQuery = z.strictObject({
   status: z.enum(deliveryStatuses).optional(),
   tenantId: z.string().min(1).max(64).optional().meta({ description: 'Admin and accountant: whose deliveries. Without it, `status` lists the whole hub.' }),
+  from: z.iso.date('must be a date, YYYY-MM-DD').optional().meta({ description: 'Booked on or after this day (Europe/Paris).' }),
+  to: z.iso.date('must be a date, YYYY-MM-DD').optional().meta({ description: 'Booked on or before this day (Europe/Paris).' }),
   limit: z.coerce.number().int().min(1).max(100).default(20),
   cursor: z.string().min(1).max(2048).optional(),
 });

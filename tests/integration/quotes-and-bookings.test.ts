@@ -212,3 +212,24 @@ describe('lists', () => {
     expectError(await api.call('GET', `/v1/deliveries?tenantId=${actors.otherTenantId}`, asTenant()), 400, 'parameter_invalid');
   });
 });
+
+describe('listing deliveries by booking day', () => {
+  it('keeps to the Paris days asked, with cursors that stay within them', async () => {
+    const api2 = api;
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date());
+    const yesterday = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Paris' }).format(new Date(Date.now() - 86_400_000));
+    const booked = await api2.call('POST', '/v1/deliveries', { key: actors.tenantKey, body: quoteBody({ reference: 'by-day' }) });
+    expect(booked.status).toBe(201);
+    const todays = await api2.call('GET', `/v1/deliveries?from=${today}&to=${today}&limit=100`, { key: actors.tenantKey });
+    expect(todays.json.data.map((entry: { id: string }) => entry.id)).toContain(booked.json.id);
+    const before = await api2.call('GET', `/v1/deliveries?to=${yesterday}&limit=100`, { key: actors.tenantKey });
+    expect(before.json.data.map((entry: { id: string }) => entry.id)).not.toContain(booked.json.id);
+    expectError(await api2.call('GET', `/v1/deliveries?from=${today}&to=${yesterday}`, { key: actors.tenantKey }), 400, 'parameter_invalid');
+    expectError(await api2.call('GET', '/v1/deliveries?from=2026-13-01', { key: actors.tenantKey }), 400, 'parameter_invalid');
+    const page = await api2.call('GET', `/v1/deliveries?from=${today}&limit=1`, { key: actors.tenantKey });
+    if (page.json.nextCursor) {
+      const next = await api2.call('GET', `/v1/deliveries?from=${today}&limit=1&cursor=${page.json.nextCursor}`, { key: actors.tenantKey });
+      expect(next.status).toBe(200);
+    }
+  });
+});
