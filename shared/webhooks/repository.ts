@@ -8,6 +8,9 @@ import type { WebhookEndpoint, WebhookMessage } from './schemas.js';
 export interface StoredEndpoint extends WebhookEndpoint {
   tenantId: string;
   secret: string;
+  /** After a rotation, the old secret also signs until `previousSecretExpiresAt`, so receivers can switch without losing a message. */
+  previousSecret?: string;
+  previousSecretExpiresAt?: string;
 }
 
 export interface StoredMessage extends WebhookMessage {
@@ -73,6 +76,17 @@ export const webhookRepository = {
   },
 
   /** Stops sending to an endpoint (it answered 410 Gone); one deleted meanwhile stays deleted. */
+  /** A new secret, the current one kept as the previous until `until`. */
+  async rotateSecret(endpoint: StoredEndpoint, secret: string, until: string): Promise<boolean> {
+    return writeIf(
+      endpoints.update(endpoint, changes({ set: { secret, previousSecret: endpoint.secret, previousSecretExpiresAt: until } }), {
+        expression: '#secret = :current',
+        names: { '#secret': 'secret' },
+        values: { ':current': endpoint.secret },
+      }),
+    );
+  },
+
   async disableEndpoint(tenantId: string, endpointId: string, reason: string): Promise<void> {
     await writeIf(endpoints.update({ tenantId, id: endpointId }, changes({ set: { status: 'disabled', disabledReason: reason } })));
   },

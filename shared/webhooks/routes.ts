@@ -41,6 +41,17 @@ export const webhookRoutes = {
     responses: { 200: { description: 'Deleted.', schema: z.object({ id: z.string(), object: z.literal('webhook_endpoint'), deleted: z.literal(true) }) } },
     errors: [accessErrors, webhookErrors],
   }),
+  rotateWebhookSecret: defineRoute({
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/rotate-secret',
+    roles: ['tenant'],
+    handler: 'functions/webhooks/rotate-secret.ts',
+    summary: 'A new signing secret, shown once. For 24 hours messages carry both signatures (new and old, space-separated in `webhook-signature`), so the receiver switches without losing a message.',
+    tag: 'Webhooks',
+    request: { params: IdParam },
+    responses: { 200: { description: 'The endpoint and its new secret.', schema: WebhookEndpoint.extend({ secret: z.string(), previousSecretExpiresAt: z.string() }).meta({ id: 'WebhookEndpointRotated' }) } },
+    errors: [accessErrors, webhookErrors],
+  }),
   listWebhookMessages: defineRoute({
     method: 'GET',
     path: '/v1/webhook-endpoints/{id}/messages',

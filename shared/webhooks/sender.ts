@@ -18,6 +18,8 @@ export interface SendResult {
 export interface OutgoingMessage {
   url: string;
   secret: string;
+  /** A secret just rotated away from, still signed with until it expires (Standard Webhooks: space-separated signatures). */
+  previousSecret?: string | undefined;
   messageId: string;
   body: string;
 }
@@ -35,7 +37,7 @@ function parseRetryAfter(value: string | string[] | undefined): number | null {
  */
 export function sendWebhook(message: OutgoingMessage, policy: UrlPolicy, now = new Date()): Promise<SendResult> {
   const started = performance.now();
-  const signature = new Webhook(message.secret).sign(message.messageId, now, message.body);
+  const signature = [message.secret, ...(message.previousSecret ? [message.previousSecret] : [])].map((secret) => new Webhook(secret).sign(message.messageId, now, message.body)).join(' ');
   const url = new URL(message.url);
   // Node connects to an IP literal without calling `lookup`, so the guard below never sees it;
   // the URL may have been stored before the blocklist grew, hence the check at every send.

@@ -52,6 +52,23 @@ export async function createEndpoint(tenantId: string, input: { url: string; eve
   return created;
 }
 
+/** How long the old secret keeps signing after a rotation: receivers switch without losing a message. */
+export const ROTATION_OVERLAP_HOURS = 24;
+
+/**
+ * A new signing secret for an endpoint, shown once. For 24 hours messages carry two signatures
+ * (the new secret's and the old one's, space-separated, as Standard Webhooks allows), so a
+ * receiver verifies with either while it switches.
+ */
+export async function rotateEndpointSecret(tenantId: string, endpointId: string, now = new Date()) {
+  const endpoint = await webhookRepository.getEndpoint(tenantId, endpointId);
+  if (!endpoint) throw webhookErrors.notFound('webhook endpoint', endpointId);
+  const secret = `whsec_${randomBytes(32).toString('base64')}`;
+  const until = new Date(now.getTime() + ROTATION_OVERLAP_HOURS * 3600_000).toISOString();
+  if (!(await webhookRepository.rotateSecret(endpoint, secret, until))) throw webhookErrors.error('invalid_transition', 'The secret was rotated meanwhile: list the endpoint and try again.');
+  return { ...endpointView(endpoint), secret, previousSecretExpiresAt: until };
+}
+
 export async function listEndpoints(tenantId: string, page: PageRequest) {
   const result = await webhookRepository.listEndpoints(tenantId, page);
   return { ...result, data: result.data.map(endpointView) };
@@ -136,7 +153,8 @@ export async function attempt(message: StoredMessage, endpoint: StoredEndpoint |
     await webhookRepository.saveAttempt(closed);
     return closed;
   }
-  const result = await sendWebhook({ url: endpoint.url, secret: endpoint.secret, messageId: message.id, body: message.body }, urlPolicy(), now);
+  const previous = endpoint.previousSecret && endpoint.previousSecretExpiresAt && endpoint.previousSecretExpiresAt > now.toISOString() ? endpoint.previousSecret : undefined;
+  const result = await sendWebhook({ url: endpoint.url, secret: endpoint.secret, previousSecret: previous, messageId: message.id, body: message.body }, urlPolicy(), now);
   const attempts = message.attempts + 1;
   const attemptLog = [...message.attemptLog, { at: now.toISOString(), statusCode: result.statusCode, latencyMs: result.latencyMs, error: result.error }].slice(-MAX_LOGGED_ATTEMPTS);
   const outcome = classify(result.statusCode);

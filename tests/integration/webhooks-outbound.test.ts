@@ -121,6 +121,26 @@ describe('delivery of status events', () => {
     expect(log[0]).toMatchObject({ attempts: 1, lastResponseStatus: 200, attemptLog: [expect.objectContaining({ statusCode: 200, error: null })] });
   });
 
+  it('rotates the secret: the new one shown once, both signing for a day so the receiver switches without a loss', async () => {
+    const hook = await receiver();
+    const created = await endpoint(hook.url);
+    const rotated = await api.call('POST', `/v1/webhook-endpoints/${created.id}/rotate-secret`, { key: actors.tenantKey });
+    expect(rotated.status).toBe(200);
+    expect(rotated.json.secret).toMatch(/^whsec_/);
+    expect(rotated.json.secret).not.toBe(created.secret);
+    expect(Date.parse(rotated.json.previousSecretExpiresAt) - Date.now()).toBeGreaterThan(23 * 3600_000);
+    expect(JSON.stringify((await api.call('GET', '/v1/webhook-endpoints', { key: actors.tenantKey })).json)).not.toContain(rotated.json.secret);
+    await book();
+    await api.runtime.settle();
+    const request = hook.received.at(-1);
+    expect(request).toBeDefined();
+    // Each secret verifies on its own: receivers on the old one keep working, those on the new one too.
+    expect(() => new Webhook(rotated.json.secret).verify(request?.body as string, request?.headers as Record<string, string>)).not.toThrow();
+    expect(() => new Webhook(created.secret).verify(request?.body as string, request?.headers as Record<string, string>)).not.toThrow();
+    expect(String(request?.headers['webhook-signature']).split(' ')).toHaveLength(2);
+    expectError(await api.call('POST', `/v1/webhook-endpoints/${created.id}/rotate-secret`, { key: actors.otherTenantKey }), 404, 'resource_missing');
+  });
+
   it('never sends one event twice to an endpoint, even when the bus redelivers it', async () => {
     const hook = await receiver();
     const created = await endpoint(hook.url);
