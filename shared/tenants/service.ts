@@ -69,6 +69,16 @@ export async function revokeTenantKey(principal: Principal, tenantId: string, ke
   return revoked;
 }
 
+export async function listHubKeys(): Promise<ListedKey[]> {
+  return listKeys('hub');
+}
+
+export async function revokeHubKey(keyId: string): Promise<ListedKey> {
+  const revoked = await revokeKey('hub', keyId);
+  if (!revoked) throw tenantErrors.notFound('api key', keyId);
+  return revoked;
+}
+
 export async function issueTenantKey(tenantId: string, role: 'tenant' | 'accountant'): Promise<IssuedKey & { object: 'api_key'; tenantId: string }> {
   await getTenant(tenantId);
   const { issued, create } = newApiKey({ role, tenantId });

@@ -185,3 +185,18 @@ describe("a tenant's keys", () => {
     expectError(await api.call('DELETE', `/v1/tenants/${tenantA}/api-keys/${made.json.id}`), 404, 'resource_missing');
   });
 });
+
+describe("the hub's keys", () => {
+  it('are listed without their secret and revoked by an admin', async () => {
+    const made = (await api.call('POST', '/v1/hub/api-keys', { body: { role: 'accountant' } })).json;
+    const listed = await api.call('GET', '/v1/hub/api-keys');
+    expect(listed.json.data.map((key: { id: string }) => key.id)).toContain(made.id);
+    expect(listed.text).not.toContain(made.key);
+    expect((await api.call('GET', `/v1/billing/invoices?status=open`, { key: made.key })).status).toBe(200);
+    const revoked = await api.call('DELETE', `/v1/hub/api-keys/${made.id}`);
+    expect(revoked.json).toMatchObject({ id: made.id, role: 'accountant' });
+    expectError(await api.call('GET', `/v1/billing/invoices?status=open`, { key: made.key }), 401, 'invalid_api_key');
+    expectError(await api.call('DELETE', '/v1/hub/api-keys/key_01JDQ6V7M5B8XK2ZQ3W4E5R6T7'), 404, 'resource_missing');
+    expectError(await api.call('GET', '/v1/hub/api-keys', { key: made.key }), 401, 'invalid_api_key');
+  });
+});
