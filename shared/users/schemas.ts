@@ -4,10 +4,10 @@ import { text, Timestamp } from '../schemas/common.js';
 export const userRoles = ['admin', 'tenant', 'accountant'] as const;
 export type UserRole = (typeof userRoles)[number];
 
-const Email = z
-  .email('must be an e-mail address')
-  .max(254)
-  .transform((value) => value.trim().toLowerCase());
+/** Compared without case: `normalizeEmail` lowers it wherever an address is stored or looked up. */
+const Email = z.email('must be an e-mail address').max(254);
+
+export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 
 export const User = z
   .object({

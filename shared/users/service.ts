@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { hashToken, newSession, revokeUserSessions, type StoredSession } from '../auth/sessions.js';
+import { clearedSessionCookie, hashToken, newSession, revokeSession, revokeUserSessions, type StoredSession } from '../auth/sessions.js';
 import type { Principal } from '../auth/principal.js';
 import { config } from '../config.js';
 import { transact } from '../db/transact.js';
@@ -10,7 +10,7 @@ import { sendOnce } from '../notifications/service.js';
 import { assertManagesTenant, getTenant } from '../tenants/service.js';
 import { signInErrors, userErrors } from './errors.js';
 import { userRepository } from './repository.js';
-import type { CreateHubUserBody, CreateTenantUserBody, User } from './schemas.js';
+import { normalizeEmail, type CreateHubUserBody, type CreateTenantUserBody, type User } from './schemas.js';
 
 /** A sign-in link works once, for this long. */
 export const SIGN_IN_LINK_SECONDS = 15 * 60;
@@ -37,7 +37,7 @@ export async function inviteTenantUser(principal: Principal, tenantId: string, b
   return create({
     id: newId('user', now.getTime()),
     object: 'user',
-    email: body.email,
+    email: normalizeEmail(body.email),
     name: body.name,
     role: body.role,
     tenantId,
@@ -48,7 +48,7 @@ export async function inviteTenantUser(principal: Principal, tenantId: string, b
 }
 
 export async function createHubUser(principal: Principal, body: CreateHubUserBody, now = new Date()): Promise<User> {
-  return create({ id: newId('user', now.getTime()), object: 'user', email: body.email, name: body.name, role: body.role, tenantId: null, tenantAdmin: false, createdAt: now.toISOString(), invitedBy: inviter(principal) });
+  return create({ id: newId('user', now.getTime()), object: 'user', email: normalizeEmail(body.email), name: body.name, role: body.role, tenantId: null, tenantAdmin: false, createdAt: now.toISOString(), invitedBy: inviter(principal) });
 }
 
 export async function listTenantUsers(principal: Principal, tenantId: string): Promise<User[]> {
@@ -78,7 +78,8 @@ export async function removeUser(principal: Principal, userId: string, now = new
  * goes out through the notifier (SES in AWS; locally the e-mail outbox, and the log prints it).
  * The answer is the same either way; requests are limited per client and per address.
  */
-export async function requestSignIn(email: string, sourceIp: string, now = new Date()): Promise<{ object: 'sign_in_requested'; email: string; expiresInSeconds: number }> {
+export async function requestSignIn(typed: string, sourceIp: string, now = new Date()): Promise<{ object: 'sign_in_requested'; email: string; expiresInSeconds: number }> {
+  const email = normalizeEmail(typed);
   const { perAddress, perEmail, windowSeconds } = SIGN_IN_LIMITS;
   await enforceRateLimits(
     [
@@ -135,6 +136,12 @@ export async function openSession(token: string, now = new Date()): Promise<{ to
     throw error;
   }
   return { token: opened.token, session: opened.session, user };
+}
+
+/** Sign-out: the session ends (nothing to end for a key), and the answer clears its cookie. */
+export async function closeSession(session: StoredSession | undefined): Promise<{ clearCookie: string }> {
+  if (session) await revokeSession(session.tokenHash);
+  return { clearCookie: clearedSessionCookie() };
 }
 
 export async function me(principal: Principal, session: StoredSession | undefined) {
