@@ -1,0 +1,529 @@
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalRuntimeOptions } from '../../infra/local/runtime.js';
+import { startTestApi, type TestApi } from '../helpers/runtime.js';
+import { places } from '../helpers/scenario.js';
+
+/**
+ * The web app (`web/`) in Debian's Chromium, driven by playwright-core, against the real local
+ * runtime: each person's journey clicked as they would, in French and English, on a 390 px phone
+ * and a 1280 px desktop, with axe-core on every page (no serious or critical violation) and
+ * screenshots in tests/e2e/artifacts/. The app is built once with Vite's JS API into a folder of
+ * its own; the runtime serves it at /app (or, where it does not yet, a small server here serves
+ * it and passes /v1 through, so the app and the API share one origin and the session cookie).
+ */
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = resolve('tests/e2e/artifacts');
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+let api: TestApi;
+let browser: Browser | undefined;
+let own: Server | undefined;
+let distDir: string;
+/** Where the browser opens the app: the runtime itself, or the small server below. */
+let origin: string;
+
+const ids = {
+  shop: '',
+  ressourcerie: '',
+  ressourcerieKey: '',
+  courier: { id: '', key: '' },
+  shopDelivery: '',
+  pickup: '',
+};
+const people = {
+  shop: { email: 'epicerie@panier.example', name: 'Claire Dubois' },
+  ressourcerie: { email: 'benevole@furan.example', name: 'Dominique Roche' },
+  accountant: { email: 'compta@coop.example', name: 'Sam Bernard' },
+  admin: { email: 'coordination@coop.example', name: 'Alex Morel' },
+};
+
+/** The Paris date `days` from today, as slots take it. */
+function parisDay(days: number): string {
+  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  const [year, month, day] = today.split('-').map(Number) as [number, number, number];
+  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
+}
+
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
+
+/** Serves `distDir` at /app/ (index.html for client routes) and passes everything else to the runtime. */
+function startOwnServer(target: URL): Promise<Server> {
+  const server = createServer((req, res) => {
+    const path = decodeURIComponent((req.url ?? '/').split('?')[0] as string);
+    if (path === '/app' || path.startsWith('/app/')) {
+      const relative = path.slice('/app/'.length);
+      const last = relative.slice(relative.lastIndexOf('/') + 1);
+      const file = last.includes('.') ? resolve(distDir, relative) : join(distDir, 'index.html');
+      if (!file.startsWith(distDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(readFileSync(file));
+      return;
+    }
+    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
+      res.writeHead(answer.statusCode ?? 502, answer.headers);
+      answer.pipe(res);
+    });
+    upstream.on('error', () => res.writeHead(502).end());
+    req.pipe(upstream);
+  });
+  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
+  mkdirSync(ARTIFACTS, { recursive: true });
+  distDir = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+
+  api = await startTestApi({ webApp: { distDir } } as Partial<LocalRuntimeOptions>);
+  const served = await fetch(`${api.runtime.apiUrl}/app/deliveries`).then(async (r) => r.ok && (await r.text()).includes('id="root"'), () => false);
+  if (served) origin = api.runtime.apiUrl;
+  else {
+    own = await startOwnServer(new URL(api.runtime.apiUrl));
+    const address = own.address() as { port: number };
+    origin = `http://127.0.0.1:${address.port}`;
+  }
+
+  // The hub sets up two organisations, their people, a courier and tomorrow's slots, through the API.
+  const tenant = async (body: Record<string, unknown>) => {
+    const created = await api.call('POST', '/v1/tenants', { body });
+    expect(created.status, created.text).toBe(201);
+    return created.json.id as string;
+  };
+  ids.shop = await tenant({ name: 'Le Panier Stéphanois', kind: 'shop', billingEmail: 'compta@panier.example', address: places.hotelDeVille });
+  ids.ressourcerie = await tenant({ name: 'La Ressourcerie du Furan', kind: 'ressourcerie', billingEmail: 'contact@furan.example', address: places.jeanJaures });
+  const invite = async (path: string, body: Record<string, unknown>) => {
+    const created = await api.call('POST', path, { body });
+    expect(created.status, created.text).toBe(201);
+  };
+  await invite(`/v1/tenants/${ids.shop}/users`, { ...people.shop, role: 'tenant', tenantAdmin: true });
+  await invite(`/v1/tenants/${ids.ressourcerie}/users`, { ...people.ressourcerie, role: 'tenant' });
+  await invite('/v1/hub/users', { ...people.accountant, role: 'accountant' });
+  await invite('/v1/hub/users', { ...people.admin, role: 'admin' });
+  ids.ressourcerieKey = (await api.call('POST', `/v1/tenants/${ids.ressourcerie}/api-keys`, { body: {} })).json.key;
+  const courier = (await api.call('POST', '/v1/couriers', { body: { name: 'Alex' } })).json;
+  ids.courier = { id: courier.id, key: courier.apiKey };
+  const slots = await api.call('PUT', `/v1/hub/slots/${parisDay(1)}`, {
+    body: { slots: [{ start: '09:00', end: '11:00', capacity: 3 }, { start: '14:00', end: '16:00', capacity: 1 }] },
+  });
+  expect(slots.status, slots.text).toBe(200);
+
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+}, 120_000);
+
+afterAll(async () => {
+  try {
+    await browser?.close();
+    await new Promise((done) => (own ? own.close(done) : done(undefined)));
+  } finally {
+    await api?.stop();
+    if (distDir) rmSync(distDir, { recursive: true, force: true });
+  }
+});
+
+interface Session {
+  context: BrowserContext;
+  page: Page;
+  problems: string[];
+}
+
+/** A fresh browser (phone or desktop, in a language) that records console errors and failed requests. */
+async function open(options: BrowserContextOptions): Promise<Session> {
+  const context = await browser!.newContext(options);
+  const page = await context.newPage();
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() !== 'error') return;
+    // Chromium logs every 4xx as a failed load: the app asking who is signed in before anyone is
+    // (GET /v1/me, 401), and the refusals the journeys provoke on purpose (404, 409), are expected.
+    const expected = /status of (404|409)/.test(message.text()) || (/status of 401/.test(message.text()) && message.location().url.endsWith('/v1/me'));
+    if (!expected) problems.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  page.on('requestfailed', (request) => {
+    if (!/net::ERR_ABORTED/.test(request.failure()?.errorText ?? '')) problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
+  });
+  return { context, page, problems };
+}
+
+/**
+ * axe-core in the page: no serious or critical violation. The app's Content-Security-Policy
+ * (`script-src 'self'`) refuses inline scripts, so `addScriptTag({ content })` is blocked where the
+ * runtime serves the app; the DevTools protocol's evaluation is not subject to the page's CSP, so
+ * axe is injected through it, and the CSP stays on for everything the app itself does.
+ */
+async function audit(page: Page, name: string): Promise<void> {
+  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
+  const violations = await page.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const result = await axe.run(globalThis as unknown, { resultTypes: ['violations'] });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
+  });
+  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  expect(serious, `${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
+}
+
+/** A full-page screenshot, once the page is checked not to scroll sideways (390 px included). */
+async function shot(page: Page, name: string): Promise<void> {
+  const widths = await page.evaluate(() => {
+    type Box = { right: number };
+    type Element = { tagName: string; className: string; getBoundingClientRect(): Box };
+    const { document } = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(selector: string): Iterable<Element> } };
+    const client = document.documentElement.clientWidth;
+    const wide = [...document.querySelectorAll('body *')].filter((element) => element.getBoundingClientRect().right > client + 1);
+    return { scroll: document.documentElement.scrollWidth, client, wide: wide.slice(0, 8).map((element) => `${element.tagName}.${element.className}`) };
+  });
+  expect(widths.scroll, `${name} scrolls sideways: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.client);
+  await page.screenshot({ path: join(ARTIFACTS, `web-${name}.png`), fullPage: true });
+}
+
+/** The sign-in link of the last e-mail to `email`, from the outbox the hub reads with its key. */
+async function signInLink(email: string, tenantId: string): Promise<string> {
+  for (let attempt = 0; attempt < 50; attempt += 1) {
+    const mail = await api.call('GET', `/v1/hub/notifications?tenantId=${encodeURIComponent(tenantId)}&limit=50`);
+    expect(mail.status, mail.text).toBe(200);
+    const found = (mail.json.data as Array<{ to: string; text: string }>).find((item) => item.to === email && item.text.includes('/app/sign-in#token='));
+    const link = found?.text.match(/https?:\/\/\S+\/app\/sign-in#token=[A-Za-z0-9_-]{43}/)?.[0];
+    if (link) return link;
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  throw new Error(`no sign-in e-mail for ${email}`);
+}
+
+/** Signs in as a person would: the e-mail address, then the link from the e-mail. */
+async function signIn(page: Page, person: { email: string }, tenantId: string, lang: 'fr' | 'en'): Promise<void> {
+  await page.goto(`${origin}/app/`);
+  await page.getByRole('heading', { name: lang === 'fr' ? 'Se connecter' : 'Sign in' }).waitFor();
+  await page.getByLabel(lang === 'fr' ? 'Adresse e-mail' : 'E-mail address').fill(person.email);
+  await page.getByRole('button', { name: lang === 'fr' ? 'Recevoir le lien de connexion' : 'Send me the sign-in link' }).click();
+  await page.getByRole('heading', { name: lang === 'fr' ? 'Consultez votre boîte mail' : 'Check your inbox' }).waitFor();
+  const link = new URL(await signInLink(person.email, tenantId));
+  await page.goto(`${origin}${link.pathname}${link.hash}`);
+  await page.getByRole('button', { name: lang === 'fr' ? 'Se déconnecter' : 'Sign out' }).waitFor();
+  // The token never stays in the address bar.
+  expect(page.url()).not.toContain('token=');
+}
+
+describe('the web app in Chromium', () => {
+  it('a ressourcerie volunteer (English, desktop) books a pickup in a slot, finds it in the list, cancels it; a slot filled meanwhile books nothing', async () => {
+    const { context, page, problems } = await open({ ...DESKTOP, locale: 'en-GB' });
+    try {
+      await page.goto(`${origin}/app/`);
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      await audit(page, 'sign-in');
+      await shot(page, 'sign-in-en-1280');
+      await signIn(page, people.ressourcerie, ids.ressourcerie, 'en');
+      await expect.poll(() => page.locator('header').innerText()).toContain('La Ressourcerie du Furan');
+
+      // A ressourcerie's menu offers the pickup first.
+      await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Book a pickup' }).click();
+      await page.getByRole('heading', { name: 'Book a pickup', level: 1 }).waitFor();
+      await page.getByLabel(/09:00–11:00 · 3 place\(s\) left/).check();
+      // A sofa is too bulky for one cargo bike: said at once, before any price.
+      await page.getByRole('button', { name: '+ Two-seat sofa' }).click();
+      await expect.poll(() => page.getByRole('alert').innerText()).toContain('too bulky for one cargo bike');
+      await page.getByRole('button', { name: 'Remove Two-seat sofa' }).click();
+      await page.getByRole('button', { name: '+ Chair' }).click();
+      await page.getByRole('button', { name: '+ Box of books' }).click();
+      await page.getByRole('group', { name: 'Item 1 : Chair' }).getByLabel('Quantity').fill('2');
+      await page.getByText('Fits in one cargo bike.').waitFor();
+      const address = page.getByRole('group', { name: 'Donor’s address' });
+      await address.getByLabel('Number and street').fill(places.firminy.line1);
+      await address.getByLabel('Postcode').fill(places.firminy.postcode);
+      await address.getByLabel('Town').fill(places.firminy.city);
+      await address.getByText('GPS coordinates').click();
+      await address.getByLabel('Latitude').fill(String(places.firminy.lat));
+      await address.getByLabel('Longitude').fill(String(places.firminy.lng));
+      const donor = page.getByRole('group', { name: 'Donor', exact: true });
+      await donor.getByLabel('Name').fill('Dominique Martin');
+      await donor.getByLabel('Phone').fill('+33 6 11 22 33 44');
+      await page.getByLabel('Floor', { exact: true }).selectOption('3');
+      await page.getByLabel('Lift').selectOption('no');
+      await page.getByLabel('Access', { exact: true }).fill('Code 1234B');
+      await page.getByLabel('Your reference').fill('Don 0042');
+      await page.getByRole('button', { name: 'See the price' }).click();
+      await page.getByRole('heading', { name: 'Price' }).waitFor();
+      expect(await page.getByRole('row', { name: /Total incl\. VAT/ }).innerText()).toMatch(/\d+,\d\d\s€/);
+      await audit(page, 'pickup form with price');
+      await shot(page, 'pickup-price-en-1280');
+      await page.getByRole('button', { name: 'Confirm the pickup' }).click();
+      await page.waitForURL(/\/app\/deliveries\/dlv_/);
+      ids.pickup = page.url().split('/').pop() as string;
+      await page.getByRole('heading', { name: /Pickup « Don 0042 »/ }).waitFor();
+      expect(await page.locator('main').innerText()).toContain('3e étage, sans ascenseur. Code 1234B');
+      await audit(page, 'pickup detail');
+
+      // In the list, found by its reference; opened; cancelled (free: no courier yet).
+      await page.getByRole('link', { name: 'All deliveries' }).click();
+      await page.getByLabel('Reference contains').fill('0042');
+      await page.getByRole('link', { name: 'Don 0042' }).click();
+      await page.getByRole('button', { name: 'Cancel the delivery…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Cancel this delivery?' });
+      await expect.poll(() => dialog.innerText()).toContain('Cancelling is free');
+      await audit(page, 'cancel dialog');
+      await dialog.getByRole('button', { name: 'Yes, cancel' }).click();
+      await page.locator('.badge', { hasText: 'Cancelled' }).waitFor();
+      await shot(page, 'pickup-cancelled-en-1280');
+      expect((await api.call('GET', `/v1/deliveries/${ids.pickup}`)).json.status).toBe('cancelled');
+
+      // The afternoon slot (1 place) fills between the price and the booking: nothing is booked.
+      await page.getByRole('navigation', { name: 'Main menu' }).getByRole('link', { name: 'Book a pickup' }).click();
+      await page.getByLabel(/14:00–16:00 · 1 place\(s\) left/).check();
+      await page.getByRole('button', { name: '+ Lamp' }).click();
+      await address.getByLabel('Number and street').fill(places.saintChamond.line1);
+      await address.getByLabel('Postcode').fill(places.saintChamond.postcode);
+      await address.getByLabel('Town').fill(places.saintChamond.city);
+      await address.getByText('GPS coordinates').click();
+      await address.getByLabel('Latitude').fill(String(places.saintChamond.lat));
+      await address.getByLabel('Longitude').fill(String(places.saintChamond.lng));
+      await donor.getByLabel('Name').fill('Lou Girard');
+      await donor.getByLabel('Phone').fill('+33 6 55 44 33 22');
+      await page.getByRole('button', { name: 'See the price' }).click();
+      await page.getByRole('heading', { name: 'Price' }).waitFor();
+      const slotId = (await api.call('GET', `/v1/slots?date=${parisDay(1)}`, { key: ids.ressourcerieKey })).json.data[1].id;
+      const other = await api.call('POST', '/v1/deliveries', {
+        key: ids.ressourcerieKey,
+        body: { kind: 'pickup', slotId, pickup: { address: places.firminy, contact: { name: 'Someone else' } }, parcels: [{ weightKg: 2 }] },
+      });
+      expect(other.status, other.text).toBe(201);
+      const before = (await api.call('GET', '/v1/deliveries?limit=100', { key: ids.ressourcerieKey })).json.data.length;
+      await page.getByRole('button', { name: 'Confirm the pickup' }).click();
+      await page.getByRole('alert').filter({ hasText: 'This slot has just filled up: please choose another one.' }).waitFor();
+      await page.getByLabel(/14:00–16:00 · full/).waitFor();
+      expect(await page.getByLabel(/14:00–16:00 · full/).isDisabled()).toBe(true);
+      expect((await api.call('GET', '/v1/deliveries?limit=100', { key: ids.ressourcerieKey })).json.data.length).toBe(before);
+      await shot(page, 'pickup-slot-full-en-1280');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it("a shop (French, phone) books a delivery with its default pickup, once though clicked twice, shares the link; another tenant's delivery stays hidden", async () => {
+    const { context, page, problems } = await open({ ...PHONE, locale: 'fr-FR' });
+    try {
+      await signIn(page, people.shop, ids.shop, 'fr');
+      await page.getByRole('heading', { name: 'Livraisons et enlèvements', level: 1 }).waitFor();
+      await page.getByText('Aucune course ne correspond.').waitFor();
+      await audit(page, 'deliveries (empty)');
+      await page.getByRole('link', { name: 'Réserver une livraison' }).first().click();
+      await page.getByRole('heading', { name: 'Réserver une livraison', level: 1 }).waitFor();
+      await page.getByText(places.hotelDeVille.line1).first().waitFor();
+      const dropoff = page.getByRole('group', { name: 'Adresse de livraison' });
+      await dropoff.getByLabel('Numéro et rue').fill(places.firminy.line1);
+      await dropoff.getByLabel('Code postal').fill(places.firminy.postcode);
+      await dropoff.getByLabel('Ville').fill(places.firminy.city);
+      await dropoff.getByText('Coordonnées GPS').click();
+      await dropoff.getByLabel('Latitude').fill('45,388');
+      await dropoff.getByLabel('Longitude').fill('4,288');
+      const recipient = page.getByRole('group', { name: 'Destinataire' });
+      await recipient.getByLabel('Nom').fill('Camille Martin');
+      await recipient.getByLabel('Téléphone').fill('+33 6 12 34 56 78');
+      await page.getByLabel('Description').fill('Panier de légumes');
+      await page.getByLabel('Poids (kg, chacun)').fill('4.5');
+      await page.getByLabel('Votre référence').fill('CMD-1001');
+      await page.getByRole('button', { name: 'Voir le prix' }).click();
+      await page.getByRole('heading', { name: 'Prix' }).waitFor();
+      expect(await page.getByRole('row', { name: /Total TTC/ }).innerText()).toMatch(/\d+,\d\d\s€/);
+      await audit(page, 'book delivery with price');
+      await shot(page, 'book-delivery-fr-390');
+      await page.getByRole('button', { name: 'Confirmer la réservation' }).dblclick();
+      await page.evaluate(() => (globalThis as unknown as { getSelection(): { removeAllRanges(): void } | null }).getSelection()?.removeAllRanges());
+      await page.waitForURL(/\/app\/deliveries\/dlv_/);
+      ids.shopDelivery = page.url().split('/').pop() as string;
+      await page.getByRole('heading', { name: /Livraison « CMD-1001 »/ }).waitFor();
+      expect(await page.locator('.tracking-url').innerText()).toMatch(/\/track\/[A-Za-z0-9_-]{32}$/);
+      await audit(page, 'delivery detail');
+      await shot(page, 'delivery-fr-390');
+      const mine = (await api.call('GET', `/v1/deliveries?tenantId=${ids.shop}&limit=100`)).json.data;
+      expect(mine.filter((d: { reference: string }) => d.reference === 'CMD-1001')).toHaveLength(1);
+
+      // Someone else's pickup, by its address: the same "not found" as a delivery that does not exist.
+      await page.goto(`${origin}/app/deliveries/${ids.pickup}`);
+      await expect.poll(() => page.getByRole('alert').innerText()).toContain('Introuvable');
+
+      // Settings and invoices open, and pass the audit.
+      await page.getByRole('link', { name: 'Réglages' }).click();
+      await page.getByRole('heading', { name: 'Adresse d’enlèvement habituelle' }).waitFor();
+      await page.getByRole('cell', { name: people.shop.email }).waitFor();
+      // An API key for the shop's software: shown once, working, then revoked.
+      await page.getByRole('button', { name: 'Créer une clé' }).click();
+      const secret = await page.locator('code.secret').innerText();
+      expect((await api.call('GET', '/v1/me', { key: secret })).json).toMatchObject({ role: 'tenant', tenantId: ids.shop });
+      await audit(page, 'settings');
+      await shot(page, 'settings-fr-390');
+      await page.getByRole('button', { name: `Révoquer …${secret.slice(-4)}` }).click();
+      await page.getByRole('dialog', { name: 'Révoquer cette clé ?' }).getByRole('button', { name: 'Révoquer' }).click();
+      await page.getByRole('cell', { name: /^Révoquée le / }).waitFor();
+      await page.getByRole('link', { name: 'Factures' }).click();
+      await page.getByText('Aucune facture à payer.').waitFor();
+      await audit(page, 'invoices');
+
+      await page.getByRole('button', { name: 'Se déconnecter' }).click();
+      await page.getByRole('heading', { name: 'Se connecter' }).waitFor();
+      expect((await context.request.get(`${origin}/v1/me`)).status()).toBe(401);
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it("the cooperative's accountant (French, desktop) sees the month's gap, runs billing, records a cheque, matches the transfer of a bank statement, sees it reconciled; then switches to English", async () => {
+    // The courier delivers the shop's parcel.
+    expect((await api.call('POST', `/v1/hub/deliveries/${ids.shopDelivery}/assign`, { body: { courierId: ids.courier.id } })).status).toBe(200);
+    for (const body of [{ type: 'picked_up' }, { type: 'delivered', proof: { recipientName: 'Camille Martin' } }]) {
+      const reported = await api.call('POST', `/v1/courier/deliveries/${ids.shopDelivery}/events`, { key: ids.courier.key, body });
+      expect(reported.status, reported.text).toBe(200);
+    }
+    await api.runtime.settle();
+
+    const { context, page, problems } = await open({ ...DESKTOP, locale: 'fr-FR' });
+    try {
+      await signIn(page, people.accountant, 'hub', 'fr');
+      await page.getByRole('heading', { name: 'Clôture du mois', level: 1 }).waitFor();
+      await page.locator('tr.problem', { hasText: 'Le Panier Stéphanois' }).waitFor();
+      await page.getByText('Course livrée pas encore facturée').waitFor();
+      await audit(page, 'reconciliation with a gap');
+      await shot(page, 'reconciliation-gap-fr-1280');
+
+      await page.getByRole('button', { name: /^Lancer la facturation de / }).first().click();
+      await page.getByText('Facturation terminée : 1 facture(s) émise(s).', { exact: true }).first().waitFor();
+      await page.getByText('Tout concorde : livré, facturé et encaissé.').waitFor();
+
+      await page.getByRole('link', { name: 'Factures et paiements' }).click();
+      await page.getByRole('heading', { name: /Facture F\d{4}-\d{6} · Le Panier Stéphanois/ }).waitFor();
+      await page.getByRole('button', { name: /Paiements et avoirs/ }).click();
+      const [invoice] = (await api.call('GET', '/v1/billing/invoices?status=open')).json.data;
+      expect(invoice.amountDue).toBeGreaterThan(500);
+      // A cheque of 5 € first (the form proposes what is owed; the accountant types what came in).
+      await page.getByLabel('Montant reçu (€)').fill('5,00');
+      await page.getByLabel('Moyen de paiement').selectOption('cheque');
+      await page.getByLabel('Référence', { exact: true }).fill('CHQ 1234567');
+      await audit(page, 'invoice with payment form');
+      await shot(page, 'invoice-payment-fr-1280');
+      await page.getByRole('button', { name: 'Enregistrer le paiement' }).click();
+      await page.getByText('Paiement de 5,00 € enregistré.', { exact: false }).first().waitFor();
+      await page.getByText(/Chèque · CHQ 1234567/).waitFor();
+      const rest = invoice.amountDue - 500;
+      const euros = `${Math.floor(rest / 100)},${String(rest % 100).padStart(2, '0')}`;
+
+      // The rest by transfer, on the bank statement, without the invoice number: matched by hand.
+      await page.getByRole('link', { name: 'Relevés bancaires' }).click();
+      await page.getByLabel('Fichier du relevé').setInputFiles({
+        name: 'releve.csv',
+        mimeType: 'text/csv',
+        buffer: Buffer.from(`Date;Libellé;Montant\r\n${parisDay(0)};VIR SEPA LE PANIER STEPHANOIS;${euros}\r\n`, 'utf8'),
+      });
+      await page.getByRole('button', { name: 'Importer' }).click();
+      await page.getByText('1 ligne(s) lue(s), 1 nouvelle(s) ; 0 rapprochée(s) automatiquement, 1 à traiter.').waitFor();
+      const row = page.getByRole('row', { name: /VIR SEPA LE PANIER STEPHANOIS/ });
+      await row.getByText('Pas de numéro de facture dans le libellé').waitFor();
+      await audit(page, 'bank statements with a line to match');
+      await shot(page, 'bank-unmatched-fr-1280');
+      expect(await row.getByLabel(/Facture payée par ce virement/).inputValue()).toBe(invoice.id);
+      await row.getByRole('button', { name: 'Rapprocher de la facture' }).click();
+      await page.getByText('Aucun virement en attente.').waitFor();
+      const paid = (await api.call('GET', `/v1/billing/invoices/${invoice.id}`)).json;
+      expect([paid.status, paid.amountDue, paid.paidAmount]).toEqual(['paid', 0, invoice.amountDue]);
+      const pdf = await context.request.get(`${origin}/v1/billing/invoices/${invoice.id}?format=pdf`);
+      expect(pdf.headers()['content-type']).toContain('application/pdf');
+
+      await page.getByRole('link', { name: 'Clôture du mois' }).click();
+      await page.locator('tr', { hasText: 'Le Panier Stéphanois' }).getByText('OK').waitFor();
+      const fec = await context.request.get(`${origin}${await page.getByRole('link', { name: /^FEC/ }).getAttribute('href')}`);
+      expect(fec.status()).toBe(200);
+      expect((await fec.body()).toString('latin1')).toContain('JournalCode');
+
+      // The language switch: the interface, the page's lang, and the choice kept across a reload.
+      await page.getByRole('button', { name: 'English' }).click();
+      await page.getByRole('heading', { name: 'Month end', level: 1 }).waitFor();
+      expect(await page.getAttribute('html', 'lang')).toBe('en');
+      await page.reload();
+      await page.getByRole('heading', { name: 'Month end', level: 1 }).waitFor();
+      await page.getByText('Everything matches: delivered, billed and paid.').waitFor();
+      await audit(page, 'reconciliation, clean, in English');
+      await shot(page, 'reconciliation-clean-en-1280');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('the hub coordinator (English, phone) sees the organisations, adds one and invites its first person, opens a day of slots, sees the team', async () => {
+    const { context, page, problems } = await open({ ...PHONE, locale: 'en-US' });
+    try {
+      await signIn(page, people.admin, 'hub', 'en');
+      await page.getByRole('heading', { name: 'Organisations', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: 'La Ressourcerie du Furan' }).waitFor();
+      await audit(page, 'tenants');
+
+      // A new organisation, and its first person invited at once.
+      await page.getByLabel(/^Name/).fill('Les Jardins du Pilat');
+      await page.getByLabel('Kind').selectOption('producer');
+      await page.getByLabel('Billing e-mail').fill('compta@jardins.example');
+      const address = page.getByRole('group', { name: 'Address', exact: true });
+      await address.getByLabel('Number and street').fill(places.saintChamond.line1);
+      await address.getByLabel('Postcode').fill(places.saintChamond.postcode);
+      await address.getByLabel('Town').fill(places.saintChamond.city);
+      await address.getByText('GPS coordinates').click();
+      await address.getByLabel('Latitude').fill(String(places.saintChamond.lat));
+      await address.getByLabel('Longitude').fill(String(places.saintChamond.lng));
+      await page.getByRole('button', { name: 'Create the organisation' }).click();
+      await page.getByRole('heading', { name: 'Les Jardins du Pilat' }).waitFor();
+      const card = page.getByRole('listitem').filter({ has: page.getByRole('heading', { name: 'Les Jardins du Pilat' }) });
+      await card.getByLabel(/^Name/).fill('Marie Petit');
+      await card.getByLabel(/^E-mail/).fill('marie@jardins.example');
+      await card.getByRole('button', { name: 'Invite' }).click();
+      await card.getByRole('cell', { name: 'marie@jardins.example' }).waitFor();
+      await audit(page, 'tenants with a new one');
+      await shot(page, 'tenants-en-390');
+
+      await page.getByRole('link', { name: 'Slots' }).click();
+      await page.getByRole('heading', { name: 'Pickup slots', level: 1 }).waitFor();
+      const day = parisDay(5);
+      const dayCard = page.locator(`section[aria-labelledby="day-${day}"]`);
+      await dayCard.getByText('No slot: day closed.').waitFor();
+      await dayCard.getByRole('button', { name: /^\+ Add a slot/ }).click();
+      await dayCard.getByLabel('Places').fill('4');
+      await dayCard.getByRole('button', { name: /^Save the day/ }).click();
+      await dayCard.getByText(/^Slots of .* saved\.$/).waitFor();
+      expect((await api.call('GET', `/v1/slots?date=${day}`)).json.data.map((slot: { start: string; capacity: number }) => [slot.start, slot.capacity])).toEqual([['09:00', 4]]);
+      await audit(page, 'slots');
+
+      await page.getByRole('link', { name: 'Cooperative team' }).click();
+      await page.getByRole('cell', { name: people.accountant.email }).waitFor();
+      await audit(page, 'hub users');
+      await shot(page, 'hub-users-en-390');
+      expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+
+  it('a sign-in link works once: reused, it says so in words and offers a new one', async () => {
+    const { context, page } = await open({ ...PHONE, locale: 'fr-FR' });
+    try {
+      const link = new URL(await signInLink(people.admin.email, 'hub'));
+      await page.goto(`${origin}${link.pathname}${link.hash}`);
+      await page.getByRole('heading', { name: 'Ce lien ne fonctionne plus' }).waitFor();
+      expect(await page.getByRole('alert').innerText()).toContain('Ce lien de connexion n’est plus valable');
+      await audit(page, 'used link');
+    } finally {
+      await context.close();
+    }
+  }, 60_000);
+});
