@@ -28,6 +28,7 @@ const { latencySection } = await import('./latency.js');
 const { dayReplaySection } = await import('./day-replay.js');
 const { bundleSection, removeBundles } = await import('./bundles.js');
 const { coldStartSection } = await import('./cold-start.js');
+const { webAppSection } = await import('./web-app.js');
 const { loadSection } = await import('./load.js');
 const { capacitySection } = await import('./capacity.js');
 const { costSection } = await import('./cost.js');
@@ -40,7 +41,7 @@ type OfflineSection = import('./section.js').OfflineSection;
 type SectionResult = import('./section.js').SectionResult;
 
 /** Run first, before the local runtime starts: they need neither the API nor DynamoDB Local. */
-const offlineSections: OfflineSection[] = [bundleSection, coldStartSection];
+const offlineSections: OfflineSection[] = [bundleSection, coldStartSection, webAppSection()];
 /**
  * Then, against the local runtime, in this order (the cost section reads the capacity section's numbers; the day replay
  * reads the cold-start section's, and the latency section's when it ran).
@@ -48,7 +49,8 @@ const offlineSections: OfflineSection[] = [bundleSection, coldStartSection];
 const sections: Section[] = [roundTripSection, latencySection, dayReplaySection, loadSection, capacitySection, costSection];
 
 /**
- * `BENCH_SECTIONS=bundles,cold-start npm run bench` runs only those sections (ids), and writes
+ * `BENCH_SECTIONS=bundles,cold-start npm run bench` runs only those sections (ids: `bundles`,
+ * `cold-start`, `web-app`, and the online ones), and writes
  * the partial report to the temporary folder instead of BENCHMARKS.md.
  */
 const only = process.env.BENCH_SECTIONS?.split(',').map((id) => id.trim()).filter((id) => id !== '');

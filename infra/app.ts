@@ -1,8 +1,11 @@
+import { isAbsolute, join } from 'node:path';
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DeliveryHubStack } from './stack.js';
 import { isEntryPoint } from './entry-point.js';
 import { sellerSettingsFromContext } from './seller.js';
+import { defaultWebAppPaths, ensureWebApp } from './web-build.js';
+import { projectRoot } from './bundling.js';
 
 const DEFAULT_STAGE = 'dev';
 const DEFAULT_REGION = 'eu-west-3';
@@ -18,7 +21,9 @@ function contextString(app: App, key: string, fallback: string): string {
  * region is a plain string (`-c region=…`), so region-specific values resolve offline.
  * Optional context: `sesIdentity` / `sesFromAddress` (recipients' e-mails through SES),
  * `alarmEmail` (subscribed to the alarm topic), `domainName` + `certificateArn` (custom domain),
- * `seller` (the seller's identity on invoices: an object in cdk.json, or JSON on the command line).
+ * `seller` (the seller's identity on invoices: an object in cdk.json, or JSON on the command line),
+ * `webAppDist` (the built web app to upload: `web/dist` by default, relative to the project's root;
+ * `false` or `none` leaves the deployed files as they are).
  */
 export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubStack } {
   const app = new App(props);
@@ -33,6 +38,7 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
     throw new Error('A custom domain needs both -c domainName=… and -c certificateArn=… (an ACM certificate of that name, in the stack\'s region).');
   }
   const seller = sellerSettingsFromContext(app.node.tryGetContext('seller'));
+  const webAppDist = webAppDistFromContext(app.node.tryGetContext('webAppDist'));
   const stack = new DeliveryHubStack(app, `DeliveryHub-${stage}`, {
     stage,
     seller,
@@ -40,6 +46,7 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
     ...(sesIdentity === '' ? {} : { sesIdentity }),
     ...(alarmEmail === '' ? {} : { alarmEmail }),
     ...(domainName === '' ? {} : { customDomain: { domainName, certificateArn } }),
+    ...(webAppDist === undefined ? {} : { webAppDist }),
     env: { region },
     description: `Delivery Hub (${stage}): HTTP API, functions, single table, event bus.`,
   });
@@ -47,6 +54,26 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
   return { app, stack };
 }
 
+/** The `webAppDist` context: a folder (relative to the project's root), or none (`false`, `none`, ''). */
+export function webAppDistFromContext(value: unknown): string | undefined {
+  if (value === undefined || value === null) return defaultWebAppPaths.distDir;
+  if (value === false || value === '' || value === 'false' || value === 'none') return undefined;
+  if (typeof value !== 'string') throw new Error(`-c webAppDist must be a folder (web/dist by default) or false, not ${JSON.stringify(value)}.`);
+  return isAbsolute(value) ? value : join(projectRoot, value);
+}
 
-// `cdk synth` runs this file (cdk.json); tests import createApp instead.
-if (isEntryPoint(import.meta.url)) createApp().app.synth();
+// `cdk synth` runs this file (cdk.json); tests import createApp instead. The web app is built
+// first when its build is missing or older than its sources (the helper `npm start` uses): a
+// deploy uploads what web/ holds now. A failed build fails the synthesis, rather than deploy an
+// app older than its sources; without a web/ folder, the stack synthesizes without uploading.
+if (isEntryPoint(import.meta.url)) {
+  // The context as the app will read it (cdk.json and -c), before the app is made; this probe is
+  // never synthesized (an App run by the CLI would otherwise write an empty assembly as it exits).
+  const webAppDist = webAppDistFromContext(new App({ autoSynth: false }).node.tryGetContext('webAppDist'));
+  const web = webAppDist === defaultWebAppPaths.distDir ? await ensureWebApp({ log: (line) => console.error(line) }) : undefined;
+  if (web?.state === 'failed') {
+    console.error('Not synthesized: fix web/ (or pass -c webAppDist=false to deploy without uploading the app).');
+    process.exit(1);
+  }
+  createApp().app.synth();
+}

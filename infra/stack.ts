@@ -28,6 +28,7 @@ import { logicalIdWithoutLayers } from './constructs/layer.js';
 import { Observability } from './constructs/observability.js';
 import { OutboxRelay } from './constructs/outbox-relay.js';
 import { ScheduledJobs } from './constructs/scheduled-jobs.js';
+import { WebApp } from './constructs/web-app.js';
 import { OUTBOX_RELAY_PROFILE } from './permissions.js';
 import type { Throttle } from './throttling.js';
 
@@ -65,6 +66,12 @@ export interface DeliveryHubStackProps extends StackProps {
    * synthesis then warns.
    */
   seller?: SellerSettings;
+  /**
+   * The built web app to upload (Vite's output, `web/dist/`: `-c webAppDist=…`), or undefined to
+   * leave the deployed files as they are. A folder without index.html is not uploaded: the
+   * synthesis warns.
+   */
+  webAppDist?: string;
 }
 
 /**
@@ -105,8 +112,10 @@ export class DeliveryHubStack extends Stack {
   readonly observability: Observability;
   /** The API Gateway throttle of each route key (`$default` included), from the route table. */
   readonly routeThrottles: ReadonlyMap<string, Throttle>;
-  /** The URL tracking and integration links start with: the custom domain's, else the API's. */
+  /** The URL tracking, sign-in and integration links start with: the custom domain's, else the distribution's. */
   readonly publicBaseUrl: string;
+  /** The web app's bucket and the CloudFront distribution in front of it and of the API. */
+  readonly webApp: WebApp;
 
   constructor(scope: Construct, id: string, props: DeliveryHubStackProps) {
     super(scope, id, props);
@@ -121,10 +130,19 @@ export class DeliveryHubStack extends Stack {
     const data = new DataTable(this, 'Data', { stage });
     this.table = data.table;
     this.eventBus = new DeliveryEventBus(this, 'Events', { stage }).bus;
-    // The gateway first: functions get its endpoint as their public base URL.
+    // The gateway first, then the distribution in front of it and the web app: functions get its URL as their public base URL.
     const gateway = new HttpGateway(this, 'Gateway', { stage, logRetention, customDomain: props.customDomain });
     this.api = gateway.api;
-    this.publicBaseUrl = gateway.publicBaseUrl;
+    // The app and the API behind one distribution (the session cookie stays first-party): links
+    // start with its URL, unless the API has a custom domain, which keeps them as they were.
+    this.webApp = new WebApp(this, 'Web', { stage, api: this.api, distDir: props.webAppDist, logRetention });
+    this.publicBaseUrl = props.customDomain ? gateway.publicBaseUrl : this.webApp.url;
+    if (props.customDomain) {
+      Annotations.of(this).addWarningV2(
+        'delivery-hub:links-on-api-domain',
+        `Links start with the API's custom domain (https://${props.customDomain.domainName}), which serves the API only: sign-in links (/app/sign-in) opened there do not reach the web app, served by the distribution (output WebAppUrl). See docs/operations.md, "The web app".`,
+      );
+    }
 
     // The Stripe keys: created empty (a JSON template), filled once by the operator with
     // `aws secretsmanager put-secret-value` and never written by the stack again (keep this
@@ -212,7 +230,10 @@ export class DeliveryHubStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: gateway.stage.url, description: 'Base URL of the HTTP API' });
-    new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl, description: 'Where tracking and integration links point' });
+    new CfnOutput(this, 'PublicBaseUrl', { value: this.publicBaseUrl, description: 'Where tracking, sign-in and integration links point' });
+    new CfnOutput(this, 'DistributionUrl', { value: this.webApp.url, description: 'The CloudFront distribution: the web app under /app/, the API under /v1, /track, /health' });
+    new CfnOutput(this, 'WebAppUrl', { value: `${this.webApp.url}/app/`, description: 'The web app' });
+    new CfnOutput(this, 'WebAppBucketName', { value: this.webApp.bucket.bucketName, description: "The web app's files (uploaded by the deployment, read by CloudFront only)" });
     if (gateway.customDomain) {
       new CfnOutput(this, 'CustomDomainTarget', {
         value: gateway.customDomain.regionalDomainName,

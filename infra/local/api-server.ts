@@ -7,6 +7,7 @@ import { routeKey, routeTimeoutSeconds, type RouteDefinition } from '../../share
 import { logger } from '../../shared/logging/logger.js';
 import { listen } from './event-bus.js';
 import { lambdaContext, loadHandler } from './modules.js';
+import { isWebAppPath, serveWebApp, type LocalWebAppOptions } from './web-app.js';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; the handlers apply the contract's 256 KiB. */
 const MAX_PAYLOAD_BYTES = 10 * 1024 * 1024;
@@ -145,6 +146,8 @@ export interface LocalApiServerOptions {
   fallbackHandler: string;
   /** True while the data store is down (DynamoDB Local restarting): every request gets a 503. */
   unavailable?: () => boolean;
+  /** Serves the web app at `/app/` (and redirects `/` and `/app` there); the API alone when undefined. */
+  webApp?: LocalWebAppOptions;
 }
 
 export async function startLocalApiServer(options: LocalApiServerOptions): Promise<LocalApiServer> {
@@ -152,6 +155,13 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
 
   const server = createServer((request, response) => {
     void (async () => {
+      // The web app's files, on the API's port as behind the distribution in AWS: answered
+      // from the raw path, before any normalisation, and whatever the database's state.
+      const rawPath = (request.url ?? '/').split('?')[0] as string;
+      if (options.webApp && isWebAppPath(rawPath, request.method)) {
+        request.resume();
+        return serveWebApp(request, response, options.webApp);
+      }
       const requestId = newId('request');
       try {
         const body = await readBody(request);

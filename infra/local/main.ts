@@ -1,7 +1,7 @@
 /**
  * `npm start`: the whole API on a laptop, no AWS account. See the README's configuration table.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeMismatch } from '../node-version.js';
 import type { LocalRuntime } from './runtime.js';
@@ -14,6 +14,7 @@ if (mismatch) {
 }
 const { startLocalRuntime } = await import('./runtime.js');
 const { sellerStartWarning } = await import('../../shared/billing/seller.js');
+const { defaultWebAppPaths, ensureWebApp, errorSummary } = await import('../web-build.js');
 
 function portFrom(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -62,6 +63,22 @@ process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGHUP', () => void shutdown('SIGHUP'));
 stopWithParent();
 
+// The web app (web/, Vite) is built before the API listens when its build is missing or older
+// than its sources: one line says so. A failed build is said too, and the API starts anyway
+// (/app then answers 503 until a build succeeds).
+const webApp = await ensureWebApp();
+let webAppProblem: (() => string | undefined) | undefined;
+if (webApp.state === 'failed') {
+  const failedAt = Date.now();
+  const index = join(defaultWebAppPaths.distDir, 'index.html');
+  // Until a later build (`npm run build:web`) writes a newer index.html.
+  webAppProblem = () =>
+    existsSync(index) && statSync(index).mtimeMs > failedAt
+      ? undefined
+      : `The web app could not be built: ${errorSummary(webApp.error)}. Fix web/, then restart npm start (or run npm run build:web).`;
+}
+if (stopping) await new Promise(() => undefined);
+
 try {
   runtime = await startLocalRuntime({
     port,
@@ -71,6 +88,7 @@ try {
     ...(process.env.HOST ? { host: process.env.HOST } : {}),
     ...(process.env.HUB_ADMIN_API_KEY ? { hubAdminApiKey: process.env.HUB_ADMIN_API_KEY } : {}),
     ...(process.env.PUBLIC_BASE_URL ? { publicBaseUrl: process.env.PUBLIC_BASE_URL } : {}),
+    ...(webAppProblem ? { webApp: { problem: webAppProblem } } : {}),
   });
 } catch (error) {
   console.error(`Could not start: ${error instanceof Error ? error.message : String(error)}`);
@@ -87,9 +105,18 @@ if (runtime.bootstrapKey) {
   writeFileSync(adminKeyFile, `${runtime.bootstrapKey.key}\n`, { mode: 0o600 });
 }
 
+function webAppLine(): string {
+  // Where sign-in links point (PUBLIC_BASE_URL, localhost by default): the session cookie is the app's there.
+  const url = `${(process.env.PUBLIC_BASE_URL ?? runtime!.apiUrl).replace(/\/$/, '')}/app/`;
+  if (webApp.state === 'failed') return `${url}          (its build failed, see above: it answers 503 until a build succeeds)`;
+  if (webApp.state === 'no-app') return `${url}          (no web/ folder yet: it answers 503)`;
+  return `${url}          (${webApp.state === 'built' ? 'just built' : 'built'} from web/, in ${defaultWebAppPaths.distDir.replace(process.cwd() + '/', '')})`;
+}
+
 const lines = [
   `Delivery hub API is up (${Date.now() - started} ms, Node.js ${process.version}).`,
   `  API              ${runtime.apiUrl}          (GET /health, GET /v1/openapi.json)`,
+  `  Web app          ${webAppLine()}`,
   `  Public base URL  ${process.env.PUBLIC_BASE_URL}`,
   `  EventBridge      ${runtime.eventsUrl}          (PutEvents, TestEventPattern; GET /dead-letters)`,
   `  DynamoDB Local   ${runtime.dynamoDbEndpoint}          (table ${runtime.tableName}, data in ${dataDir})`,

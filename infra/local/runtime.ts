@@ -13,6 +13,8 @@ import { ensureTable, localDynamoClient, startDynamoDbLocal, type DynamoDbLocal 
 import { fileJournal, memoryJournal } from './bus-journal.js';
 import { startLocalEventBus, type LocalEventBus } from './event-bus.js';
 import { startStreamPoller, type StreamPoller } from './stream-poller.js';
+import { defaultWebAppPaths } from '../web-build.js';
+import type { LocalWebAppOptions } from './web-app.js';
 
 export interface LocalRuntimeOptions {
   /** 0 picks a free port (tests). */
@@ -34,6 +36,12 @@ export interface LocalRuntimeOptions {
   rules?: readonly EventRule[];
   /** Run the schedules on their local timers (default true; tests may drive them by hand). */
   runSchedules?: boolean;
+  /**
+   * The web app at `/app/`: Vite's output `web/dist/` by default, served as it is (never built
+   * here: `npm start` builds it first when needed, tests that need the real app build it first);
+   * `/app` answers 503 while the folder holds no index.html. `false` serves the API alone.
+   */
+  webApp?: Partial<LocalWebAppOptions> | false;
 }
 
 export interface LocalRuntime {
@@ -133,6 +141,7 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       fallbackHandler: fallbackRoute.handler,
       // While a supervised DynamoDB Local restarts, nothing can be served: a clean 503 at once.
       ...(dynamo ? { unavailable: () => !dynamo!.available } : {}),
+      ...(options.webApp === false ? {} : { webApp: { distDir: defaultWebAppPaths.distDir, ...options.webApp } }),
     });
     stops.push(() => api.stop());
     process.env.PUBLIC_BASE_URL = options.publicBaseUrl ?? `http://localhost:${api.port}`;

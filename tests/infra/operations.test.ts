@@ -360,7 +360,10 @@ describe('stages: prod differs from dev', () => {
     expect(prod.json.Outputs.PublicBaseUrl!.Value).toBe('https://api.coop.example');
     expect(Object.keys(prod.json.Outputs)).toEqual(expect.arrayContaining(['CustomDomainTarget', 'CustomDomainHostedZoneId']));
     dev.template.resourceCountIs('AWS::ApiGatewayV2::DomainName', 0);
-    for (const [name, fn] of dev.allFunctions()) expect(dev.environmentOf(fn).PUBLIC_BASE_URL, name).toEqual({ 'Fn::GetAtt': [dev.logicalId(dev.stack.api), 'ApiEndpoint'] });
+    // Without a custom domain, links start with the distribution that serves the web app and the API.
+    for (const [name, fn] of dev.allFunctions()) {
+      expect(dev.environmentOf(fn).PUBLIC_BASE_URL, name).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [dev.logicalId(dev.stack.webApp.distribution), 'DomainName'] }]] });
+    }
   });
 
   it('refuses a custom domain without its certificate', () => {

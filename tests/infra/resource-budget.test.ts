@@ -18,6 +18,8 @@ const stages: [string, Synthesized][] = [
       sesFromAddress: 'Coop <suivi@coop.example>',
       domainName: 'api.coop.example',
       certificateArn: 'arn:aws:acm:eu-west-3:123456789012:certificate/0b1c2d3e-aaaa-bbbb-cccc-000000000000',
+      // The web app's files uploaded too (CDK's BucketDeployment: its function, role, layers, custom resources).
+      webAppDist: 'tests/fixtures/web-dist',
     }),
   ],
 ];
@@ -37,10 +39,11 @@ describe('the stack stays under the CloudFormation resource limit', () => {
     });
   }
 
-  it('gives functions no role of their own: one role per permission profile, plus one per schedule for EventBridge Scheduler', () => {
+  it("gives functions no role of their own: one role per permission profile, plus one per schedule for EventBridge Scheduler, and CDK's upload function's when the web app is uploaded", () => {
     for (const [name, s] of stages) {
       const roles = Object.keys(s.resourcesOf('AWS::IAM::Role')).length;
-      expect(roles, name).toBe(s.stack.executionRoles.size + Object.keys(s.stack.scheduledFunctions).length);
+      const uploader = s.stack.webApp.deployments.length > 0 ? 1 : 0;
+      expect(roles, name).toBe(s.stack.executionRoles.size + Object.keys(s.stack.scheduledFunctions).length + uploader);
       expect(Object.keys(s.resourcesOf('AWS::IAM::Policy')), name).toHaveLength(roles);
     }
   });

@@ -57,7 +57,7 @@ describe('the stack as parts', () => {
 
   it('is made of layers, each holding what its name says, and every queue is a dead-letter queue with an alarm', () => {
     const layers = s.stack.node.children.filter((child): child is StackLayer => child instanceof StackLayer);
-    expect(layers.map((layer) => layer.node.id).sort()).toEqual(['Consumers', 'Data', 'Events', 'Gateway', 'Relay', 'Routes', 'Schedules']);
+    expect(layers.map((layer) => layer.node.id).sort()).toEqual(['Consumers', 'Data', 'Events', 'Gateway', 'Relay', 'Routes', 'Schedules', 'Web']);
     const data = layers.find((layer): layer is DataTable => layer instanceof DataTable)!;
     expect(data.table).toBe(s.stack.table);
     const queues = Object.entries(s.resourcesOf('AWS::SQS::Queue')) as [string, Resource][];

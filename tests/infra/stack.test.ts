@@ -22,7 +22,9 @@ import { fallbackRoute, routes, type RouteName } from '../../shared/app/routes.j
 // Bundling skipped: the template is the same, without running esbuild for every function.
 // A cdk-nag finding would make synthesis throw here and hide every test; the cdk-nag tests below
 // read the same findings from the validation report instead, so the other tests still run.
-const testContext = { 'aws:cdk:bundling-stacks': [], [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false };
+// The web app's files are not uploaded (whether web/dist exists on this machine must not change
+// the template): tests/infra/web-app.test.ts synthesizes with a fixture build.
+const testContext = { 'aws:cdk:bundling-stacks': [], [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false, webAppDist: false };
 const { app, stack } = createApp({ context: testContext });
 const template = Template.fromStack(stack);
 
@@ -146,7 +148,8 @@ describe('the functions', () => {
       expect(fn.Properties.Environment.Variables, id).toMatchObject({
         TABLE_NAME: { Ref: logicalId(stack.table) },
         EVENT_BUS_NAME: { Ref: logicalId(stack.eventBus) },
-        PUBLIC_BASE_URL: { 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] },
+        // Links start with the distribution that serves the web app and the API (tests/infra/web-app.test.ts).
+        PUBLIC_BASE_URL: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.webApp.distribution), 'DomainName'] }]] },
         STAGE: 'dev',
         POWERTOOLS_SERVICE_NAME: 'delivery-hub',
         POWERTOOLS_LOG_LEVEL: 'INFO',
@@ -480,10 +483,25 @@ describe('cdk-nag (AWS Solutions)', () => {
     expect(findings, findings.join('\n')).toEqual([]);
   });
 
-  it("outputs the API and public URLs, the table and bus names, the outbox relay's dead-letter queue URL, the Stripe secret, the alarm topic and the dashboard", () => {
+  it("outputs the API, distribution, web app and public URLs, the web app's bucket, the table and bus names, the outbox relay's dead-letter queue URL, the Stripe secret, the alarm topic and the dashboard", () => {
     const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
-    expect(Object.keys(outputs).sort()).toEqual(['AlarmTopicArn', 'ApiUrl', 'DashboardName', 'EventBusName', 'OutboxRelayDlqUrl', 'PublicBaseUrl', 'StripeSecretName', 'TableName']);
-    expect(outputs.PublicBaseUrl!.Value).toEqual({ 'Fn::GetAtt': [logicalId(stack.api), 'ApiEndpoint'] });
+    expect(Object.keys(outputs).sort()).toEqual([
+      'AlarmTopicArn',
+      'ApiUrl',
+      'DashboardName',
+      'DistributionUrl',
+      'EventBusName',
+      'OutboxRelayDlqUrl',
+      'PublicBaseUrl',
+      'StripeSecretName',
+      'TableName',
+      'WebAppBucketName',
+      'WebAppUrl',
+    ]);
+    const distributionUrl = { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.webApp.distribution), 'DomainName'] }]] };
+    expect(outputs.PublicBaseUrl!.Value).toEqual(distributionUrl);
+    expect(outputs.DistributionUrl!.Value).toEqual(distributionUrl);
+    expect(outputs.WebAppUrl!.Value).toEqual({ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [logicalId(stack.webApp.distribution), 'DomainName'] }, '/app/']] });
     expect(outputs.StripeSecretName!.Value).toBe('delivery-hub/dev/stripe');
     expect(outputs.OutboxRelayDlqUrl!.Value).toEqual({ Ref: logicalId(stack.outboxRelayDeadLetterQueue) });
   });

@@ -9,7 +9,9 @@ import { createApp } from '../../infra/app.js';
  * Bundling skipped (same template, no esbuild run per function); a cdk-nag finding is reported
  * by the tests rather than thrown by the synthesis.
  */
-export const testContext = { 'aws:cdk:bundling-stacks': [], [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false };
+// The web app's files are not uploaded (whether web/dist exists on this machine must not change
+// the template): tests/infra/web-app.test.ts synthesizes with a fixture build.
+export const testContext = { 'aws:cdk:bundling-stacks': [], [FAIL_SYNTH_ON_VALIDATION_ERRORS_CONTEXT]: false, webAppDist: false };
 
 export type Resource = { Type: string; Properties: Record<string, any>; DependsOn?: string[]; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 export interface Statement {
