@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalRuntimeOptions } from '../../infra/local/runtime.js';
 import { startTestApi, type TestApi } from '../helpers/runtime.js';
 import { places } from '../helpers/scenario.js';
+import { setAdapters } from '../../shared/geo/adapters.js';
 
 /**
  * The web app (`web/`) in Debian's Chromium, driven by playwright-core, against the real local
@@ -38,13 +39,20 @@ const ids = {
   courier: { id: '', key: '' },
   shopDelivery: '',
   pickup: '',
+  invoice: '',
 };
 const people = {
   shop: { email: 'epicerie@panier.example', name: 'Claire Dubois' },
   ressourcerie: { email: 'benevole@furan.example', name: 'Dominique Roche' },
   accountant: { email: 'compta@coop.example', name: 'Sam Bernard' },
   admin: { email: 'coordination@coop.example', name: 'Alex Morel' },
+  bookkeeper: { email: 'livres@panier.example', name: 'Jo Lambert' },
 };
+
+/** The shop's own software: a local receiver of the webhooks the app sets up. */
+let receiver: Server | undefined;
+const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
+let receiverUrl = '';
 
 /** The Paris date `days` from today, as slots take it. */
 function parisDay(days: number): string {
@@ -111,6 +119,27 @@ beforeAll(async () => {
   await invite(`/v1/tenants/${ids.ressourcerie}/users`, { ...people.ressourcerie, role: 'tenant' });
   await invite('/v1/hub/users', { ...people.accountant, role: 'accountant' });
   await invite('/v1/hub/users', { ...people.admin, role: 'admin' });
+  await invite(`/v1/tenants/${ids.shop}/users`, { ...people.bookkeeper, role: 'accountant' });
+
+  receiver = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      received.push({ headers: req.headers, body });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    });
+  });
+  await new Promise<void>((done) => receiver!.listen(0, '127.0.0.1', () => done()));
+  receiverUrl = `http://127.0.0.1:${(receiver.address() as { port: number }).port}/webhooks/coursiers`;
+
+  // An address service that knows one address: the booking forms' search field shows.
+  setAdapters({
+    geocoder: {
+      geocode: async () => ({ lat: places.firminy.lat, lng: places.firminy.lng }),
+      search: async (text: string) =>
+        /breuil/i.test(text) ? [{ label: `${places.firminy.line1} ${places.firminy.postcode} ${places.firminy.city}`, ...places.firminy, score: 0.93 }] : [],
+    },
+  });
   ids.ressourcerieKey = (await api.call('POST', `/v1/tenants/${ids.ressourcerie}/api-keys`, { body: {} })).json.key;
   const courier = (await api.call('POST', '/v1/couriers', { body: { name: 'Alex' } })).json;
   ids.courier = { id: courier.id, key: courier.apiKey };
@@ -127,8 +156,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   try {
+    setAdapters({ geocoder: null });
     await browser?.close();
     await new Promise((done) => (own ? own.close(done) : done(undefined)));
+    await new Promise((done) => (receiver ? receiver.close(done) : done(undefined)));
   } finally {
     await api?.stop();
     if (distDir) rmSync(distDir, { recursive: true, force: true });
@@ -320,16 +351,41 @@ describe('the web app in Chromium', () => {
       await page.getByRole('heading', { name: 'Livraisons et enlèvements', level: 1 }).waitFor();
       await page.getByText('Aucune course ne correspond.').waitFor();
       await audit(page, 'deliveries (empty)');
+
+      // The shop's software is told of each step: a webhook endpoint, its secret shown once.
+      await page.getByRole('link', { name: 'Réglages' }).click();
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await page.getByText('Aucun point de réception pour l’instant.').waitFor();
+      await page.getByLabel(/^Adresse de réception/).fill(receiverUrl);
+      await page.getByLabel(/^Description/).fill('Logiciel de caisse');
+      expect(await page.getByLabel(/^Toutes les étapes des courses/).isChecked()).toBe(true);
+      await page.getByRole('button', { name: 'Créer le point de réception' }).click();
+      await page.getByRole('heading', { name: receiverUrl }).waitFor();
+      const whsec = await page.locator('code.secret').innerText();
+      expect(whsec).toMatch(/^whsec_[A-Za-z0-9+/=]{20,}$/);
+      await audit(page, 'webhooks');
+      await shot(page, 'webhooks-fr-390');
+      await page.getByRole('link', { name: 'Courses' }).click();
+      await page.getByRole('heading', { name: 'Livraisons et enlèvements', level: 1 }).waitFor();
       await page.getByRole('link', { name: 'Réserver une livraison' }).first().click();
       await page.getByRole('heading', { name: 'Réserver une livraison', level: 1 }).waitFor();
       await page.getByText(places.hotelDeVille.line1).first().waitFor();
       const dropoff = page.getByRole('group', { name: 'Adresse de livraison' });
-      await dropoff.getByLabel('Numéro et rue').fill(places.firminy.line1);
-      await dropoff.getByLabel('Code postal').fill(places.firminy.postcode);
-      await dropoff.getByLabel('Ville').fill(places.firminy.city);
-      await dropoff.getByText('Coordonnées GPS').click();
-      await dropoff.getByLabel('Latitude').fill('45,388');
-      await dropoff.getByLabel('Longitude').fill('4,288');
+      // The address search: a combobox, its suggestions chosen with the keyboard, filling the fields.
+      const search = dropoff.getByRole('combobox', { name: 'Rechercher l’adresse' });
+      await search.fill('place du Breuil');
+      await dropoff.getByRole('option', { name: /2 place du Breuil 42700 Firminy/ }).waitFor();
+      expect(await search.getAttribute('aria-expanded')).toBe('true');
+      await audit(page, 'book delivery with address suggestions');
+      await search.press('ArrowDown');
+      expect(await search.getAttribute('aria-activedescendant')).toBeTruthy();
+      await search.press('Enter');
+      expect(await dropoff.getByLabel('Numéro et rue').inputValue()).toBe(places.firminy.line1);
+      expect(await dropoff.getByLabel('Code postal').inputValue()).toBe(places.firminy.postcode);
+      expect(await dropoff.getByLabel('Ville').inputValue()).toBe(places.firminy.city);
+      expect(await dropoff.getByLabel('Latitude').inputValue()).toBe(String(places.firminy.lat));
+      expect(await dropoff.getByLabel('Longitude').inputValue()).toBe(String(places.firminy.lng));
       const recipient = page.getByRole('group', { name: 'Destinataire' });
       await recipient.getByLabel('Nom').fill('Camille Martin');
       await recipient.getByLabel('Téléphone').fill('+33 6 12 34 56 78');
@@ -369,6 +425,47 @@ describe('the web app in Chromium', () => {
       await page.getByRole('button', { name: `Révoquer …${secret.slice(-4)}` }).click();
       await page.getByRole('dialog', { name: 'Révoquer cette clé ?' }).getByRole('button', { name: 'Révoquer' }).click();
       await page.getByRole('cell', { name: /^Révoquée le / }).waitFor();
+
+      // The booking reached the shop's software, signed; the message and its attempt are listed.
+      await expect.poll(() => received.some((hit) => hit.body.includes('"delivery.booked"')), { timeout: 15_000 }).toBe(true);
+      expect(String(received.find((hit) => hit.body.includes('"delivery.booked"'))?.headers['webhook-signature'])).toMatch(/^v1,/);
+      await page.getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('button', { name: `Messages envoyés ${receiverUrl}` }).click();
+      await expect
+        .poll(async () => {
+          await page.getByRole('button', { name: 'Actualiser' }).click();
+          return page.getByRole('row', { name: /Course réservée.*Reçu/ }).count();
+        }, { timeout: 15_000 })
+        .toBeGreaterThan(0);
+      await page.getByText(/: HTTP 200 en \d+ ms/).first().waitFor();
+      await page.getByRole('button', { name: 'Renvoyer Course réservée' }).first().click();
+      await page.getByText('Message remis en file d’envoi.').first().waitFor();
+      // A new secret, shown once; the old one keeps signing for 24 hours.
+      await page.getByRole('button', { name: `Changer le secret ${receiverUrl}` }).click();
+      const rotateDialog = page.getByRole('dialog', { name: 'Changer le secret de signature ?' });
+      await rotateDialog.getByText(/Pendant 24 heures, l’ancien signe encore/).waitFor();
+      await rotateDialog.getByRole('button', { name: 'Changer le secret' }).click();
+      await page.getByText(/l’ancien signe encore les messages jusqu’au/).first().waitFor();
+      const rotatedSecret = await page.locator('code.secret').innerText();
+      expect(rotatedSecret).toMatch(/^whsec_/);
+      expect(rotatedSecret).not.toBe(whsec);
+      await audit(page, 'webhooks with messages');
+      await shot(page, 'webhook-messages-fr-390');
+
+      // A generic integration: the URL to paste and its secret, shown once.
+      await page.getByRole('link', { name: 'Réglages' }).click();
+      await page.getByRole('link', { name: 'Boutiques en ligne' }).click();
+      await page.getByRole('heading', { name: 'Boutiques en ligne', level: 1 }).waitFor();
+      await page.getByLabel('Plateforme').selectOption('generic');
+      await page.getByRole('button', { name: 'Relier la boutique' }).click();
+      await page.getByText('Votre logiciel envoie chaque commande en POST à cette adresse').waitFor();
+      const inboundUrl = await page.locator('code.url').first().innerText();
+      expect(inboundUrl).toMatch(/\/v1\/inbound\/[A-Za-z0-9_]+$/);
+      await page.getByRole('heading', { name: 'Autre logiciel (Standard Webhooks)' }).waitFor();
+      await page.getByRole('button', { name: /^Commandes reçues/ }).click();
+      await page.getByText('Aucune commande reçue pour l’instant.').waitFor();
+      await audit(page, 'integrations');
+      await shot(page, 'integrations-fr-390');
       await page.getByRole('link', { name: 'Factures' }).click();
       await page.getByText('Aucune facture à payer.').waitFor();
       await audit(page, 'invoices');
@@ -380,7 +477,7 @@ describe('the web app in Chromium', () => {
     } finally {
       await context.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it("the cooperative's accountant (French, desktop) sees the month's gap, runs billing, records a cheque, matches the transfer of a bank statement, sees it reconciled; then switches to English", async () => {
     // The courier delivers the shop's parcel.
@@ -408,6 +505,7 @@ describe('the web app in Chromium', () => {
       await page.getByRole('heading', { name: /Facture F\d{4}-\d{6} · Le Panier Stéphanois/ }).waitFor();
       await page.getByRole('button', { name: /Paiements et avoirs/ }).click();
       const [invoice] = (await api.call('GET', '/v1/billing/invoices?status=open')).json.data;
+      ids.invoice = invoice.id;
       expect(invoice.amountDue).toBeGreaterThan(500);
       // A cheque of 5 € first (the form proposes what is owed; the accountant types what came in).
       await page.getByLabel('Montant reçu (€)').fill('5,00');
@@ -508,7 +606,85 @@ describe('the web app in Chromium', () => {
       await page.getByRole('cell', { name: people.accountant.email }).waitFor();
       await audit(page, 'hub users');
       await shot(page, 'hub-users-en-390');
+
+      // Rates and area: the rate card edited, the service area drawn, a hub key created and revoked.
+      await page.getByRole('link', { name: 'Rates and area' }).click();
+      await page.getByRole('heading', { name: 'Rates, area and keys', level: 1 }).waitFor();
+      const rates = page.locator('form#hub-rates');
+      await rates.getByLabel(/^Base price/).fill('7,20');
+      await rates.getByRole('button', { name: 'Save the rate card' }).click();
+      await page.getByText('Rate card saved.', { exact: true }).first().waitFor();
+      expect((await api.call('GET', '/v1/hub/rate-card')).json.baseCents).toBe(720);
+      const outline = page.getByRole('img', { name: /^Outline of the area served: 1 polygon\(s\), \d+ positions/ });
+      await outline.waitFor();
+      const box = await outline.boundingBox();
+      expect(box!.width).toBeGreaterThan(200);
+      expect(box!.width).toBeLessThanOrEqual(390);
+      expect(await page.locator('svg.outline path').first().getAttribute('d')).toMatch(/^M[\d.]+ [\d.]+ L/);
+      await page.getByText(/^See the outline’s positions/).click();
+      await page.getByRole('table', { name: 'Polygon 1' }).waitFor();
+      await page.getByLabel(/^Area as GeoJSON/).fill('{"type":"Polygon","coordinates":[[[4.3,45.4],[4.4,45.4],[4.3,45.4]]]}');
+      await page.getByRole('alert').filter({ hasText: 'Each ring needs at least 4 positions.' }).waitFor();
+      const keys = page.locator('section[aria-labelledby="hub-keys-title"]');
+      await keys.getByLabel('Use').selectOption('accountant');
+      await keys.getByRole('button', { name: 'Create a key' }).click();
+      const hubKey = await keys.locator('code.secret').innerText();
+      expect((await api.call('GET', '/v1/me', { key: hubKey })).json).toMatchObject({ role: 'accountant', tenantId: null });
+      await audit(page, 'hub settings');
+      await shot(page, 'hub-settings-en-390');
+      await keys.getByRole('button', { name: `Revoke …${hubKey.slice(-4)}` }).click();
+      await page.getByRole('dialog', { name: 'Revoke this key?' }).getByRole('button', { name: 'Revoke' }).click();
+      await keys.getByRole('cell', { name: /^Revoked on / }).waitFor();
+
+      // Dispatch: the whole hub's deliveries by status.
+      await page.getByRole('link', { name: 'Dispatch' }).click();
+      await page.getByRole('heading', { name: 'Dispatch', level: 1 }).waitFor();
+      await page.getByLabel('Status').selectOption('delivered');
+      await page.getByRole('heading', { name: /Le Panier Stéphanois · CMD-1001/ }).waitFor();
+      await audit(page, 'dispatch');
       expect(problems).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  }, 90_000);
+
+  it("the shop's bookkeeper (English, desktop) reads its invoices and a credit note, downloads the PDF, sees deliveries without personal data, and cannot reach the cooperative's books", async () => {
+    const invoice = (await api.call('GET', `/v1/billing/invoices/${ids.invoice}`)).json;
+    expect(invoice.number).toBeTruthy();
+    const note = await api.call('POST', `/v1/billing/invoices/${invoice.id}/credit-notes`, { body: { reason: 'Livraison en retard' } });
+    expect(note.status, note.text).toBe(201);
+    const { context, page, problems } = await open({ ...DESKTOP, locale: 'en-GB' });
+    try {
+      await signIn(page, people.bookkeeper, ids.shop, 'en');
+      const menu = page.getByRole('navigation', { name: 'Main menu' });
+      expect(await menu.getByRole('link').allInnerTexts()).toEqual(['Invoices', 'Deliveries']);
+      await page.getByRole('heading', { name: 'Invoices', level: 1 }).waitFor();
+      await page.getByRole('row', { name: new RegExp(note.json.number) }).waitFor();
+      await page.getByLabel('Show').selectOption('period');
+      await page.getByLabel('Month').fill(invoice.period);
+      await page.getByRole('row', { name: new RegExp(`^${invoice.number}`) }).first().waitFor();
+      await audit(page, 'bookkeeper invoices');
+      await shot(page, 'bookkeeper-invoices-en-1280');
+      const pdfHref = await page.getByRole('link', { name: `PDF ${note.json.number}` }).getAttribute('href');
+      const pdf = await context.request.get(`${origin}${pdfHref}`);
+      expect(pdf.status()).toBe(200);
+      expect((await pdf.body()).subarray(0, 4).toString('latin1')).toBe('%PDF');
+
+      // Deliveries: the recipient's name and street are not theirs to read, shown as a dash.
+      await menu.getByRole('link', { name: 'Deliveries' }).click();
+      await page.getByRole('link', { name: 'CMD-1001' }).click();
+      await page.getByRole('heading', { name: /CMD-1001/, level: 1 }).waitFor();
+      expect(await page.locator('main').innerText()).not.toContain('Camille Martin');
+      await page.getByText('—').first().waitFor();
+      await audit(page, 'bookkeeper delivery');
+      await shot(page, 'bookkeeper-delivery-en-1280');
+
+      for (const path of ['/accounting', '/accounting/invoices', '/settings', '/hub/settings']) {
+        await page.goto(`${origin}/app${path}`);
+        await page.getByRole('heading', { name: 'Restricted', level: 1 }).waitFor();
+      }
+      expect((await context.request.get(`${origin}/v1/billing/reconciliation?period=${invoice.period}`)).status()).toBe(403);
+      expect(problems.filter((problem) => !/status of 403/.test(problem))).toEqual([]);
     } finally {
       await context.close();
     }

@@ -28,7 +28,7 @@ function journeyBlocks(): string[] {
 describe("the README's journeys", () => {
   it('has journeys for every kind of user', () => {
     const readme = readFileSync('README.md', 'utf8');
-    for (const journey of ['ressourcerie', 'shop', "courier's day", 'recipient', "accountant's month end"]) expect(readme.toLowerCase()).toContain(journey);
+    for (const journey of ['ressourcerie', 'shop', "courier's day", 'recipient', "accountant's month end", 'sign in to the web app']) expect(readme.toLowerCase()).toContain(journey);
     expect(journeyBlocks().length).toBeGreaterThanOrEqual(6);
   });
 
@@ -52,6 +52,7 @@ describe("the README's journeys", () => {
     expect(output).toMatch(/"number": "F\d{4}-\d{6}"/); // an invoice, numbered
     expect(output).toMatch(/JournalCode\tJournalLib/); // the FEC
     expect(output).toContain('"paidAmount": 500'); // a cheque recorded on the invoice
+    expect(output).toContain('"name": "Dominique"'); // a person signed in by the e-mailed link, through the session cookie
     expect(readFileSync(join(dataDir, 'facture.pdf')).subarray(0, 5).toString()).toBe('%PDF-'); // its Factur-X PDF
     process.kill(npmStart.npm.pid as number, 'SIGTERM');
     await waitFor(() => portsReleased(port), 20_000, 'npm start to stop');

@@ -30,12 +30,16 @@ const pageRoutes: PageRoute[] = [
   { pattern: '/book/pickup', title: 'nav.bookPickup', allowed: isTenant, load: () => import('./pages/book-pickup.js').then((m) => m.BookPickupPage) },
   { pattern: '/invoices', title: 'nav.invoices', allowed: (me) => isTenant(me) || isBookkeeper(me), load: () => import('./pages/invoices.js').then((m) => m.InvoicesPage) },
   { pattern: '/settings', title: 'nav.settings', allowed: isTenant, load: () => import('./pages/settings.js').then((m) => m.SettingsPage) },
+  { pattern: '/settings/webhooks', title: 'nav.webhooks', allowed: isTenant, load: () => import('./pages/webhooks.js').then((m) => m.WebhooksPage) },
+  { pattern: '/settings/integrations', title: 'nav.integrations', allowed: isTenant, load: () => import('./pages/integrations.js').then((m) => m.IntegrationsPage) },
   { pattern: '/accounting', title: 'nav.reconciliation', allowed: keepsTheBooks, load: () => import('./pages/accounting.js').then((m) => m.ReconciliationPage) },
   { pattern: '/accounting/invoices', title: 'nav.accountingInvoices', allowed: keepsTheBooks, load: () => import('./pages/accounting-invoices.js').then((m) => m.AccountingInvoicesPage) },
   { pattern: '/accounting/bank', title: 'nav.bank', allowed: keepsTheBooks, load: () => import('./pages/bank.js').then((m) => m.BankPage) },
   { pattern: '/hub/tenants', title: 'nav.tenants', allowed: isAdmin, load: () => import('./pages/hub.js').then((m) => m.TenantsPage) },
   { pattern: '/hub/slots', title: 'nav.slots', allowed: isAdmin, load: () => import('./pages/hub.js').then((m) => m.SlotsPage) },
   { pattern: '/hub/users', title: 'nav.hubUsers', allowed: isAdmin, load: () => import('./pages/hub.js').then((m) => m.HubUsersPage) },
+  { pattern: '/hub/settings', title: 'nav.hubSettings', allowed: isAdmin, load: () => import('./pages/hub-settings.js').then((m) => m.HubSettingsPage) },
+  { pattern: '/hub/dispatch', title: 'nav.dispatch', allowed: isAdmin, load: () => import('./pages/dispatch.js').then((m) => m.DispatchPage) },
 ];
 
 /** The menu of each role, most used first. */
@@ -47,7 +51,7 @@ export function menuFor(me: Me, tenant: Tenant | null): Array<[string, MessageKe
   }
   if (isBookkeeper(me)) return [['/invoices', 'nav.invoices'], ['/deliveries', 'nav.deliveries']];
   const books: Array<[string, MessageKey]> = [['/accounting', 'nav.reconciliation'], ['/accounting/invoices', 'nav.accountingInvoices'], ['/accounting/bank', 'nav.bank']];
-  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/slots', 'nav.slots'], ['/hub/users', 'nav.hubUsers'], ...books];
+  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ...books];
   return books;
 }
 

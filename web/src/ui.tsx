@@ -1,5 +1,7 @@
 import type { ComponentChildren, HTMLInputTypeAttribute } from 'preact';
 import { useCallback, useEffect, useId, useRef, useState } from 'preact/hooks';
+import { api } from './api.js';
+import { candidateLabel, candidateToForm, moveActive, SEARCH_DELAY_MS, shouldSearch, type AddressCandidate } from './address-search.js';
 import { useApp } from './context.js';
 import { errorMessage } from './errors.js';
 import { formatMoney } from './format.js';
@@ -261,6 +263,7 @@ export function AddressFields({ value, onChange, legend, required = true }: { va
   return (
     <fieldset class="address">
       <legend>{legend}</legend>
+      <AddressSearch onPick={(candidate) => onChange(candidateToForm(candidate, value))} />
       <TextField label={t('address.line1')} value={value.line1} onValue={set('line1')} required={required} autoComplete="address-line1" />
       <TextField label={t('address.line2')} value={value.line2} onValue={set('line2')} autoComplete="address-line2" />
       <div class="row">
@@ -276,6 +279,132 @@ export function AddressFields({ value, onChange, legend, required = true }: { va
         </div>
       </details>
     </fieldset>
+  );
+}
+
+/** Whether the hub has an address service: asked once, the search field hidden without one. */
+let searchProbe: Promise<boolean> | undefined;
+function addressSearchAvailable(): Promise<boolean> {
+  searchProbe ??= api<{ searchAvailable: boolean }>('GET', '/v1/addresses', { query: { q: 'rue', limit: 1 } }).then(
+    (answer) => answer.searchAvailable === true,
+    () => {
+      searchProbe = undefined;
+      return false;
+    },
+  );
+  return searchProbe;
+}
+
+/**
+ * The address search of a form (ARIA combobox with a listbox of suggestions): debounced, arrow
+ * keys move through the suggestions, Enter fills the address fields and coordinates, Escape
+ * closes. Hidden when the hub has no address service: the address is then typed in full.
+ */
+export function AddressSearch({ onPick }: { onPick(candidate: AddressCandidate): void }) {
+  const { t, announce } = useApp();
+  const id = useId();
+  const [available, setAvailable] = useState(false);
+  const [text, setText] = useState('');
+  const [suggestions, setSuggestions] = useState<AddressCandidate[]>([]);
+  const [open, setOpen] = useState(false);
+  const [active, setActive] = useState(-1);
+  const [failed, setFailed] = useState<unknown>(undefined);
+  useEffect(() => {
+    let live = true;
+    void addressSearchAvailable().then((yes) => live && setAvailable(yes));
+    return () => {
+      live = false;
+    };
+  }, []);
+  useEffect(() => {
+    if (!available || !shouldSearch(text)) {
+      setSuggestions([]);
+      return;
+    }
+    const controller = new AbortController();
+    const timer = setTimeout(() => {
+      api<{ data: AddressCandidate[]; searchAvailable: boolean }>('GET', '/v1/addresses', { query: { q: text.trim(), limit: 5 }, signal: controller.signal }).then(
+        (answer) => {
+          setFailed(undefined);
+          if (!answer.searchAvailable) setAvailable(false);
+          setSuggestions(answer.data);
+          setActive(-1);
+          setOpen(true);
+          announce(answer.data.length === 0 ? t('address.noSuggestion') : t('address.suggestions', { count: answer.data.length }));
+        },
+        (error: unknown) => {
+          if ((error as { name?: string })?.name !== 'AbortError') setFailed(error);
+        },
+      );
+    }, SEARCH_DELAY_MS);
+    return () => {
+      clearTimeout(timer);
+      controller.abort();
+    };
+  }, [text, available]);
+  if (!available) return null;
+  const pick = (candidate: AddressCandidate) => {
+    onPick(candidate);
+    setText(candidateLabel(candidate));
+    setOpen(false);
+    setSuggestions([]);
+    announce(t('address.filled', { address: candidateLabel(candidate) }));
+  };
+  const expanded = open && suggestions.length > 0;
+  const listId = `${id}-list`;
+  return (
+    <div class="field address-search">
+      <label for={id}>{t('address.search')}</label>
+      <p class="hint" id={`${id}-hint`}>
+        {t('address.searchHint')}
+      </p>
+      <input
+        id={id}
+        type="text"
+        role="combobox"
+        autoComplete="off"
+        aria-autocomplete="list"
+        aria-expanded={expanded}
+        aria-controls={listId}
+        aria-describedby={`${id}-hint`}
+        aria-activedescendant={expanded && active >= 0 ? `${id}-option-${active}` : undefined}
+        value={text}
+        onInput={(event) => {
+          setText((event.currentTarget as HTMLInputElement).value);
+          setOpen(true);
+        }}
+        onBlur={() => setTimeout(() => setOpen(false), 150)}
+        onKeyDown={(event) => {
+          if (event.key === 'ArrowDown' || event.key === 'ArrowUp' || ((event.key === 'Home' || event.key === 'End') && expanded)) {
+            event.preventDefault();
+            setOpen(true);
+            setActive(moveActive(active, suggestions.length, event.key));
+          } else if (event.key === 'Enter' && expanded && active >= 0) {
+            event.preventDefault();
+            const chosen = suggestions[active];
+            if (chosen) pick(chosen);
+          } else if (event.key === 'Escape' && expanded) {
+            event.preventDefault();
+            setOpen(false);
+          }
+        }}
+      />
+      <ul id={listId} role="listbox" aria-label={t('address.suggestionsLabel')} class="suggestions" hidden={!expanded}>
+        {suggestions.map((candidate, index) => (
+          <li
+            key={`${candidate.label}-${index}`}
+            id={`${id}-option-${index}`}
+            role="option"
+            aria-selected={index === active}
+            onMouseDown={(event) => event.preventDefault()}
+            onClick={() => pick(candidate)}
+          >
+            {candidateLabel(candidate)}
+          </li>
+        ))}
+      </ul>
+      {failed ? <ErrorNotice error={failed} /> : null}
+    </div>
   );
 }
 

@@ -15,17 +15,25 @@ export function DeliveriesPage() {
   const [status, setStatus] = useState('');
   const [kind, setKind] = useState('');
   const [reference, setReference] = useState('');
+  const [from, setFrom] = useState('');
+  const [to, setTo] = useState('');
+  const datesWrong = from !== '' && to !== '' && from > to;
   const [pages, setPages] = useState<Delivery[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const list = useAsync(async (signal) => {
-    const page = await api<Page<Delivery>>('GET', '/v1/deliveries', { query: { status, limit: 50 }, signal });
+    if (datesWrong) {
+      setPages([]);
+      setCursor(null);
+      return { data: [], hasMore: false };
+    }
+    const page = await api<Page<Delivery>>('GET', '/v1/deliveries', { query: { status, from, to, limit: 50 }, signal });
     setPages(page.data);
     setCursor(page.hasMore ? page.nextCursor ?? null : null);
     return page;
-  }, [status]);
+  }, [status, from, to]);
   const more = useAction(async () => {
     if (!cursor) return;
-    const page = await api<Page<Delivery>>('GET', '/v1/deliveries', { query: { status, limit: 50, cursor } });
+    const page = await api<Page<Delivery>>('GET', '/v1/deliveries', { query: { status, from, to, limit: 50, cursor } });
     setPages((previous) => [...previous, ...page.data]);
     setCursor(page.hasMore ? page.nextCursor ?? null : null);
   });
@@ -52,7 +60,10 @@ export function DeliveriesPage() {
         <SelectField label={t('deliveries.status')} value={status} onValue={setStatus} options={[['', t('deliveries.allStatuses')], ...DELIVERY_STATUSES.map((value) => [value, t(`status.${value}` as MessageKey)] as const)]} />
         <SelectField label={t('deliveries.kind')} value={kind} onValue={setKind} options={[['', t('deliveries.allKinds')], ['delivery', t('kind.delivery')], ['pickup', t('kind.pickup')]]} />
         <TextField label={t('deliveries.reference')} type="search" value={reference} onValue={setReference} />
+        <TextField label={t('deliveries.bookedFrom')} type="date" value={from} onValue={setFrom} max={to || undefined} />
+        <TextField label={t('deliveries.bookedTo')} type="date" value={to} onValue={setTo} min={from || undefined} />
       </form>
+      {datesWrong ? <p class="notice warning">{t('deliveries.datesWrong')}</p> : null}
       {list.loading && pages.length === 0 ? <Loading /> : null}
       <ErrorNotice error={list.error ?? more.error} />
       {!list.loading || pages.length > 0 ? (
@@ -94,7 +105,7 @@ export function DeliveriesPage() {
 }
 
 function stopCity(stop: Stop): string {
-  return [stop.address.postcode, stop.address.city].filter(Boolean).join(' ');
+  return [stop.address.postcode, stop.address.city].filter(Boolean).join(' ') || '—';
 }
 
 function StopFacts({ stop, title }: { stop: Stop; title: string }) {
@@ -108,14 +119,19 @@ function StopFacts({ stop, title }: { stop: Stop; title: string }) {
           <>
             {address.line1}
             {address.line2 ? `, ${address.line2}` : ''}
-            <br />
           </>
-        ) : null}
-        {address.postcode} {address.city}
+        ) : (
+          <span title={t('deliveries.hidden')}>
+            <span aria-hidden="true">—</span>
+            <span class="visually-hidden">{t('deliveries.hidden')}</span>
+          </span>
+        )}
+        <br />
+        {[address.postcode, address.city].filter(Boolean).join(' ') || '—'}
       </p>
-      {stop.contact?.name ? (
+      {stop.contact ? (
         <p>
-          {stop.contact.name}
+          {stop.contact.name || '—'}
           {stop.contact.phone ? ` · ${stop.contact.phone}` : ''}
           {stop.contact.email ? ` · ${stop.contact.email}` : ''}
         </p>

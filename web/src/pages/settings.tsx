@@ -7,6 +7,7 @@ import { Submission } from '../idempotency.js';
 import { addressToForm, AddressFields, ConfirmDialog, CopyButton, emptyAddress, ErrorNotice, formToAddress, Loading, Notice, PageTitle, SelectField, TableWrap, TextArea, useAction, useAsync, type AddressForm } from '../ui.js';
 import { ContactFields, emptyContact, formToContact, type ContactForm } from './booking-parts.js';
 import { UsersSection } from './users.js';
+import { href, onLinkClick } from '../router.js';
 
 export function SettingsPage() {
   const { t } = useApp();
@@ -15,6 +16,22 @@ export function SettingsPage() {
   return (
     <>
       <PageTitle>{t('settings.title')}</PageTitle>
+      <nav aria-labelledby="connect-title" class="card">
+        <h2 id="connect-title">{t('settings.connect')}</h2>
+        <p>{t('settings.connectIntro')}</p>
+        <ul>
+          <li>
+            <a href={href('/settings/webhooks')} onClick={(event) => onLinkClick(event, '/settings/webhooks')}>
+              {t('nav.webhooks')}
+            </a>
+          </li>
+          <li>
+            <a href={href('/settings/integrations')} onClick={(event) => onLinkClick(event, '/settings/integrations')}>
+              {t('nav.integrations')}
+            </a>
+          </li>
+        </ul>
+      </nav>
       <DefaultPickupSection tenantId={tenantId} />
       <UsersSection scope={{ kind: 'tenant', tenantId }} canManage={me.role === 'admin' || me.user?.tenantAdmin === true} />
       <ApiKeysSection tenantId={tenantId} canManage={me.role === 'admin' || me.user?.tenantAdmin === true} />
