@@ -5,7 +5,8 @@ import { centsToInput, formatDate, parseEuros } from '../format.js';
 import { Submission } from '../idempotency.js';
 import { outlinePaths, parseServiceArea, polygonsOf, type ServiceArea } from '../outline.js';
 import type { ApiKeyCreated, Tenant } from '../types.js';
-import { ConfirmDialog, CopyButton, ErrorNotice, Loading, Notice, PageTitle, SelectField, TableWrap, TextArea, TextField, useAction, useAsync } from '../ui.js';
+import { KeyShownOnce, RevokeKeyDialog } from './key-parts.js';
+import { ErrorNotice, Loading, Notice, PageTitle, SelectField, TableWrap, TextArea, TextField, useAction, useAsync } from '../ui.js';
 
 interface RateCard {
   currency?: 'EUR';
@@ -464,30 +465,8 @@ function HubKeysSection() {
           {t('keys.create')}
         </button>
       </form>
-      {created ? (
-        <div class="notice warning" role="status">
-          <p>
-            <strong>{t('keys.once')}</strong>
-          </p>
-          <code class="secret">{created.key}</code>
-          <div class="actions">
-            <CopyButton text={created.key} label={t('keys.copy')} />
-          </div>
-        </div>
-      ) : null}
-      <ConfirmDialog
-        open={revoking !== null}
-        title={t('keys.revokeTitle')}
-        confirmLabel={t('keys.revoke')}
-        cancelLabel={t('common.cancel')}
-        danger
-        pending={revoke.pending}
-        onConfirm={() => void revoke.run()}
-        onCancel={() => setRevoking(null)}
-      >
-        <p>{t('keys.revokeText', { hint: revoking?.hint ?? '' })}</p>
-        <ErrorNotice error={revoke.error} />
-      </ConfirmDialog>
+      <KeyShownOnce secret={created?.key} />
+      <RevokeKeyDialog revoking={revoking} action={revoke} onCancel={() => setRevoking(null)} />
     </section>
   );
 }

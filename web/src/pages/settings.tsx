@@ -4,9 +4,10 @@ import { useApp, useMe } from '../context.js';
 import type { ApiKeyCreated, DefaultPickupView } from '../types.js';
 import { formatDate } from '../format.js';
 import { Submission } from '../idempotency.js';
-import { addressToForm, AddressFields, ConfirmDialog, CopyButton, emptyAddress, ErrorNotice, formToAddress, Loading, Notice, PageTitle, SelectField, TableWrap, TextArea, useAction, useAsync, type AddressForm } from '../ui.js';
+import { addressToForm, AddressFields, emptyAddress, ErrorNotice, formToAddress, Loading, Notice, PageTitle, SelectField, TableWrap, TextArea, useAction, useAsync, type AddressForm } from '../ui.js';
 import { ContactFields, emptyContact, formToContact, type ContactForm } from './booking-parts.js';
 import { UsersSection } from './users.js';
+import { KeyShownOnce, RevokeKeyDialog } from './key-parts.js';
 import { href, onLinkClick } from '../router.js';
 
 export function SettingsPage() {
@@ -188,30 +189,8 @@ function ApiKeysSection({ tenantId, canManage }: { tenantId: string; canManage: 
       ) : (
         <p class="small">{t('keys.askAdmin')}</p>
       )}
-      {created ? (
-        <div class="notice warning" role="status">
-          <p>
-            <strong>{t('keys.once')}</strong>
-          </p>
-          <code class="secret">{created.key}</code>
-          <div class="actions">
-            <CopyButton text={created.key} label={t('keys.copy')} />
-          </div>
-        </div>
-      ) : null}
-      <ConfirmDialog
-        open={revoking !== null}
-        title={t('keys.revokeTitle')}
-        confirmLabel={t('keys.revoke')}
-        cancelLabel={t('common.cancel')}
-        danger
-        pending={revoke.pending}
-        onConfirm={() => void revoke.run()}
-        onCancel={() => setRevoking(null)}
-      >
-        <p>{t('keys.revokeText', { hint: revoking?.hint ?? '' })}</p>
-        <ErrorNotice error={revoke.error} />
-      </ConfirmDialog>
+      <KeyShownOnce secret={created?.key} />
+      <RevokeKeyDialog revoking={revoking} action={revoke} onCancel={() => setRevoking(null)} />
     </section>
   );
 }
