@@ -7,7 +7,8 @@ import type { Invoice, InvoiceLine, InvoiceRecord } from './schemas.js';
 import { invoiceErrors, invoiceListErrors } from './errors.js';
 import type { BooksScope } from '../auth/access.js';
 import { pageOfList, type Page } from '../db/pagination.js';
-import { parisDate } from './period.js';
+import { parisDate, periodOf, shiftPeriod } from './period.js';
+import { tenantRepository } from '../tenants/repository.js';
 import { isOverdue, settlementOf } from './settlement.js';
 import type { InvoiceListStatus } from './schemas.js';
 
@@ -94,15 +95,27 @@ export async function listInvoices(scope: BooksScope, filter: InvoiceListFilter,
     throw invoiceListErrors.error('parameter_invalid', "tenantId: a tenant's key lists its own tenant's invoices only.", { param: 'tenantId' });
   }
   const { status } = filter;
-  if (filter.period === undefined && status !== 'open' && status !== 'overdue') {
-    throw invoiceListErrors.error('parameter_missing', 'Give period (YYYY-MM), or status=open or status=overdue to list what is still to be paid across periods.', { param: 'period' });
-  }
   const today = parisDate(now);
   const keep = (record: InvoiceRecord) =>
     record.status !== 'draft' &&
     (tenantId === undefined || record.tenantId === tenantId) &&
     (filter.period === undefined || record.period === filter.period) &&
     (status === undefined || (status === 'overdue' ? isOverdue(record, today) : record.status === status));
+  if (filter.period === undefined && status !== 'open' && status !== 'overdue') {
+    // Every period, newest first: one Query per month since the tenant (or the first tenant) joined, at most five years.
+    const since = tenantId !== undefined ? (await tenantRepository.get(tenantId))?.createdAt : (await tenantRepository.list({ limit: 1 })).data[0]?.createdAt;
+    if (since === undefined) return { data: [], hasMore: false, nextCursor: null };
+    const latest = periodOf(now);
+    const periods: string[] = [];
+    for (let period = latest; period >= periodOf(since) && periods.length < 60; period = shiftPeriod(period, -1)) periods.push(period);
+    const found = (
+      await Promise.all(periods.map((period) => (tenantId !== undefined ? repository.listTenantPeriodInvoices(tenantId, period) : repository.listPeriodInvoices(period))))
+    )
+      .flat()
+      .filter(keep)
+      .sort((a, b) => (b.issuedAt ?? '').localeCompare(a.issuedAt ?? '') || b.id.localeCompare(a.id));
+    return pageOfList(found, page, (record) => `${record.issuedAt}#${record.id}`, (records) => withLines(records, now), true);
+  }
   if (filter.period === undefined) {
     // Every invoice still to be paid, by due date: few by nature (what is paid leaves the index).
     const open = (await repository.listOpenInvoices()).filter(keep);

@@ -156,7 +156,7 @@ export const invoiceListStatuses = ['open', 'paid', 'void', 'uncollectible', 'ov
 export type InvoiceListStatus = (typeof invoiceListStatuses)[number];
 
 export const ListInvoicesQuery = z.strictObject({
-  period: Period.optional().meta({ description: 'The billing period. Required unless `status` is `open` or `overdue` (every period then).' }),
+  period: Period.optional().meta({ description: 'The billing period; every period (newest first) when left out.' }),
   status: z.enum(invoiceListStatuses).optional().meta({ description: '`overdue`: open, money still owed, past the due date.' }),
   tenantId: z.string().min(1).max(64).optional().meta({ description: "The hub's keys: one tenant's invoices. A tenant's keys read their own only." }),
   limit: z.coerce.number().int().min(1).max(100).default(20),

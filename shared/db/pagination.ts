@@ -171,7 +171,7 @@ export async function allPages<T>(fetchPage: (page: PageRequest) => Promise<Page
  * A page of a list already read whole (a small index partition filtered in memory), with the
  * contract's cursors: the cursor is the sort position of the last item answered.
  */
-export async function pageOfList<T, U>(items: readonly T[], page: PageRequest, position: (item: T) => string, present: (items: T[]) => Promise<U[]>): Promise<Page<U>> {
+export async function pageOfList<T, U>(items: readonly T[], page: PageRequest, position: (item: T) => string, present: (items: T[]) => Promise<U[]>, descending = false): Promise<Page<U>> {
   let start = 0;
   if (page.cursor !== undefined) {
     let after: string | undefined;
@@ -183,7 +183,7 @@ export async function pageOfList<T, U>(items: readonly T[], page: PageRequest, p
     }
     if (after === undefined) throw new AppError('parameter_invalid', 'cursor is not a cursor returned by this list.', { param: 'cursor' });
     const sorted = after;
-    start = items.findIndex((item) => position(item) > sorted);
+    start = items.findIndex((item) => (descending ? position(item) < sorted : position(item) > sorted));
     if (start === -1) start = items.length;
   }
   const slice = items.slice(start, start + page.limit);

@@ -133,6 +133,15 @@ describe('who sees what', () => {
     }
     const listed = await api.call('GET', `/v1/billing/invoices?period=${period}&limit=100`, { key: a.bookkeeper });
     expect(listed.json.data.map((entry: any) => entry.tenantId)).toEqual([a.id]);
+    // Without a period: every period, newest first, still the tenant's own only.
+    const everyPeriod = await api.call('GET', '/v1/billing/invoices', { key: a.key });
+    expect(everyPeriod.status).toBe(200);
+    expect(everyPeriod.json.data.map((entry: any) => entry.id)).toEqual([invoiceA.id]);
+    const hubWide = await api.call('GET', '/v1/billing/invoices?limit=1', { key: hubAccountant });
+    expect(hubWide.json.data).toHaveLength(1);
+    expect(hubWide.json.hasMore).toBe(true);
+    const second = await api.call('GET', `/v1/billing/invoices?limit=1&cursor=${hubWide.json.nextCursor}`, { key: hubAccountant });
+    expect(second.json.data[0].id).not.toBe(hubWide.json.data[0].id);
     expectError(await api.call('GET', `/v1/billing/invoices?period=${period}&tenantId=${b.id}`, { key: a.key }), 400, 'parameter_invalid');
     const hub = await api.call('GET', `/v1/billing/invoices?period=${period}&limit=100`, { key: hubAccountant });
     expect(hub.json.data.map((entry: any) => entry.id)).toEqual(expect.arrayContaining([invoiceA.id, invoiceB.id]));

@@ -373,6 +373,11 @@ describe('access and validation', () => {
 
   it('lists periods of the past with unknown tenants as empty, and the future bills nothing', async () => {
     expect((await api.call('GET', `/v1/billing/invoices?period=${period}&tenantId=ten_01JDQ6V7M5B8XK2ZQ3W4E5R6T7`, asAccountant())).json.data).toEqual([]);
-    expect(expectError(await api.call('GET', '/v1/billing/invoices', asAccountant()), 400, 'parameter_missing').param).toBe('period');
+    // Without a period: every period, newest first (issued invoices, never a draft).
+    const every = (await api.call('GET', '/v1/billing/invoices?limit=100', asAccountant())).json.data as Array<{ issuedAt: string; status: string }>;
+    expect(every.length).toBeGreaterThan(0);
+    expect(every.every((invoice) => invoice.status !== 'draft')).toBe(true);
+    expect(every.map((invoice) => invoice.issuedAt)).toEqual([...every.map((invoice) => invoice.issuedAt)].sort().reverse());
+    expect((await api.call('GET', '/v1/billing/invoices?tenantId=ten_01JDQ6V7M5B8XK2ZQ3W4E5R6T7', asAccountant())).json.data).toEqual([]);
   });
 });
