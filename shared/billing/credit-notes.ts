@@ -1,6 +1,7 @@
 import type { BooksScope } from '../auth/access.js';
 import { config } from '../config.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import { pageOfList, type Page, type PageRequest } from '../db/pagination.js';
+import { monthsSinceFirstTenant } from './period-listing.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
 import { creditNoteErrors, invoiceListErrors } from './errors.js';
@@ -77,7 +78,10 @@ export async function listCreditNotes(scope: BooksScope, filter: { invoiceId?: s
     return { ...result, data: result.data.filter(inPeriod) };
   }
   if (filter.period === undefined) {
-    throw invoiceListErrors.error('parameter_missing', 'Give period (YYYY-MM), invoiceId or tenantId.', { param: 'period' });
+    // The hub's, every month: newest first.
+    const all = (await Promise.all((await monthsSinceFirstTenant()).map((period) => repository.listPeriodCreditNotes(period)))).flat();
+    all.sort((a, b) => b.issuedAt.localeCompare(a.issuedAt) || b.id.localeCompare(a.id));
+    return pageOfList(all, page, (note) => `${note.issuedAt}#${note.id}`, async (notes) => notes, true);
   }
   return repository.listCreditNotesPage({ period: filter.period }, page);
 }

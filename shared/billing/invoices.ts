@@ -7,7 +7,8 @@ import type { Invoice, InvoiceLine, InvoiceRecord } from './schemas.js';
 import { invoiceErrors, invoiceListErrors } from './errors.js';
 import type { BooksScope } from '../auth/access.js';
 import { pageOfList, type Page } from '../db/pagination.js';
-import { parisDate, periodOf, shiftPeriod } from './period.js';
+import { parisDate } from './period.js';
+import { monthsSinceFirstTenant } from './period-listing.js';
 import { tenantRepository } from '../tenants/repository.js';
 import { isOverdue, settlementOf } from './settlement.js';
 import type { InvoiceListStatus } from './schemas.js';
@@ -103,11 +104,9 @@ export async function listInvoices(scope: BooksScope, filter: InvoiceListFilter,
     (status === undefined || (status === 'overdue' ? isOverdue(record, today) : record.status === status));
   if (filter.period === undefined && status !== 'open' && status !== 'overdue') {
     // Every period, newest first: one Query per month since the tenant (or the first tenant) joined, at most five years.
-    const since = tenantId !== undefined ? (await tenantRepository.get(tenantId))?.createdAt : (await tenantRepository.list({ limit: 1 })).data[0]?.createdAt;
-    if (since === undefined) return { data: [], hasMore: false, nextCursor: null };
-    const latest = periodOf(now);
-    const periods: string[] = [];
-    for (let period = latest; period >= periodOf(since) && periods.length < 60; period = shiftPeriod(period, -1)) periods.push(period);
+    const tenant = tenantId !== undefined ? await tenantRepository.get(tenantId) : undefined;
+    if (tenantId !== undefined && !tenant) return { data: [], hasMore: false, nextCursor: null };
+    const periods = await monthsSinceFirstTenant(now, tenant?.createdAt);
     const found = (
       await Promise.all(periods.map((period) => (tenantId !== undefined ? repository.listTenantPeriodInvoices(tenantId, period) : repository.listPeriodInvoices(period))))
     )

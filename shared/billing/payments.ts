@@ -1,7 +1,8 @@
 import type { BooksScope } from '../auth/access.js';
 import { outboxEntry } from '../events/outbox.js';
 import { newId } from '../ids.js';
-import type { Page, PageRequest } from '../db/pagination.js';
+import { pageOfList, type Page, type PageRequest } from '../db/pagination.js';
+import { monthsSinceFirstTenant } from './period-listing.js';
 import { paymentErrors, invoiceListErrors } from './errors.js';
 import { billingEvents } from './events.js';
 import { invoiceEventData, findReadableInvoice } from './invoices.js';
@@ -107,6 +108,11 @@ export async function listPayments(scope: BooksScope, filter: { invoiceId?: stri
     const result = await repository.listPaymentsPage({ tenantId }, page);
     return filter.period === undefined ? result : { ...result, data: result.data.filter((payment) => payment.date.startsWith(filter.period as string)) };
   }
-  if (filter.period === undefined) throw invoiceListErrors.error('parameter_missing', 'Give period (YYYY-MM), invoiceId or tenantId.', { param: 'period' });
+  if (filter.period === undefined) {
+    // The hub's, every month: newest first.
+    const all = (await Promise.all((await monthsSinceFirstTenant()).map((period) => repository.listPeriodPayments(period)))).flat();
+    all.sort((a, b) => b.date.localeCompare(a.date) || b.id.localeCompare(a.id));
+    return pageOfList(all, page, (payment) => `${payment.date}#${payment.id}`, async (payments) => payments, true);
+  }
   return repository.listPaymentsPage({ period: filter.period }, page);
 }

@@ -447,6 +447,11 @@ describe('the books', () => {
     const reconciliation = await api.call('GET', `/v1/billing/reconciliation?period=${period}`, { key: hubAccountant });
     const row = reconciliation.json.tenants.find((entry: any) => entry.tenantId === tenant.id);
     expect(row).toMatchObject({ invoicedAmount: issued.total.gross, creditedAmount: 200, paidAmount: issued.total.gross - 200, outstandingAmount: 0, creditNoteCount: 1, discrepancies: [] });
+    // Hub-wide lists need no filter: every month, newest first.
+    const allPayments = await api.call('GET', '/v1/billing/payments?limit=100', { key: hubAccountant });
+    expect(allPayments.json.data.filter((payment: any) => payment.invoiceId === issued.id)).toHaveLength(2);
+    const allNotes = await api.call('GET', '/v1/billing/credit-notes?limit=100', { key: hubAccountant });
+    expect(allNotes.json.data.map((note: any) => note.id)).toContain(credit.json.id);
     const csv = await api.call('GET', `/v1/billing/reconciliation?period=${period}`, { key: hubAccountant, headers: { accept: 'text/csv' } });
     expect(csv.text.split('\r\n')[0]).toContain('Montant des avoirs (€)');
   });
