@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hashToken } from '../auth/sessions.js';
 import { config } from '../config.js';
 import { writeOne } from '../db/transact.js';
 import { documentLinks, type DocumentLink } from './repository.js';
@@ -10,19 +11,18 @@ import { documentLinks, type DocumentLink } from './repository.js';
  */
 export const DOCUMENT_LINK_DAYS = 60;
 
-const hashOf = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex');
 
 export async function createDocumentLink(target: { kind: 'invoice' | 'credit_note'; tenantId: string; invoiceId: string; creditNoteId?: string }, now = new Date()): Promise<{ url: string; expiresAt: string }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = Math.floor(now.getTime() / 1000) + DOCUMENT_LINK_DAYS * 86_400;
-  await writeOne(documentLinks.create({ tokenHash: hashOf(token), ...target, createdAt: now.toISOString(), expiresAt }), () => new Error('document link exists already'));
+  await writeOne(documentLinks.create({ tokenHash: hashToken(token), ...target, createdAt: now.toISOString(), expiresAt }), () => new Error('document link exists already'));
   return { url: `${config.publicBaseUrl}/v1/billing/documents/${token}`, expiresAt: new Date(expiresAt * 1000).toISOString() };
 }
 
 /** The document a link names, while it lives; undefined for an unknown, malformed or expired link. */
 export async function resolveDocumentLink(token: string, now = new Date()): Promise<Omit<DocumentLink, 'tokenHash'> | undefined> {
   if (!/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
-  const link = await documentLinks.get({ tokenHash: hashOf(token) });
+  const link = await documentLinks.get({ tokenHash: hashToken(token) });
   if (!link || link.expiresAt <= Math.floor(now.getTime() / 1000)) return undefined;
   const { tokenHash: _hash, ...rest } = link;
   void _hash;

@@ -2,6 +2,7 @@ import { paymentTerms } from './mentions.js';
 import { formatMoney } from './money.js';
 import type { CreditNote, InvoiceRecord } from './schemas.js';
 import { settlementOf } from './settlement.js';
+import { escapeHtml } from '../html.js';
 
 /**
  * The e-mails a tenant's billing address receives: its invoice, a credit note, a payment
@@ -15,13 +16,12 @@ export interface BillingEmail {
   html: string;
 }
 
-const escape = (value: string) => value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
 const frenchDate = (date: string) => date.split('-').reverse().join('/');
 
 function render(subject: string, paragraphs: string[]): BillingEmail {
   const text = paragraphs.join('\n\n');
   const html = `<!doctype html><html lang="fr"><body style="font-family:system-ui,sans-serif;line-height:1.5;max-width:40rem">${paragraphs
-    .map((paragraph) => `<p>${escape(paragraph).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>').replaceAll('\n', '<br>')}</p>`)
+    .map((paragraph) => `<p>${escapeHtml(paragraph).replace(/(https?:\/\/\S+)/g, '<a href="$1">$1</a>').replaceAll('\n', '<br>')}</p>`)
     .join('')}</body></html>`;
   return { subject, text, html };
 }

@@ -2,8 +2,8 @@ import { paymentTerms } from './mentions.js';
 import { formatMoney, formatRate } from './money.js';
 import { parisDate, periodLabel } from './period.js';
 import type { Invoice } from './schemas.js';
+import { escapeHtml } from '../html.js';
 
-const escape = (value: string) => value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
 
 /** `2026-04-01` → `01/04/2026`. */
 const frenchDate = (date: string) => date.split('-').reverse().join('/');
@@ -18,7 +18,7 @@ const statusLabels: Record<Invoice['status'], string> = {
 
 function address(party: { address: { line1: string; line2?: string | undefined; postcode: string; city: string } }): string {
   const { line1, line2, postcode, city } = party.address;
-  return [line1, line2, `${postcode} ${city}`].filter(Boolean).map((part) => escape(part as string)).join('<br>');
+  return [line1, line2, `${postcode} ${city}`].filter(Boolean).map((part) => escapeHtml(part as string)).join('<br>');
 }
 
 /**
@@ -34,7 +34,7 @@ export function invoiceHtml(invoice: Invoice, fallbackPaymentDays: number): stri
   const title = invoice.number ? `Facture ${invoice.number}` : 'Facture (brouillon)';
   const lines = invoice.lines
     .map(
-      (line) => `<tr><td>${frenchDate(parisDate(line.occurredAt))}</td><td>${escape(line.description)}${line.reference ? `<br><small>Réf. ${escape(line.reference)}</small>` : ''}<br><small>${escape(line.deliveryId)}</small></td>` +
+      (line) => `<tr><td>${frenchDate(parisDate(line.occurredAt))}</td><td>${escapeHtml(line.description)}${line.reference ? `<br><small>Réf. ${escapeHtml(line.reference)}</small>` : ''}<br><small>${escapeHtml(line.deliveryId)}</small></td>` +
         `<td class="n">${formatMoney(line.net)}</td><td class="n">${formatRate(line.vatRateBasisPoints)}&nbsp;%</td><td class="n">${formatMoney(line.vat)}</td><td class="n">${formatMoney(line.gross)}</td></tr>`,
     )
     .join('\n');
@@ -47,7 +47,7 @@ export function invoiceHtml(invoice: Invoice, fallbackPaymentDays: number): stri
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>
   body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1a1a1a; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; }
   header { display: flex; justify-content: space-between; gap: 2rem; flex-wrap: wrap; }
@@ -71,25 +71,25 @@ export function invoiceHtml(invoice: Invoice, fallbackPaymentDays: number): stri
 <body>
 <header>
   <div>
-    <h1>${escape(title)}</h1>
+    <h1>${escapeHtml(title)}</h1>
     <div>Date d'émission : ${invoice.issuedAt ? frenchDate(parisDate(invoice.issuedAt)) : '—'}</div>
     <div>Date d'échéance : ${invoice.dueDate ? frenchDate(invoice.dueDate) : '—'}</div>
-    <div>Période des prestations : ${escape(periodLabel(invoice.period))}</div>
+    <div>Période des prestations : ${escapeHtml(periodLabel(invoice.period))}</div>
   </div>
-  <div><span class="status">${escape(statusLabels[invoice.status])}</span></div>
+  <div><span class="status">${escapeHtml(statusLabels[invoice.status])}</span></div>
 </header>
 <div class="parties">
   <section>
     <h2>Émetteur</h2>
     ${
       seller
-        ? `<strong>${escape(seller.name)}</strong><br>${address(seller)}<br>SIRET ${escape(seller.siret)}<br>N° TVA intracommunautaire ${escape(seller.vatNumber)}<br>${escape(seller.legalMentions)}${seller.email ? `<br>${escape(seller.email)}` : ''}`
+        ? `<strong>${escapeHtml(seller.name)}</strong><br>${address(seller)}<br>SIRET ${escapeHtml(seller.siret)}<br>N° TVA intracommunautaire ${escapeHtml(seller.vatNumber)}<br>${escapeHtml(seller.legalMentions)}${seller.email ? `<br>${escapeHtml(seller.email)}` : ''}`
         : '—'
     }
   </section>
   <section>
     <h2>Client</h2>
-    ${buyer ? `<strong>${escape(buyer.name)}</strong><br>${address(buyer)}<br>${escape(buyer.email)}<br><small>Compte ${escape(buyer.tenantId)}</small>` : escape(invoice.tenantId)}
+    ${buyer ? `<strong>${escapeHtml(buyer.name)}</strong><br>${address(buyer)}<br>${escapeHtml(buyer.email)}<br><small>Compte ${escapeHtml(buyer.tenantId)}</small>` : escapeHtml(invoice.tenantId)}
   </section>
 </div>
 <table>
@@ -107,7 +107,7 @@ ${recap}
   <tr class="grand"><td>Total TTC</td><td class="n" colspan="3">${formatMoney(invoice.total.gross)}</td></tr>
   </tbody>
 </table>
-<p class="terms">${escape(paymentTerms(days))}${invoice.stripe?.hostedInvoiceUrl ? `<br>Payer en ligne : <a href="${escape(invoice.stripe.hostedInvoiceUrl)}">${escape(invoice.stripe.hostedInvoiceUrl)}</a>` : ''}</p>
+<p class="terms">${escapeHtml(paymentTerms(days))}${invoice.stripe?.hostedInvoiceUrl ? `<br>Payer en ligne : <a href="${escapeHtml(invoice.stripe.hostedInvoiceUrl)}">${escapeHtml(invoice.stripe.hostedInvoiceUrl)}</a>` : ''}</p>
 </body>
 </html>
 `;

@@ -1,7 +1,6 @@
 import { config } from '../config.js';
 import type { EventDetail } from '../events/definition.js';
-import { sendOnce } from '../notifications/service.js';
-import { idPrefixes } from '../ids.js';
+import { notificationIdFor, sendOnce } from '../notifications/service.js';
 import { createDocumentLink } from './document-links.js';
 import { creditNoteEmail, invoiceIssuedEmail, reminderEmail } from './emails.js';
 import { parisDate } from './period.js';
@@ -13,7 +12,6 @@ export type BillingNotice =
   | { type: 'credit_note.issued'; detail: EventDetail<CreditNote> }
   | { type: 'invoice.reminder_due'; detail: EventDetail<{ invoiceId: string; tenantId: string; step: 'first' | 'second' }> };
 
-const notificationId = (eventId: string) => `${idPrefixes.notification}_${eventId.slice(eventId.indexOf('_') + 1)}`;
 
 /**
  * Sends a tenant's billing e-mail for a billing event, to its billing address as the invoice
@@ -36,6 +34,6 @@ export async function notifyBilling(notice: BillingNotice, now = new Date()): Pr
     if (invoice.status === 'paid' || invoice.status === 'void') return 'skipped';
     content = reminderEmail(invoice, notice.detail.data.step, await createDocumentLink({ kind: 'invoice', tenantId, invoiceId }, now), hubName, parisDate(now));
   }
-  const outcome = await sendOnce({ id: notificationId(detail.id), tenantId, invoiceId, eventId: detail.id, eventType: notice.type, to: invoice.buyer.email, ...content }, now);
+  const outcome = await sendOnce({ id: notificationIdFor(detail.id), tenantId, invoiceId, eventId: detail.id, eventType: notice.type, to: invoice.buyer.email, ...content }, now);
   return outcome;
 }

@@ -6,11 +6,12 @@ import { transact } from '../db/transact.js';
 import { enforceRateLimits } from '../http/rate-limit.js';
 import { newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
-import { sendOnce } from '../notifications/service.js';
+import { notificationIdFor, sendOnce } from '../notifications/service.js';
 import { assertManagesTenant, getTenant } from '../tenants/service.js';
 import { signInErrors, userErrors } from './errors.js';
 import { userRepository } from './repository.js';
 import { normalizeEmail, type CreateHubUserBody, type CreateTenantUserBody, type User } from './schemas.js';
+import { escapeHtml } from '../html.js';
 
 /** A sign-in link works once, for this long. */
 export const SIGN_IN_LINK_SECONDS = 15 * 60;
@@ -105,12 +106,11 @@ export async function requestSignIn(typed: string, sourceIp: string, now = new D
     `Hello ${user.name}, to sign in to ${config.hubName}, open the link above (valid for 15 minutes, once). If you did not ask for it, ignore this message.`,
   ].join('\n\n');
   const html = `<!doctype html><html lang="fr"><body style="font-family:system-ui,sans-serif;line-height:1.5"><p>Bonjour ${escapeHtml(user.name)},</p><p>pour vous connecter à ${escapeHtml(config.hubName)}, ouvrez ce lien (valable 15 minutes, une seule fois) :</p><p><a href="${url}">Se connecter</a></p><p>Si vous n'avez rien demandé, ignorez ce message.</p><hr><p lang="en">Hello, to sign in, open the link above (valid for 15 minutes, once).</p></body></html>`;
-  await sendOnce({ id: `${'ntf'}_${id.slice(4)}`, tenantId: user.tenantId ?? 'hub', eventId: id, eventType: 'auth.sign_in', to: user.email, subject: `Votre lien de connexion — ${config.hubName}`, text, html }, now);
+  await sendOnce({ id: notificationIdFor(id), tenantId: user.tenantId ?? 'hub', eventId: id, eventType: 'auth.sign_in', to: user.email, subject: `Votre lien de connexion — ${config.hubName}`, text, html }, now);
   if (config.notifier === 'outbox') logger.info('sign-in link (local e-mail outbox: open it to sign in)', { to: user.email, url });
   return answer;
 }
 
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[char] as string);
 
 class LinkRefused extends Error {}
 
