@@ -1,3 +1,6 @@
+import { courierEn, courierFr } from './messages-courier.js';
+import { dispatchEn, dispatchFr } from './messages-dispatch.js';
+
 /**
  * Every sentence of the interface, French first (the reference: every key exists here), English
  * second (a missing English sentence falls back to the French one, see `translate`).
@@ -615,6 +618,8 @@ export const fr = {
   'dispatch.assign': 'Attribuer',
   'dispatch.assigned': 'Course attribuée à {name}.',
   'dispatch.noCourier': 'Aucun·e coursier·e enregistré·e.',
+  ...courierFr,
+  ...dispatchFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1232,4 +1237,6 @@ export const en: Partial<Record<MessageKey, string>> = {
   'dispatch.assign': 'Assign',
   'dispatch.assigned': 'Delivery assigned to {name}.',
   'dispatch.noCourier': 'No courier registered.',
+  ...courierEn,
+  ...dispatchEn,
 };
