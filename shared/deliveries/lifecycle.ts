@@ -14,7 +14,10 @@ import { withoutPersonalData } from './redaction.js';
 import { deliveryRepository } from './repository.js';
 import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
 import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
-import { deliveryReadErrors, deliveryListErrors, deliveryChangeErrors } from './errors.js';
+import { deliveryListErrors, deliveryChangeErrors } from './errors.js';
+import { loadDelivery } from './access.js';
+
+export { loadDelivery } from './access.js';
 
 
 /** A courier's clock may run a little ahead of ours; more than this is a mistake. */
@@ -22,23 +25,6 @@ const CLOCK_SKEW_MS = 2 * 60 * 1000;
 const MAX_VERSION_RETRIES = 4;
 
 class VersionConflict extends Error {}
-
-/**
- * Reads the delivery a caller may act on. A tenant reads its own by key; the hub reads any by
- * id; a courier reads only what is assigned to it. Anything else is the same 404.
- */
-export async function loadDelivery(principal: Principal, deliveryId: string, consistent = false): Promise<Delivery> {
-  let delivery: Delivery | undefined;
-  const own = tenantScopeOf(principal);
-  if (own !== undefined) delivery = await deliveryRepository.get(own, deliveryId, consistent);
-  else {
-    delivery = await deliveryRepository.findById(deliveryId);
-    if (delivery && consistent) delivery = await deliveryRepository.get(delivery.tenantId, deliveryId, true);
-    if (principal.role === 'courier' && delivery?.courierId !== principal.courierId) delivery = undefined;
-  }
-  if (!delivery) throw deliveryReadErrors.notFound('delivery', deliveryId);
-  return delivery;
-}
 
 export interface Change {
   after: Delivery;

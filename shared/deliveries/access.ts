@@ -1,0 +1,22 @@
+import { tenantScopeOf } from '../auth/access.js';
+import type { Principal } from '../auth/principal.js';
+import { deliveryReadErrors } from './errors.js';
+import { deliveryRepository } from './repository.js';
+import type { Delivery } from './schemas.js';
+
+/**
+ * Reads the delivery a caller may act on. A tenant reads its own by key; the hub reads any by
+ * id; a courier reads only what is assigned to it. Anything else is the same 404.
+ */
+export async function loadDelivery(principal: Principal, deliveryId: string, consistent = false): Promise<Delivery> {
+  let delivery: Delivery | undefined;
+  const own = tenantScopeOf(principal);
+  if (own !== undefined) delivery = await deliveryRepository.get(own, deliveryId, consistent);
+  else {
+    delivery = await deliveryRepository.findById(deliveryId);
+    if (delivery && consistent) delivery = await deliveryRepository.get(delivery.tenantId, deliveryId, true);
+    if (principal.role === 'courier' && delivery?.courierId !== principal.courierId) delivery = undefined;
+  }
+  if (!delivery) throw deliveryReadErrors.notFound('delivery', deliveryId);
+  return delivery;
+}
