@@ -41,6 +41,13 @@ export const config = {
   get hubName(): string {
     return env('HUB_NAME') ?? 'Coopérative des coursiers à vélo de Saint-Étienne';
   },
+  /** The dispatch board's map tiles: an `{z}/{x}/{y}` URL template, and its attribution. Unset: no tiles (markers and outlines only). */
+  get mapTileUrl(): string | null {
+    return env('MAP_TILE_URL') ?? null;
+  },
+  get mapTileAttribution(): string | null {
+    return env('MAP_TILE_ATTRIBUTION') ?? null;
+  },
   /** Days a tracking link keeps working after the delivery ends (delivered, failed or cancelled). */
   get trackingRetentionDays(): number {
     return intEnv('TRACKING_RETENTION_DAYS', 30, 0);

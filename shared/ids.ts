@@ -49,6 +49,7 @@ export const idPrefixes = {
   user: 'usr',
   session: 'ses',
   signInLink: 'sil',
+  photo: 'pho',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -1,5 +1,5 @@
 import { courierRoutes } from '../../shared/couriers/routes.js';
-import { getCourier } from '../../shared/couriers/service.js';
+import { courierView, getCourier } from '../../shared/couriers/service.js';
 import { apiHandler } from '../../shared/http/handler.js';
 
-export const handler = apiHandler(courierRoutes.getCourier, async ({ params }) => ({ status: 200, body: await getCourier(params.id) }));
+export const handler = apiHandler(courierRoutes.getCourier, async ({ params }) => ({ status: 200, body: courierView(await getCourier(params.id)) }));

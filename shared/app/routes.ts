@@ -14,6 +14,8 @@ import type { RouteDefinition } from '../http/route.js';
 import { systemRoutes } from '../system/routes.js';
 import { userRoutes } from '../users/routes.js';
 import { geoRoutes } from '../geo/routes.js';
+import { proofRoutes } from '../proofs/routes.js';
+import { roundRoutes } from '../rounds/routes.js';
 
 /**
  * THE route table, in the composition root (`shared/app/`: the one place that imports every
@@ -38,6 +40,8 @@ export const routes = {
   ...integrationRoutes,
   ...userRoutes,
   ...geoRoutes,
+  ...proofRoutes,
+  ...roundRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

@@ -7,7 +7,7 @@ export type Principal =
   | { role: 'admin'; keyId: string; userId?: string }
   /** `tenantAdmin`: a person of the tenant who manages its users and keys. */
   | { role: 'tenant'; keyId: string; tenantId: string; userId?: string; tenantAdmin?: boolean }
-  | { role: 'courier'; keyId: string; courierId: string }
+  | { role: 'courier'; keyId: string; courierId: string; userId?: string }
   /**
    * Accountants. Without `tenantId`: the cooperative's accountant (a hub key issued by an admin),
    * who runs billing and reads every tenant's books. With it: a tenant's bookkeeper, who reads

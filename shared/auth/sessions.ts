@@ -23,10 +23,12 @@ export const SESSION_MAX_SECONDS = 30 * 86_400;
 const TOUCH_EVERY_SECONDS = 5 * 60;
 
 export interface SessionPrincipal {
-  role: 'admin' | 'tenant' | 'accountant';
+  role: 'admin' | 'tenant' | 'accountant' | 'courier';
   userId: string;
   tenantId: string | null;
   tenantAdmin: boolean;
+  /** A courier who signs in: the courier they ride as. */
+  courierId?: string | null;
 }
 
 export interface StoredSession extends SessionPrincipal {
@@ -89,6 +91,8 @@ export function principalOfSession(session: StoredSession): Principal {
       return { role: 'tenant', ...who, tenantId: session.tenantId as string, tenantAdmin: session.tenantAdmin };
     case 'accountant':
       return session.tenantId === null ? { role: 'accountant', ...who } : { role: 'accountant', ...who, tenantId: session.tenantId };
+    case 'courier':
+      return { role: 'courier', ...who, courierId: session.courierId as string };
   }
 }
 

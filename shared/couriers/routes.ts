@@ -1,30 +1,21 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
-import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { Courier, CourierCreated, CreateCourierBody } from './schemas.js';
-import { courierErrors } from './errors.js';
+import { IdParam, listOf } from '../schemas/common.js';
+import { Courier, CourierCreated, CreateCourierBody, DateParams, Shift, ShiftBody, ShiftsQuery, UpdateCourierBody } from './schemas.js';
+import { courierErrors, shiftErrors } from './errors.js';
 
-/** The hub's couriers: registration and the list the coordinator works from. */
+/** The hub's couriers: registration, vehicles, shifts, and the list the coordinator works from. */
 export const courierRoutes = {
   createCourier: defineRoute({
     method: 'POST',
     path: '/v1/couriers',
     roles: ['admin'],
     handler: 'functions/couriers/create-courier.ts',
-    summary: 'Registers a courier and issues its API key (shown once).',
+    summary: 'Registers a courier with its vehicle and issues its API key (shown once); with `email`, the courier is also a person who signs in (role `courier`).',
     tag: 'Couriers',
     idempotent: true,
     request: { body: CreateCourierBody },
     responses: { 201: { description: 'The courier and its key.', schema: CourierCreated } },
-  }),
-  listCouriers: defineRoute({
-    method: 'GET',
-    path: '/v1/couriers',
-    roles: ['admin'],
-    handler: 'functions/couriers/list-couriers.ts',
-    summary: "The hub's couriers, oldest first.",
-    tag: 'Couriers',
-    request: { query: PageQuery },
-    responses: { 200: { description: 'A page of couriers.', schema: listOf(Courier) } },
+    errors: [courierErrors],
   }),
   getCourier: defineRoute({
     method: 'GET',
@@ -35,6 +26,50 @@ export const courierRoutes = {
     tag: 'Couriers',
     request: { params: IdParam },
     responses: { 200: { description: 'The courier.', schema: Courier } },
+    errors: [courierErrors],
+  }),
+  updateCourier: defineRoute({
+    method: 'PATCH',
+    path: '/v1/couriers/{id}',
+    roles: ['admin'],
+    handler: 'functions/couriers/update-courier.ts',
+    summary: "Changes a courier's name or vehicle (type and capacity).",
+    tag: 'Couriers',
+    request: { params: IdParam, body: UpdateCourierBody },
+    responses: { 200: { description: 'The courier.', schema: Courier } },
+    errors: [courierErrors],
+  }),
+  putShift: defineRoute({
+    method: 'PUT',
+    path: '/v1/hub/couriers/{id}/shifts/{date}',
+    roles: ['admin'],
+    handler: 'functions/couriers/put-shift.ts',
+    summary: "Sets a courier's shift on a Paris day (start, end, breaks, start and end place: the depot by default), replacing that day's. An end at or before the start runs to the next morning; a shift overlapping the day before's or after's is refused.",
+    tag: 'Couriers',
+    request: { params: DateParams, body: ShiftBody },
+    responses: { 200: { description: 'The shift.', schema: Shift } },
+    errors: [shiftErrors],
+  }),
+  listShifts: defineRoute({
+    method: 'GET',
+    path: '/v1/hub/couriers/{id}/shifts',
+    roles: ['admin'],
+    handler: 'functions/couriers/list-shifts.ts',
+    summary: "A courier's shifts from `from` (today) to `to` (30 days later), by day.",
+    tag: 'Couriers',
+    request: { params: IdParam, query: ShiftsQuery },
+    responses: { 200: { description: 'The shifts.', schema: listOf(Shift) } },
+    errors: [shiftErrors],
+  }),
+  deleteShift: defineRoute({
+    method: 'DELETE',
+    path: '/v1/hub/couriers/{id}/shifts/{date}',
+    roles: ['admin'],
+    handler: 'functions/couriers/delete-shift.ts',
+    summary: "Removes a courier's shift of a day.",
+    tag: 'Couriers',
+    request: { params: DateParams },
+    responses: { 204: { description: 'Removed.' } },
     errors: [courierErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

@@ -26,13 +26,15 @@ export const tableDefinition = {
     { name: 'gsi4', partitionKey: 'gsi4pk', sortKey: 'gsi4sk' },
     /** Lookup by public id when the tenant is not known yet (admin and courier reads). */
     { name: 'gsi5', partitionKey: 'gsi5pk', sortKey: 'gsi5sk' },
+    /** The hub's deliveries of one day (the dispatch board). */
+    { name: 'gsi6', partitionKey: 'gsi6pk', sortKey: 'gsi6sk' },
   ] as const satisfies readonly IndexDefinition[],
   /** Epoch seconds; DynamoDB deletes the item some time after (reads still check expiry). */
   timeToLiveAttribute: 'ttl',
   /** The outbox relay reads the table's stream (new images are enough). */
   streamViewType: 'NEW_IMAGE',
   /** Every attribute used as a key is a string. */
-  keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk'] as const,
+  keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'gsi4pk', 'gsi4sk', 'gsi5pk', 'gsi5sk', 'gsi6pk', 'gsi6sk'] as const,
 } as const;
 
 export type IndexName = (typeof tableDefinition.globalSecondaryIndexes)[number]['name'];

@@ -1,6 +1,6 @@
 import { tenantScopeOf } from '../auth/access.js';
 import type { Principal } from '../auth/principal.js';
-import { deliveryReadErrors } from './errors.js';
+import { deliveryReadErrors, roundMembershipErrors } from './errors.js';
 import { deliveryRepository } from './repository.js';
 import type { Delivery } from './schemas.js';
 
@@ -15,7 +15,9 @@ export async function loadDelivery(principal: Principal, deliveryId: string, con
   else {
     delivery = await deliveryRepository.findById(deliveryId);
     if (delivery && consistent) delivery = await deliveryRepository.get(delivery.tenantId, deliveryId, true);
-    if (principal.role === 'courier' && delivery?.courierId !== principal.courierId) delivery = undefined;
+    if (principal.role === 'courier' && delivery && delivery.courierId !== principal.courierId) {
+      throw roundMembershipErrors.error('not_on_round', 'This delivery is not on your round (any more): the hub assigned it to someone else or took it back.');
+    }
   }
   if (!delivery) throw deliveryReadErrors.notFound('delivery', deliveryId);
   return delivery;

@@ -1,3 +1,4 @@
+import { serviceDateOf } from './day.js';
 import { randomBytes } from 'node:crypto';
 import { config } from '../config.js';
 import { transact, type TransactItem } from '../db/transact.js';
@@ -25,7 +26,7 @@ export function trackingUrl(token: string): string {
   return `${config.publicBaseUrl}/track/${token}`;
 }
 
-async function loadSlot(slotId: string, now: Date): Promise<StoredSlot> {
+export async function loadSlot(slotId: string, now: Date): Promise<StoredSlot> {
   const slot = await slotRepository.get(slotId);
   if (!slot) throw bookingErrors.error('resource_missing', `No such slot: '${slotId.slice(0, 64)}'.`, { param: 'slotId' });
   if (Date.parse(slot.endsAt) <= now.getTime()) throw bookingErrors.error('parameter_invalid', 'This slot is already over.', { param: 'slotId' });
@@ -84,12 +85,17 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
     lastPosition: null,
     proof: null,
     failureReason: null,
+    failure: null,
+    attempt: 1,
+    returnToSender: false,
+    serviceDate: '',
     cancellation: null,
     createdAt: at,
     updatedAt: at,
     version: 1,
   };
 
+  delivery.serviceDate = serviceDateOf(delivery);
   const items: TransactItem[] = [
     deliveryRepository.create(delivery),
     deliveryRepository.createTrackingLink(delivery),

@@ -18,3 +18,9 @@ export const deliveryListErrors = errorSet('parameter_invalid', 'parameter_missi
 
 /** Changing a delivery: not found (or not yours), a move its state refuses, a courier report that does not add up. */
 export const deliveryChangeErrors = errorSet('resource_missing', 'invalid_transition', 'parameter_invalid', 'parameter_missing');
+
+/** A courier's step for a delivery that is not (or no longer) on its round. */
+export const roundMembershipErrors = errorSet('not_on_round');
+
+/** A new attempt after a failure: a slot full or gone, a day in the past. */
+export const rescheduleErrors = errorSet('resource_missing', 'invalid_transition', 'parameter_invalid', 'parameter_missing', 'slot_full');

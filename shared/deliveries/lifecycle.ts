@@ -1,10 +1,10 @@
 import { tenantScopeOf, withholdsPersonalData } from '../auth/access.js';
 import { TZDate } from '@date-fns/tz';
 import type { Principal } from '../auth/principal.js';
-import { courierRepository } from '../couriers/repository.js';
 import type { Page, PageRequest } from '../db/pagination.js';
 import { transact, writeOne, type TransactItem } from '../db/transact.js';
 import { outboxEntry } from '../events/outbox.js';
+import type { EventDefinition } from '../events/definition.js';
 import { pricingContext } from '../hub/settings.js';
 import { DEFAULT_LANGUAGE, type Language } from '../i18n/language.js';
 import { isId } from '../ids.js';
@@ -12,9 +12,12 @@ import { slotRepository } from '../slots/repository.js';
 import { localizeDelivery, localizeDeliveries } from './localize.js';
 import { withoutPersonalData } from './redaction.js';
 import { deliveryRepository } from './repository.js';
-import type { CourierEventBody, Delivery, DeliveryStatus } from './schemas.js';
-import { aDelivery, applyTransition, canApply, transitions, type Transition } from './state-machine.js';
-import { deliveryListErrors, deliveryChangeErrors } from './errors.js';
+import type { CourierEventBody, Delivery, DeliveryStatus, FailureCode } from './schemas.js';
+import { aDelivery, applyTransition, canApply, pickedUpThisAttempt, timelineEntry, transitions, type Transition } from './state-machine.js';
+import { deliveryEvents } from './events.js';
+import { parisDateOf } from './day.js';
+import { loadSlot } from './booking.js';
+import { deliveryListErrors, deliveryChangeErrors, rescheduleErrors } from './errors.js';
 import { loadDelivery } from './access.js';
 
 export { loadDelivery } from './access.js';
@@ -26,12 +29,17 @@ const MAX_VERSION_RETRIES = 4;
 
 class VersionConflict extends Error {}
 
+/** An extra item's refusal that means "someone else wrote first": read again and decide again. */
+export class RetryChange extends VersionConflict {}
+
 export interface Change {
   after: Delivery;
-  /** Other items of the same transaction (a slot unit given back, a courier that must exist). */
+  /** Other items of the same transaction (a slot unit given back, a courier that must exist, the round's order). */
   extra?: Array<{ item: TransactItem; onFailure: () => Error }>;
   /** Position updates change the delivery without a lifecycle event. */
   event?: boolean;
+  /** The event, when the status alone does not say it (arrived, rescheduled, unassigned). */
+  eventDefinition?: EventDefinition;
 }
 
 /**
@@ -42,7 +50,7 @@ export interface Change {
  * a retry that kept the first attempt's time could find it earlier than the change it lost to.
  * The answer is the delivery in the caller's language (`localizeDelivery`).
  */
-async function change(
+export async function changeDelivery(
   principal: Principal,
   deliveryId: string,
   now: Date,
@@ -54,7 +62,7 @@ async function change(
     const decision = await decide(current, attempt === 0 ? now : new Date(Math.max(now.getTime(), Date.now())));
     if (!('after' in decision)) return localizeDelivery(decision, language);
     const { after, extra = [], event = true } = decision;
-    const type = eventTypeFor(after.status);
+    const type = decision.eventDefinition ?? eventTypeFor(after.status);
     const items: TransactItem[] = [deliveryRepository.replace(after, current.version), ...extra.map((entry) => entry.item)];
     if (event && type) items.push(outboxEntry(type, after.tenantId, after, new Date(after.updatedAt)).create);
     try {
@@ -72,7 +80,7 @@ async function change(
 }
 
 function eventTypeFor(status: DeliveryStatus) {
-  const transition = Object.values(transitions).find((candidate) => candidate.to === status);
+  const transition = Object.values(transitions).find((candidate) => candidate.to === status && status !== 'booked');
   return transition?.event;
 }
 
@@ -135,7 +143,7 @@ export async function cancelDelivery(
   language: Language = DEFAULT_LANGUAGE,
   requestedAt = new Date(),
 ): Promise<Delivery> {
-  return change(principal, deliveryId, requestedAt, language, async (current, now) => {
+  return changeDelivery(principal, deliveryId, requestedAt, language, async (current, now) => {
     if (current.status === 'cancelled') return current;
     if (!canApply(current.status, 'cancel')) {
       throw deliveryChangeErrors.error('invalid_transition', `${aDelivery(current.status)} can no longer be cancelled.`);
@@ -160,34 +168,46 @@ async function cancellationFee(tenantId: string): Promise<Delivery['price'] | nu
   return { currency: 'EUR', net, vat, gross: net + vat };
 }
 
-/** The hub assigns (or re-assigns, before pickup) a delivery to a courier that exists. */
-export async function assignDelivery(principal: Principal, deliveryId: string, courierId: string, language: Language = DEFAULT_LANGUAGE, requestedAt = new Date()): Promise<Delivery> {
-  if (!isId('courier', courierId)) throw deliveryChangeErrors.error('resource_missing', `No such courier: '${courierId.slice(0, 64)}'.`, { param: 'courierId' });
-  return change(principal, deliveryId, requestedAt, language, (current, now) => {
-    if (current.status === 'assigned' && current.courierId === courierId) return current;
-    const after = applyTransition(current, 'assign', { now, courierId });
-    return {
-      after,
-      extra: [
-        {
-          item: courierRepository.exists(courierId),
-          onFailure: () => deliveryChangeErrors.error('resource_missing', `No such courier: '${courierId}'.`, { param: 'courierId' }),
-        },
-      ],
-    };
-  });
-}
-
-const courierTransitions: Record<Exclude<CourierEventBody['type'], 'position'>, Transition> = {
+const courierTransitions = {
   picked_up: 'pick_up',
   delivered: 'deliver',
   failed: 'fail',
+  returned: 'return',
+} as const satisfies Record<Exclude<CourierEventBody['type'], 'position' | 'arrived'>, Transition>;
+
+const failureWords: Record<FailureCode, string> = {
+  absent: 'Recipient absent',
+  refused: 'Refused by the recipient',
+  address_not_found: 'Address not found',
+  damaged: 'Parcel damaged',
+  inaccessible: 'Address not accessible',
+  other: 'Other reason',
 };
 
+/** Checks a courier's report for what belongs together, before anything is read. */
+function checkReport(body: CourierEventBody): void {
+  const only = (field: keyof CourierEventBody, type: CourierEventBody['type']) => {
+    if (body[field] !== undefined && body.type !== type) throw deliveryChangeErrors.error('parameter_invalid', `${field} goes with a ${type} event only.`, { param: field });
+  };
+  if (body.type === 'failed' && body.reason === undefined && body.reasonCode === undefined) throw deliveryChangeErrors.error('parameter_missing', 'reasonCode (or reason) is required when a delivery failed.', { param: 'reasonCode' });
+  if (body.type === 'position' && body.position === undefined) throw deliveryChangeErrors.error('parameter_missing', 'position is required for a position report.', { param: 'position' });
+  if (body.type === 'arrived' && body.stop === undefined) throw deliveryChangeErrors.error('parameter_missing', 'stop (pickup or dropoff) is required with arrived.', { param: 'stop' });
+  only('proof', 'delivered');
+  only('reason', 'failed');
+  only('reasonCode', 'failed');
+  only('stop', 'arrived');
+}
+
+/** Hooks other areas give the lifecycle (proof photos are checked and cleaned before a delivery is recorded). */
+export interface CourierEventHooks {
+  beforeDelivered?(delivery: Delivery, proof: NonNullable<CourierEventBody['proof']>): Promise<void>;
+}
+
 /**
- * What a courier reports: pickup, delivery (with proof), failure (with a reason) or its
- * position. A repeated report of the status the delivery already has is answered with the
- * delivery unchanged (a phone on a bad network retries); a report out of order is a 409.
+ * What a courier reports: arrival at a stop, pickup, delivery (with proof), failure (with a
+ * reason), the parcel back at the hub, or its position. A repeated report of the step already
+ * taken is answered with the delivery unchanged (a phone on a bad network retries); a report out
+ * of order is a 409; a delivery that is not on the courier's round is a 409 `not_on_round`.
  */
 export async function recordCourierEvent(
   principal: Principal,
@@ -195,33 +215,144 @@ export async function recordCourierEvent(
   body: CourierEventBody,
   language: Language = DEFAULT_LANGUAGE,
   requestedAt = new Date(),
+  hooks: CourierEventHooks = {},
 ): Promise<Delivery> {
   const reportedAt = body.at === undefined ? undefined : new Date(body.at);
   if (reportedAt && reportedAt.getTime() > requestedAt.getTime() + CLOCK_SKEW_MS) throw deliveryChangeErrors.error('parameter_invalid', 'at must not be in the future.', { param: 'at' });
-  if (body.type === 'failed' && body.reason === undefined) throw deliveryChangeErrors.error('parameter_missing', 'reason is required when a delivery failed.', { param: 'reason' });
-  if (body.type === 'position' && body.position === undefined) throw deliveryChangeErrors.error('parameter_missing', 'position is required for a position report.', { param: 'position' });
-  if (body.type !== 'delivered' && body.proof !== undefined) throw deliveryChangeErrors.error('parameter_invalid', 'proof goes with a delivered event only.', { param: 'proof' });
-  if (body.type !== 'failed' && body.reason !== undefined) throw deliveryChangeErrors.error('parameter_invalid', 'reason goes with a failed event only.', { param: 'reason' });
+  checkReport(body);
+  if (body.type === 'delivered' && body.proof && hooks.beforeDelivered && (body.proof.photoId !== undefined || body.proof.signatureId !== undefined)) {
+    const current = await loadDelivery(principal, deliveryId);
+    if (current.status === 'picked_up') await hooks.beforeDelivered(current, body.proof);
+  }
 
-  return change(principal, deliveryId, requestedAt, language, (current, now) => {
+  return changeDelivery(principal, deliveryId, requestedAt, language, (current, now) => {
     const at = reportedAt ?? now;
     if (body.type === 'position') {
       const position = body.position as { lat: number; lng: number };
       if (current.status !== 'assigned' && current.status !== 'picked_up') {
-        throw deliveryChangeErrors.error('invalid_transition', `Positions are kept while a delivery is under way, not when it is ${current.status.replace('_', ' ')}.`);
+        throw deliveryChangeErrors.error('invalid_transition', `Positions are kept while a delivery is under way, not when it is ${current.status.replaceAll('_', ' ')}.`);
       }
       if (current.lastPosition && Date.parse(current.lastPosition.at) > at.getTime()) return current; // an older report arriving late
       return { after: { ...current, lastPosition: { ...position, at: at.toISOString() }, updatedAt: now.toISOString(), version: current.version + 1 }, event: false };
     }
-    const transition = courierTransitions[body.type];
+    if (body.type === 'arrived') return arrive(current, body.stop as 'pickup' | 'dropoff', reportedAt, now);
+    const transition: Transition = body.type === 'delivered' && current.returnToSender ? 'deliver_to_sender' : courierTransitions[body.type];
     if (current.status === transitions[transition].to) return current;
+    if (transition === 'return' && current.status === 'failed' && !pickedUpThisAttempt(current)) {
+      throw deliveryChangeErrors.error('invalid_transition', 'Nothing to bring back to the hub: the parcel was never picked up. The sender or the hub can reschedule it.');
+    }
+    const code = body.reasonCode ?? 'other';
     return {
       after: applyTransition(current, transition, {
         ...(reportedAt ? { at: reportedAt } : {}),
         now,
         ...(body.type === 'delivered' ? { proof: body.proof ?? {} } : {}),
-        ...(body.type === 'failed' ? { failureReason: body.reason as string } : {}),
+        ...(body.type === 'failed'
+          ? { failureReason: body.reason ?? failureWords[code], failure: { code, note: body.reason ?? null, at: (reportedAt ?? now).toISOString(), attempt: current.attempt } }
+          : {}),
       }),
+    };
+  });
+}
+
+/** The courier reached a stop: the timeline says so, the status stays. */
+function arrive(current: Delivery, stop: 'pickup' | 'dropoff', reportedAt: Date | undefined, now: Date): Change | Delivery {
+  const expected = stop === 'pickup' ? 'assigned' : 'picked_up';
+  const already = current.timeline.some((entry) => entry.step === 'arrived' && entry.stop === stop && (entry.attempt ?? 1) === current.attempt);
+  if (already && (current.status === expected || (stop === 'pickup' && current.status !== 'booked'))) return current;
+  if (current.status !== expected) {
+    throw deliveryChangeErrors.error('invalid_transition', `${aDelivery(current.status)} cannot be arrived at its ${stop === 'pickup' ? 'pickup' : 'drop-off'} (allowed when ${expected.replace('_', ' ')}).`);
+  }
+  const last = current.timeline.at(-1);
+  if (reportedAt && last && reportedAt.getTime() < Date.parse(last.at)) {
+    throw deliveryChangeErrors.error('parameter_invalid', `at must not be before the delivery's last event (${last.at}).`, { param: 'at' });
+  }
+  const at = (reportedAt ?? new Date(Math.max(now.getTime(), last ? Date.parse(last.at) : 0))).toISOString();
+  return {
+    after: { ...current, timeline: [...current.timeline, timelineEntry(current.status, at, current.attempt, { step: 'arrived', stop })], updatedAt: now.toISOString(), version: current.version + 1 },
+    eventDefinition: deliveryEvents.arrived,
+  };
+}
+
+/** The hub checks a failed parcel back in (the courier may have forgotten to say so). */
+export async function returnToHub(principal: Principal, deliveryId: string, language: Language = DEFAULT_LANGUAGE, requestedAt = new Date()): Promise<Delivery> {
+  return changeDelivery(principal, deliveryId, requestedAt, language, (current, now) => {
+    if (current.status === 'returned') return current;
+    if (current.status === 'failed' && !pickedUpThisAttempt(current)) {
+      throw deliveryChangeErrors.error('invalid_transition', 'Nothing to check in: the parcel was never picked up. Reschedule it instead.');
+    }
+    return { after: applyTransition(current, 'return', { now }) };
+  });
+}
+
+export interface RescheduleInput {
+  slotId?: string | undefined;
+  date?: string | undefined;
+  dropoffWindow?: { start: string; end: string } | undefined;
+  returnToSender?: boolean;
+}
+
+/**
+ * A new attempt after a failure, for the same delivery: booked again (the queue of the hub),
+ * on a slot or a day, the timeline and the failure kept. A parcel that came back to the hub
+ * leaves from the hub (the depot is the new pickup); one never picked up leaves from where it
+ * was. Back to the sender: the sender's address becomes the drop-off; delivered there, the
+ * delivery ends `returned_to_sender`.
+ */
+export async function rescheduleDelivery(
+  principal: Principal,
+  deliveryId: string,
+  input: RescheduleInput,
+  depot: { name: string; address: Delivery['pickup']['address'] },
+  language: Language = DEFAULT_LANGUAGE,
+  requestedAt = new Date(),
+): Promise<Delivery> {
+  if (input.slotId !== undefined && input.date !== undefined) throw rescheduleErrors.error('parameter_invalid', 'Give slotId or date, not both.', { param: 'date' });
+  if (input.slotId === undefined && input.date === undefined) throw rescheduleErrors.error('parameter_missing', 'Give slotId (a pickup slot) or date (a day) for the new attempt.', { param: 'slotId' });
+  const today = parisDateOf(requestedAt);
+  if (input.date !== undefined && input.date < today) throw rescheduleErrors.error('parameter_invalid', `date (${input.date}) is in the past: today is ${today}.`, { param: 'date' });
+  if (input.dropoffWindow && Date.parse(input.dropoffWindow.end) <= Date.parse(input.dropoffWindow.start)) {
+    throw rescheduleErrors.error('parameter_invalid', 'dropoffWindow must end after it starts.', { param: 'dropoffWindow.end' });
+  }
+  const slot = input.slotId === undefined ? undefined : await loadSlot(input.slotId, requestedAt);
+  const transition: Transition = input.returnToSender ? 'return_to_sender' : 'reschedule';
+  return changeDelivery(principal, deliveryId, requestedAt, language, (current, now) => {
+    if (!canApply(current.status, transition)) {
+      throw rescheduleErrors.error('invalid_transition', `${aDelivery(current.status)} cannot be ${input.returnToSender ? 'sent back to its sender' : 'rescheduled'}${input.returnToSender ? ' (it must be back at the hub first: returned)' : ' (only after a failure)'}.`);
+    }
+    const atHub = current.status === 'returned';
+    if (current.status === 'failed' && pickedUpThisAttempt(current)) {
+      throw rescheduleErrors.error('invalid_transition', 'The parcel is still with the courier: it must come back to the hub first (returned), then it can be rescheduled.');
+    }
+    const origin = current.origin ?? { address: current.pickup.address, ...(current.pickup.contact ? { contact: current.pickup.contact } : {}) };
+    const window = slot ? { start: slot.startsAt, end: slot.endsAt } : undefined;
+    const pickup = atHub ? { address: depot.address, contact: { name: depot.name }, ...(window ? { window } : {}) } : { ...current.pickup, ...(window ? { window } : {}) };
+    if (!window && !atHub) delete (pickup as { window?: unknown }).window;
+    const dropoff = input.returnToSender
+      ? { address: origin.address, ...(origin.contact ? { contact: origin.contact } : {}), ...(input.dropoffWindow ? { window: input.dropoffWindow } : {}) }
+      : { ...current.dropoff, ...(input.dropoffWindow ? { window: input.dropoffWindow } : {}) };
+    if (!input.dropoffWindow) delete (dropoff as { window?: unknown }).window;
+    const serviceDate = slot ? slot.date : (input.date as string);
+    const after = applyTransition(current, transition, {
+      now,
+      entry: { step: 'rescheduled' },
+      patch: {
+        attempt: current.attempt + 1,
+        courierId: null,
+        slot: slot ? { id: slot.id, date: slot.date, start: slot.start, end: slot.end } : null,
+        pickup,
+        dropoff,
+        origin: atHub ? origin : (current.origin ?? null),
+        returnToSender: input.returnToSender ?? false,
+        serviceDate,
+        proof: null,
+        lastPosition: null,
+      },
+    });
+    return {
+      after,
+      eventDefinition: deliveryEvents.rescheduled,
+      ...(slot ? { extra: [{ item: slotRepository.takeUnit(slot), onFailure: () => rescheduleErrors.error('slot_full', 'This slot has no capacity left: choose another one.', { param: 'slotId' }) }] } : {}),
     };
   });
 }

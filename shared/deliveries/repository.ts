@@ -4,6 +4,7 @@ import type { TransactItem } from '../db/items.js';
 import type { Page, PageRequest } from '../db/pagination.js';
 import { isId } from '../ids.js';
 import type { Delivery, DeliveryStatus } from './schemas.js';
+import { serviceDateOf, withLifecycleDefaults } from './day.js';
 
 /** A tenant's deliveries (gsi1), a tenant's deliveries in one status (gsi2). */
 const tenantListing = (tenantId: string) => `${tenantKey(tenantId)}#DLV`;
@@ -12,6 +13,8 @@ const tenantStatusListing = (tenantId: string, status: string) => `${tenantKey(t
 const hubStatusListing = (status: string) => `HUB#DLV#${status}`;
 /** A courier's open deliveries (gsi4). */
 const courierOpenListing = (courierId: string) => `COURIER#${courierId}#OPEN`;
+/** The hub's deliveries of one Paris day (gsi6): the dispatch board and the rounds. */
+const dayListing = (date: string) => `HUB#DAY#${date}`;
 
 export const deliveries = defineEntity<Delivery, Pick<Delivery, 'tenantId' | 'id'>>({
   name: 'delivery',
@@ -31,8 +34,11 @@ export const deliveries = defineEntity<Delivery, Pick<Delivery, 'tenantId' | 'id
       // Lookup by id alone, for the hub and couriers, who do not know the tenant.
       gsi5pk: delivery.id,
       gsi5sk: 'DELIVERY',
+      gsi6pk: dayListing(delivery.serviceDate ?? serviceDateOf(delivery)),
+      gsi6sk: delivery.id,
     };
   },
+  parse: (attributes) => withLifecycleDefaults(attributes as unknown as Delivery),
   versioned: true,
 });
 
@@ -98,6 +104,11 @@ export const deliveryRepository = {
 
   async listForHub(status: DeliveryStatus, page: PageRequest): Promise<Page<Delivery>> {
     return deliveries.query({ partition: { gsi3pk: hubStatusListing(status) }, page, descending: true });
+  },
+
+  /** Every delivery of one Paris day, any status, oldest booking first (a few hundred at most). */
+  async listForDay(date: string): Promise<Delivery[]> {
+    return deliveries.queryAll({ partition: { gsi6pk: dayListing(date) } });
   },
 
   async listOpenForCourier(courierId: string, page: PageRequest): Promise<Page<Delivery>> {

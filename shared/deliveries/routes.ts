@@ -1,8 +1,9 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { pricedRequestErrors } from '../quotes/errors.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { bookingErrors, deliveryChangeErrors, deliveryListErrors, deliveryReadErrors, transitionErrors } from './errors.js';
-import { AssignBody, CancelBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery } from './schemas.js';
+import { bookingErrors, deliveryChangeErrors, deliveryListErrors, deliveryReadErrors, rescheduleErrors, roundMembershipErrors, transitionErrors } from './errors.js';
+import { photoFinalizeErrors } from '../proofs/errors.js';
+import { CancelBody, RescheduleBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery } from './schemas.js';
 
 /** Bookings, assignment and courier events: the delivery lifecycle. */
 export const deliveryRoutes = {
@@ -52,16 +53,40 @@ export const deliveryRoutes = {
     responses: { 200: { description: 'The delivery, `cancelled`.', schema: Delivery } },
     errors: [deliveryChangeErrors, transitionErrors],
   }),
-  assignDelivery: defineRoute({
+  returnToHub: defineRoute({
     method: 'POST',
-    path: '/v1/hub/deliveries/{id}/assign',
+    path: '/v1/hub/deliveries/{id}/return',
     roles: ['admin'],
-    handler: 'functions/deliveries/assign-delivery.ts',
-    summary: 'Assigns a delivery to a courier, or re-assigns it before pickup.',
+    handler: 'functions/deliveries/return-to-hub.ts',
+    summary: 'Checks a failed parcel back in at the hub: `returned` (the courier may report it too, with a `returned` event).',
     tag: 'Hub and couriers',
-    request: { params: IdParam, body: AssignBody },
-    responses: { 200: { description: 'The delivery, `assigned`.', schema: Delivery } },
+    request: { params: IdParam },
+    responses: { 200: { description: 'The delivery, `returned`.', schema: Delivery } },
     errors: [deliveryChangeErrors, transitionErrors],
+  }),
+  rescheduleDelivery: defineRoute({
+    method: 'POST',
+    path: '/v1/deliveries/{id}/reschedule',
+    roles: ['tenant', 'admin'],
+    handler: 'functions/deliveries/reschedule-delivery.ts',
+    summary: 'After a failure, a new attempt for the same delivery (its id and history kept): on a pickup slot or a day, from the hub when the parcel came back there. `booked` again.',
+    tag: 'Deliveries',
+    idempotent: true,
+    request: { params: IdParam, body: RescheduleBody },
+    responses: { 200: { description: 'The delivery, `booked` for its new attempt.', schema: Delivery } },
+    errors: [deliveryChangeErrors, rescheduleErrors],
+  }),
+  returnToSender: defineRoute({
+    method: 'POST',
+    path: '/v1/deliveries/{id}/return-to-sender',
+    roles: ['tenant', 'admin'],
+    handler: 'functions/deliveries/return-to-sender.ts',
+    summary: "After a failure, once the parcel is back at the hub (`returned`): a last attempt that takes it back to its sender (the pickup address). Delivered there, the delivery ends `returned_to_sender`.",
+    tag: 'Deliveries',
+    idempotent: true,
+    request: { params: IdParam, body: RescheduleBody },
+    responses: { 200: { description: 'The delivery, `booked` for its return.', schema: Delivery } },
+    errors: [deliveryChangeErrors, rescheduleErrors],
   }),
   listCourierDeliveries: defineRoute({
     method: 'GET',
@@ -80,11 +105,11 @@ export const deliveryRoutes = {
     roles: ['courier'],
     handler: 'functions/deliveries/record-courier-event.ts',
     watched: true,
-    summary: 'Reports a pickup, a delivery (with proof), a failure (with a reason) or a position.',
+    summary: 'Reports a step of the round with the time it happened (`at`): arrived at a stop, picked up, delivered (with proof: name, photo, signature), failed (with a reason), returned to the hub, or a position. A repeat of the step already taken answers the delivery unchanged; a delivery not on the courier\'s round is a 409 `not_on_round`.',
     tag: 'Hub and couriers',
     idempotent: true,
     request: { params: IdParam, body: CourierEventBody },
     responses: { 200: { description: 'The delivery.', schema: Delivery } },
-    errors: [deliveryChangeErrors, transitionErrors],
+    errors: [deliveryChangeErrors, transitionErrors, roundMembershipErrors, photoFinalizeErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { Coordinates, text, Timestamp } from '../schemas/common.js';
 import { DEFAULT_STOP_RULE, DropoffStop, PickupStop, Price, pricedFields, QuoteRequest } from '../quotes/schemas.js';
 
-export const deliveryStatuses = ['booked', 'assigned', 'picked_up', 'delivered', 'failed', 'cancelled'] as const;
+export const deliveryStatuses = ['booked', 'assigned', 'picked_up', 'delivered', 'failed', 'returned', 'cancelled', 'returned_to_sender'] as const;
 export type DeliveryStatus = (typeof deliveryStatuses)[number];
 export const deliveryKinds = ['delivery', 'pickup'] as const;
 export type DeliveryKind = (typeof deliveryKinds)[number];
@@ -25,7 +25,19 @@ export const BookDirect = QuoteRequest.extend({
 export const CreateDeliveryBody = z.union([BookFromQuote, BookDirect]).meta({ id: 'CreateDeliveryRequest', description: 'Book a quote, or price and book in one call.' });
 export type CreateDeliveryBody = z.output<typeof CreateDeliveryBody>;
 
-export const TimelineEntry = z.object({ status: z.enum(deliveryStatuses), at: Timestamp }).meta({ id: 'TimelineEntry' });
+export const failureCodes = ['absent', 'refused', 'address_not_found', 'damaged', 'inaccessible', 'other'] as const;
+export type FailureCode = (typeof failureCodes)[number];
+
+export const TimelineEntry = z
+  .object({
+    status: z.enum(deliveryStatuses),
+    at: Timestamp,
+    step: z.enum(['arrived', 'rescheduled']).optional().meta({ description: '`arrived`: the courier reached a stop (the status is unchanged); `rescheduled`: a new attempt was booked.' }),
+    stop: z.enum(['pickup', 'dropoff']).optional().meta({ description: 'With `step: arrived`: which stop.' }),
+    attempt: z.number().int().optional().meta({ description: 'The attempt this entry belongs to, from the second one on.' }),
+  })
+  .meta({ id: 'TimelineEntry' });
+export type TimelineEntry = z.output<typeof TimelineEntry>;
 
 export const Delivery = z
   .object({
@@ -42,8 +54,27 @@ export const Delivery = z
     courierId: z.string().nullable(),
     timeline: z.array(TimelineEntry),
     lastPosition: Coordinates.extend({ at: Timestamp }).nullable(),
-    proof: z.object({ recipientName: z.string().optional(), note: z.string().optional() }).nullable(),
+    proof: z
+      .object({
+        recipientName: z.string().optional(),
+        note: z.string().optional(),
+        photoId: z.string().optional().meta({ description: 'A photo of the parcel at the door: `GET /v1/deliveries/{id}/proof/photo` (the tenant and the hub only).' }),
+        signatureId: z.string().optional().meta({ description: "The recipient's signature, as an image: `GET /v1/deliveries/{id}/proof/photo?purpose=signature`." }),
+      })
+      .nullable(),
     failureReason: z.string().nullable(),
+    failure: z
+      .object({ code: z.enum(failureCodes), note: z.string().nullable(), at: Timestamp, attempt: z.number().int() })
+      .nullable()
+      .meta({ description: 'The last failed attempt: why (`absent`, `refused`, `address_not_found`, `damaged`, `inaccessible`, `other`) and the courier\'s note.' }),
+    attempt: z.number().int().meta({ description: '1 for the first attempt; each reschedule (or return to the sender) after a failure adds one. The id and the timeline stay.' }),
+    returnToSender: z.boolean().meta({ description: 'This attempt takes the parcel back to the sender (its pickup address); delivered, the delivery ends `returned_to_sender`.' }),
+    origin: z
+      .object({ address: z.object({ line1: z.string(), line2: z.string().optional(), postcode: z.string(), city: z.string(), country: z.literal('FR'), lat: z.number(), lng: z.number() }), contact: z.object({ name: z.string(), phone: z.string().optional(), email: z.string().optional() }).optional() })
+      .nullable()
+      .optional()
+      .meta({ description: "Where the parcel first came from, once a new attempt leaves from the hub (a return to the sender goes there)." }),
+    serviceDate: z.string().meta({ description: "The Paris day the delivery is planned for: its slot's date, else its pickup window's, else its drop-off window's, else the day it was booked." }),
     cancellation: z.object({ reason: z.string().nullable(), at: Timestamp, fee: Price.nullable() }).nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -61,17 +92,40 @@ export const ListDeliveriesQuery = z.strictObject({
   cursor: z.string().min(1).max(2048).optional(),
 });
 
-export const CancelBody = z.strictObject({ reason: text(500).optional() }).meta({ id: 'CancelRequest' });
-export const AssignBody = z.strictObject({ courierId: z.string().min(1).max(64) }).meta({ id: 'AssignRequest' });
+export const RescheduleBody = z
+  .strictObject({
+    slotId: z.string().min(1).max(64).optional().meta({ description: 'A pickup slot for the new attempt (its window becomes the pickup window at the hub).' }),
+    date: z.iso.date('must be a date, YYYY-MM-DD').optional().meta({ description: 'Without a slot: the Paris day of the new attempt.' }),
+    dropoffWindow: z.strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) }).optional().meta({ description: 'A new window at the drop-off, when the recipient gave one.' }),
+  })
+  .meta({ id: 'RescheduleRequest', description: 'Give `slotId` or `date` (not both).' });
+export type RescheduleBody = z.output<typeof RescheduleBody>;
 
-export const courierEventTypes = ['picked_up', 'delivered', 'failed', 'position'] as const;
+export const CancelBody = z.strictObject({ reason: text(500).optional() }).meta({ id: 'CancelRequest' });
+export const AssignBody = z
+  .strictObject({
+    courierId: z.string().min(1).max(64),
+    position: z.number().int().min(0).max(200).optional().meta({ description: "Where the delivery's stops go in the courier's round (0 = first); at the end when left out." }),
+  })
+  .meta({ id: 'AssignRequest' });
+
+export const courierEventTypes = ['arrived', 'picked_up', 'delivered', 'failed', 'returned', 'position'] as const;
 export const CourierEventBody = z
   .strictObject({
     type: z.enum(courierEventTypes),
-    at: z.iso.datetime({ offset: true }).optional(),
+    at: z.iso.datetime({ offset: true }).optional().meta({ description: 'When it happened (a phone that was offline sends its steps later, with their own time).' }),
+    stop: z.enum(['pickup', 'dropoff']).optional().meta({ description: 'With `arrived`: which stop the courier reached.' }),
     position: Coordinates.optional(),
-    proof: z.strictObject({ recipientName: text(200).optional(), note: text(1000).optional() }).optional(),
-    reason: text(500).optional(),
+    proof: z
+      .strictObject({
+        recipientName: text(200).optional(),
+        note: text(1000).optional(),
+        photoId: z.string().min(1).max(64).optional().meta({ description: 'A photo uploaded through `POST /v1/courier/deliveries/{id}/photos`.' }),
+        signatureId: z.string().min(1).max(64).optional().meta({ description: 'A signature uploaded the same way (`purpose: signature`).' }),
+      })
+      .optional(),
+    reasonCode: z.enum(failureCodes).optional().meta({ description: 'With `failed`: why.' }),
+    reason: text(500).optional().meta({ description: "With `failed`: the courier's note (required when `reasonCode` is left out)." }),
   })
   .meta({ id: 'CourierEvent' });
 export type CourierEventBody = z.output<typeof CourierEventBody>;

@@ -1,3 +1,5 @@
+import { Depot, DepotBody } from './depot.js';
+import { geocodingErrors } from '../geo/errors.js';
 import { HubCapacity, ServiceArea } from '../geo/service-area.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { RateCard } from '../pricing/rate-card.js';
@@ -85,5 +87,25 @@ export const hubRoutes = {
     tag: 'Rates and area',
     request: { body: HubCapacity },
     responses: { 200: { description: 'The capacity of one delivery.', schema: HubCapacity } },
+  }),
+  getDepot: defineRoute({
+    method: 'GET',
+    path: '/v1/hub/depot',
+    roles: ['admin', 'courier'],
+    handler: 'functions/hub/get-depot.ts',
+    summary: "The hub's depot: where rounds start and end, and where failed parcels come back to.",
+    tag: 'Hub and couriers',
+    responses: { 200: { description: 'The depot.', schema: Depot } },
+  }),
+  putDepot: defineRoute({
+    method: 'PUT',
+    path: '/v1/hub/depot',
+    roles: ['admin'],
+    handler: 'functions/hub/put-depot.ts',
+    summary: "Sets the hub's depot (geocoded when `lat`/`lng` are left out).",
+    tag: 'Hub and couriers',
+    request: { body: DepotBody },
+    responses: { 200: { description: 'The depot.', schema: Depot } },
+    errors: [geocodingErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

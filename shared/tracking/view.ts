@@ -10,10 +10,16 @@ export function isWellFormedToken(token: string): boolean {
   return TOKEN_PATTERN.test(token);
 }
 
-/** When the delivery ended (delivered, failed or cancelled), or undefined while it has not. */
+/**
+ * Where a link's retention counts from: the end of the delivery, or a failure nobody followed up
+ * (a failed parcel, or one back at the hub, that is not rescheduled stays so for good).
+ */
+const restingStatuses: readonly Delivery['status'][] = [...finalStatuses, 'failed', 'returned'];
+
+/** When the delivery ended (delivered, cancelled, returned to its sender, or failed and left so), or undefined while it has not. */
 export function endedAt(delivery: Pick<Delivery, 'status' | 'timeline'>): number | undefined {
-  if (!finalStatuses.includes(delivery.status)) return undefined;
-  const final = delivery.timeline.findLast((entry) => finalStatuses.includes(entry.status));
+  if (!restingStatuses.includes(delivery.status)) return undefined;
+  const final = delivery.timeline.findLast((entry) => entry.status === delivery.status);
   return final === undefined ? undefined : Date.parse(final.at);
 }
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { text, Timestamp } from '../schemas/common.js';
 
-export const userRoles = ['admin', 'tenant', 'accountant'] as const;
+export const userRoles = ['admin', 'tenant', 'accountant', 'courier'] as const;
 export type UserRole = (typeof userRoles)[number];
 
 /** Compared without case: `normalizeEmail` lowers it wherever an address is stored or looked up. */
@@ -15,7 +15,8 @@ export const User = z
     object: z.literal('user'),
     email: z.string(),
     name: z.string(),
-    role: z.enum(userRoles).meta({ description: '`tenant`: acts for its tenant; `accountant`: the cooperative\'s (no tenant) or a tenant\'s bookkeeper; `admin`: the hub.' }),
+    role: z.enum(userRoles).meta({ description: '`tenant`: acts for its tenant; `accountant`: the cooperative\'s (no tenant) or a tenant\'s bookkeeper; `admin`: the hub; `courier`: rides the rounds (created with the courier, `POST /v1/couriers`).' }),
+    courierId: z.string().nullable().optional().meta({ description: 'For a courier: the courier they ride as.' }),
     tenantId: z.string().nullable().meta({ description: 'The tenant the person belongs to; null for the cooperative\'s staff.' }),
     tenantAdmin: z.boolean().meta({ description: "A tenant's person who manages its users and keys." }),
     createdAt: Timestamp,

@@ -127,7 +127,7 @@ export async function openSession(token: string, now = new Date()): Promise<{ to
   if (!link || link.usedAt !== undefined || link.expiresAt <= Math.floor(now.getTime() / 1000)) throw refused();
   const user = await userRepository.get(link.userId);
   if (!user) throw refused();
-  const opened = newSession({ role: user.role, userId: user.id, tenantId: user.tenantId, tenantAdmin: user.tenantAdmin }, now);
+  const opened = newSession({ role: user.role, userId: user.id, tenantId: user.tenantId, tenantAdmin: user.tenantAdmin, ...(user.role === 'courier' ? { courierId: user.courierId ?? null } : {}) }, now);
   const result = { object: 'session' as const, user, csrfToken: opened.session.csrfToken, expiresAt: new Date(opened.session.expiresAt * 1000).toISOString() };
   try {
     await transact([userRepository.useLinkItem(tokenHash, now), opened.create], () => new LinkRefused(), { result });

@@ -37,6 +37,10 @@ function delivery(overrides: Partial<Delivery> = {}): Delivery {
       { status: 'delivered', at: '2026-03-31T22:30:00.000Z' },
     ],
     lastPosition: null,
+    failure: null,
+    attempt: 1,
+    returnToSender: false,
+    serviceDate: '2026-11-26',
     proof: null,
     failureReason: null,
     cancellation: null,
@@ -96,8 +100,9 @@ describe('runs and schedule', () => {
 
   it('keeps invoice.push_requested and invoice.reminder_due internal: to their consumers only, never to webhooks or the audit trail', () => {
     expect(allEvents.filter((definition) => definition.internal).map(({ type }) => type).sort()).toEqual(['invoice.push_requested', 'invoice.reminder_due']);
-    // The contract's webhook event types (API-CONTRACT.md, "Outbound webhooks"), and the two the
-    // month end added (issue 14): a payment recorded, a credit note issued. Nothing else.
+    // The contract's webhook event types (API-CONTRACT.md, "Outbound webhooks"), the two the
+    // month end added (issue 14): a payment recorded, a credit note issued, and the rounds' (issue
+    // 16): arrived at a stop, taken back by the hub, back at the hub, a new attempt, back to the sender.
     expect([...webhookEventTypes].sort()).toEqual(
       [
         'delivery.booked',
@@ -106,6 +111,11 @@ describe('runs and schedule', () => {
         'delivery.delivered',
         'delivery.failed',
         'delivery.cancelled',
+        'delivery.arrived',
+        'delivery.unassigned',
+        'delivery.returned',
+        'delivery.rescheduled',
+        'delivery.returned_to_sender',
         'invoice.issued',
         'invoice.paid',
         'payment.recorded',

@@ -8,7 +8,9 @@ import { sampleDelivery } from '../fixtures/delivery.js';
 /**
  * The lifecycle as the contract words it (docs/api-reference.md, "The lifecycle"), written here
  * on its own rather than read back from `transitions`: booked → assigned → picked_up → delivered;
- * failed from assigned or picked up; cancelled from booked or assigned; re-assignment before pickup.
+ * failed from assigned or picked up; cancelled from booked or assigned; re-assignment before pickup;
+ * and since issue 16: unassigned back to booked; a failed parcel back at the hub (returned), then
+ * rescheduled (booked again) or sent back to its sender (booked, then delivered to the sender).
  */
 const contract: ReadonlyArray<{ from: DeliveryStatus; by: Transition; to: DeliveryStatus }> = [
   { from: 'booked', by: 'assign', to: 'assigned' },
@@ -19,8 +21,14 @@ const contract: ReadonlyArray<{ from: DeliveryStatus; by: Transition; to: Delive
   { from: 'booked', by: 'cancel', to: 'cancelled' },
   { from: 'assigned', by: 'cancel', to: 'cancelled' },
   { from: 'assigned', by: 'assign', to: 'assigned' },
+  { from: 'assigned', by: 'unassign', to: 'booked' },
+  { from: 'failed', by: 'return', to: 'returned' },
+  { from: 'failed', by: 'reschedule', to: 'booked' },
+  { from: 'returned', by: 'reschedule', to: 'booked' },
+  { from: 'returned', by: 'return_to_sender', to: 'booked' },
+  { from: 'picked_up', by: 'deliver_to_sender', to: 'returned_to_sender' },
 ];
-const allTransitions: readonly Transition[] = ['assign', 'pick_up', 'deliver', 'fail', 'cancel'];
+const allTransitions: readonly Transition[] = ['assign', 'unassign', 'pick_up', 'deliver', 'deliver_to_sender', 'fail', 'return', 'reschedule', 'return_to_sender', 'cancel'];
 const allowed = (status: DeliveryStatus, transition: Transition) => contract.find((move) => move.from === status && move.by === transition);
 
 const BOOKED_AT = Date.parse('2026-11-26T08:30:00.000Z');

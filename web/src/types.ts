@@ -59,8 +59,8 @@ export interface Parcel {
   description?: string;
 }
 
-export type DeliveryStatus = 'booked' | 'assigned' | 'picked_up' | 'delivered' | 'failed' | 'cancelled';
-export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['booked', 'assigned', 'picked_up', 'delivered', 'failed', 'cancelled'];
+export type DeliveryStatus = 'booked' | 'assigned' | 'picked_up' | 'delivered' | 'failed' | 'returned' | 'cancelled' | 'returned_to_sender';
+export const DELIVERY_STATUSES: readonly DeliveryStatus[] = ['booked', 'assigned', 'picked_up', 'delivered', 'failed', 'returned', 'cancelled', 'returned_to_sender'];
 
 export interface Quote {
   id: string;

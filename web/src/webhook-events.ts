@@ -3,7 +3,7 @@
  * (`shared/webhooks/schemas.ts`: each type endpoints receive, or `<area>.*` for a whole area).
  */
 export const WEBHOOK_EVENT_GROUPS = [
-  { area: 'delivery', types: ['delivery.booked', 'delivery.assigned', 'delivery.picked_up', 'delivery.delivered', 'delivery.failed', 'delivery.cancelled'] },
+  { area: 'delivery', types: ['delivery.booked', 'delivery.assigned', 'delivery.picked_up', 'delivery.delivered', 'delivery.failed', 'delivery.cancelled', 'delivery.arrived', 'delivery.unassigned', 'delivery.returned', 'delivery.rescheduled', 'delivery.returned_to_sender'] },
   { area: 'invoice', types: ['invoice.issued', 'invoice.paid'] },
   { area: 'payment', types: ['payment.recorded'] },
   { area: 'credit_note', types: ['credit_note.issued'] },
