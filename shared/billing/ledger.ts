@@ -82,5 +82,23 @@ export function billableLinesFor(type: string, delivery: Delivery, eventId: stri
       },
     ];
   }
+  const failure = delivery.failure;
+  if (type === 'delivery.failed' && delivery.status === 'failed' && failure?.fee) {
+    return [
+      {
+        ...base,
+        // One line per failed attempt: the second failure of a delivery is charged too.
+        id: `${lineId(delivery.id, 'failed_attempt_fee')}:${failure.attempt}`,
+        kind: 'failed_attempt_fee',
+        period: periodOf(failure.at),
+        description: `Tentative de livraison n° ${failure.attempt} sans succès ${route(delivery)}`,
+        occurredAt: failure.at,
+        vatRateBasisPoints: inferVatRate(failure.fee, preferredVatRate),
+        net: failure.fee.net,
+        vat: failure.fee.vat,
+        gross: failure.fee.gross,
+      },
+    ];
+  }
   return [];
 }

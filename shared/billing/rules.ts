@@ -5,8 +5,8 @@ import { billingEvents } from './events.js';
 export const billingRules = {
   ledger: defineRule({
     name: 'billing-ledger',
-    description: 'Records each delivered delivery and each cancellation fee as a billable line, once per delivery whatever the redeliveries.',
-    consumes: [deliveryEvents.delivered, deliveryEvents.cancelled],
+    description: 'Records each delivered delivery, each cancellation fee and each failed attempt fee as a billable line, once whatever the redeliveries.',
+    consumes: [deliveryEvents.delivered, deliveryEvents.cancelled, deliveryEvents.failed],
     // A missed line is a delivery nobody pays for: retry for a day before the dead-letter queue.
     target: { handler: 'functions/consumers/billing-ledger.ts', retryAttempts: 20, maximumEventAgeSeconds: 86_400 },
   }),

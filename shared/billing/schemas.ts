@@ -5,7 +5,7 @@ import { PERIOD_PATTERN } from './period.js';
 
 export const Period = z.string().regex(PERIOD_PATTERN, 'must be a month, YYYY-MM').meta({ description: 'A billing period: a calendar month in Europe/Paris.', example: '2026-03' });
 
-export const lineKinds = ['delivery', 'cancellation_fee'] as const;
+export const lineKinds = ['delivery', 'cancellation_fee', 'failed_attempt_fee'] as const;
 export type LineKind = (typeof lineKinds)[number];
 
 export const invoiceStatuses = ['draft', 'open', 'paid', 'void', 'uncollectible'] as const;

@@ -160,9 +160,9 @@ export async function cancelDelivery(
   });
 }
 
-async function cancellationFee(tenantId: string): Promise<Delivery['price'] | null> {
+async function cancellationFee(tenantId: string, which: 'cancellationFeeCents' | 'failedAttemptFeeCents' = 'cancellationFeeCents'): Promise<Delivery['price'] | null> {
   const { rateCard } = await pricingContext(tenantId);
-  const net = rateCard.cancellationFeeCents;
+  const net = rateCard[which];
   if (net === 0) return null;
   const vat = Math.floor((net * rateCard.vatRateBasisPoints + 5000) / 10000);
   return { currency: 'EUR', net, vat, gross: net + vat };
@@ -225,7 +225,7 @@ export async function recordCourierEvent(
     if (current.status === 'picked_up') await hooks.beforeDelivered(current, body.proof);
   }
 
-  return changeDelivery(principal, deliveryId, requestedAt, language, (current, now) => {
+  return changeDelivery(principal, deliveryId, requestedAt, language, async (current, now) => {
     const at = reportedAt ?? now;
     if (body.type === 'position') {
       const position = body.position as { lat: number; lng: number };
@@ -242,13 +242,14 @@ export async function recordCourierEvent(
       throw deliveryChangeErrors.error('invalid_transition', 'Nothing to bring back to the hub: the parcel was never picked up. The sender or the hub can reschedule it.');
     }
     const code = body.reasonCode ?? 'other';
+    const fee = body.type === 'failed' ? await cancellationFee(current.tenantId, 'failedAttemptFeeCents') : null;
     return {
       after: applyTransition(current, transition, {
         ...(reportedAt ? { at: reportedAt } : {}),
         now,
         ...(body.type === 'delivered' ? { proof: body.proof ?? {} } : {}),
         ...(body.type === 'failed'
-          ? { failureReason: body.reason ?? failureWords[code], failure: { code, note: body.reason ?? null, at: (reportedAt ?? now).toISOString(), attempt: current.attempt } }
+          ? { failureReason: body.reason ?? failureWords[code], failure: { code, note: body.reason ?? null, at: (reportedAt ?? now).toISOString(), attempt: current.attempt, fee } }
           : {}),
       }),
     };

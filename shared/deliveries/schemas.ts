@@ -64,7 +64,7 @@ export const Delivery = z
       .nullable(),
     failureReason: z.string().nullable(),
     failure: z
-      .object({ code: z.enum(failureCodes), note: z.string().nullable(), at: Timestamp, attempt: z.number().int() })
+      .object({ code: z.enum(failureCodes), note: z.string().nullable(), at: Timestamp, attempt: z.number().int(), fee: Price.nullable().optional().meta({ description: "The rate card's fee for a failed attempt, when it has one." }) })
       .nullable()
       .meta({ description: 'The last failed attempt: why (`absent`, `refused`, `address_not_found`, `damaged`, `inaccessible`, `other`) and the courier\'s note.' }),
     attempt: z.number().int().meta({ description: '1 for the first attempt; each reschedule (or return to the sender) after a failure adds one. The id and the timeline stay.' }),

@@ -66,6 +66,7 @@ export const RateCard = z
       .max(100)
       .meta({ description: 'Proportional part of the express surcharge: percent of the standard net, rounded half up to the cent.' }),
     cancellationFeeCents: cents('Charged when a delivery is cancelled where a fee applies.').default(0),
+    failedAttemptFeeCents: cents('Charged for each failed attempt (the recipient absent, the address not found…); the delivered attempt is charged at the delivery\'s price, once.').default(0),
     vatRateBasisPoints: z
       .number()
       .int()
@@ -108,5 +109,6 @@ export const defaultRateCard: RateCard = {
   expressSurchargeCents: 500,
   expressSurchargePercent: 0,
   cancellationFeeCents: 0,
+  failedAttemptFeeCents: 0,
   vatRateBasisPoints: 2000,
 };

@@ -315,6 +315,20 @@ export async function assignDelivery(principal: Principal, deliveryId: string, c
   });
 }
 
+/**
+ * When the courier is planned to reach a delivery's recipient (its drop-off; for a pickup at a
+ * donor's, its pickup), from the courier's round: undefined when it is on no round.
+ */
+export async function plannedArrival(delivery: Delivery, now: Date): Promise<number | undefined> {
+  if (!delivery.courierId || (delivery.status !== 'assigned' && delivery.status !== 'picked_up')) return undefined;
+  const courier = await courierRepository.get(delivery.courierId);
+  if (!courier) return undefined;
+  const round = buildRound(courier, delivery.serviceDate, now, await contextFor(courier.id, delivery.serviceDate));
+  const type = delivery.kind === 'pickup' && delivery.status === 'assigned' ? 'pickup' : 'dropoff';
+  const stop = round.stops.find((entry) => entry.deliveryId === delivery.id && entry.type === type);
+  return stop ? Date.parse(stop.plannedArrival) : undefined;
+}
+
 /** The hub takes a delivery back from its courier before pickup: booked again, in the queue. */
 export async function unassignDelivery(principal: Principal, deliveryId: string, language: Language = DEFAULT_LANGUAGE, requestedAt = new Date()): Promise<Delivery> {
   return changeDelivery(principal, deliveryId, requestedAt, language, (current, now) => {

@@ -37,7 +37,7 @@ export const SPREAD_RATIO = 0.5;
 export const MIN_SPREAD_MS = 15 * 60_000;
 export const ROUND_MS = 5 * 60_000;
 
-export type EtaBasis = 'courier_position' | 'pickup' | 'slot';
+export type EtaBasis = 'courier_position' | 'pickup' | 'slot' | 'round';
 
 export interface EtaWindow {
   earliest: string;

@@ -41,7 +41,7 @@ export interface Texts {
   etaHeading: string;
   /** `entre <from> et <to>`: the words around the two times. */
   etaBetween: { before: string; middle: string };
-  etaNote: (basis: 'courier_position' | 'pickup' | 'slot', speedKmh: number) => string;
+  etaNote: (basis: 'courier_position' | 'pickup' | 'slot' | 'round', speedKmh: number) => string;
   destinationHeading: string;
   stepsHeading: string;
   upcoming: string;
@@ -81,7 +81,7 @@ export const texts: Record<Language, Texts> = {
     statusHeading: 'Statut\u00a0:',
     etaHeading: 'Arrivée estimée',
     etaBetween: { before: 'entre', middle: 'et' },
-    etaNote: (basis, kmh) => (basis === 'slot' ? 'D’après le créneau réservé.' : `Estimation d’après ${basis === 'courier_position' ? 'la position récente du coursier' : 'le point de départ'}, à ${kmh} km/h de moyenne.`),
+    etaNote: (basis, kmh) => (basis === 'round' ? `D’après la tournée du coursier et les arrêts avant le vôtre, à ${kmh} km/h de moyenne.` : basis === 'slot' ? 'D’après le créneau réservé.' : `Estimation d’après ${basis === 'courier_position' ? 'la position récente du coursier' : 'le point de départ'}, à ${kmh} km/h de moyenne.`),
     destinationHeading: 'Destination',
     stepsHeading: 'Étapes',
     upcoming: 'à venir',
@@ -119,7 +119,7 @@ export const texts: Record<Language, Texts> = {
     statusHeading: 'Status:',
     etaHeading: 'Estimated arrival',
     etaBetween: { before: 'between', middle: 'and' },
-    etaNote: (basis, kmh) => (basis === 'slot' ? 'From the booked time slot.' : `Estimated from ${basis === 'courier_position' ? 'the courier’s recent position' : 'the starting point'}, at an average ${kmh} km/h.`),
+    etaNote: (basis, kmh) => (basis === 'round' ? `From the courier’s round and the stops before yours, at an average ${kmh} km/h.` : basis === 'slot' ? 'From the booked time slot.' : `Estimated from ${basis === 'courier_position' ? 'the courier’s recent position' : 'the starting point'}, at an average ${kmh} km/h.`),
     destinationHeading: 'Destination',
     stepsHeading: 'Progress',
     upcoming: 'upcoming',

@@ -16,7 +16,7 @@ export const TrackingView = z
       .object({
         earliest: Timestamp,
         latest: Timestamp,
-        basis: z.enum(['courier_position', 'pickup', 'slot']).meta({ description: "Estimated from the courier's recent position, from the pickup address, or (a pickup at a donor's) the booked slot." }),
+        basis: z.enum(['courier_position', 'pickup', 'slot', 'round']).meta({ description: "Estimated from the courier's round (its stops in the hub's order, from the courier's recent position), from the courier's recent position, from the pickup address, or (a pickup at a donor's) the booked slot." }),
       })
       .optional()
       .meta({ description: 'While the delivery is under way (assigned or picked up): a window, rounded to 5 minutes.' }),

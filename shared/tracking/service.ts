@@ -3,7 +3,8 @@ import { deliveryRepository } from '../deliveries/repository.js';
 import { AppError } from '../errors.js';
 import { activeRouter } from '../geo/adapters.js';
 import { enforceRateLimits } from '../http/rate-limit.js';
-import { estimateEta } from './eta.js';
+import { estimateEta, etaWindow } from './eta.js';
+import { plannedArrival } from '../rounds/service.js';
 import type { TrackingView } from './schemas.js';
 import { buildTrackingView, isTrackingExpired, isWellFormedToken } from './view.js';
 import { trackingErrors } from './errors.js';
@@ -33,7 +34,9 @@ export async function findTracking(token: string, now = Date.now()): Promise<Tra
   if (!isWellFormedToken(token)) return undefined;
   const delivery = await deliveryRepository.findByTrackingToken(token);
   if (!delivery || isTrackingExpired(delivery, now, config.trackingRetentionDays)) return undefined;
-  const eta = await estimateEta(delivery, activeRouter(), now);
+  // On a courier's round, the ETA follows the round: the stops before this one, in the hub's order.
+  const planned = await plannedArrival(delivery, new Date(now));
+  const eta = planned !== undefined ? etaWindow(planned, now, 'round') : await estimateEta(delivery, activeRouter(), now);
   return buildTrackingView(delivery, { eta, hubName: config.hubName });
 }
 

@@ -58,7 +58,7 @@ describe('couriers and shifts', () => {
     expect((await api.call('PUT', `/v1/hub/couriers/${bike.id}/shifts/${tomorrow}`, { body: { start: '08:00', end: '12:00', breaks: [{ start: '13:00', end: '13:30' }] } })).json.error.code).toBe('parameter_invalid');
     expectError(await api.call('PUT', `/v1/hub/couriers/${bike.id}/shifts/${tomorrow}`, { body: { start: '8h', end: '12:00' } }), 400, 'parameter_invalid');
 
-    const list = await api.call('GET', '/v1/couriers', { query: { limit: 100 } });
+    const list = await api.call('GET', '/v1/couriers?limit=100');
     const lea = list.json.data.find((courier: { id: string }) => courier.id === bike.id);
     expect(lea).toMatchObject({ date: today, shift: { start: '00:00' }, stops: { total: 0, done: 0 } });
     expect(['on_shift', 'on_break']).toContain(lea.state);
@@ -106,7 +106,7 @@ describe('rounds', () => {
 
     // Unassign: back in the queue of the board.
     expect((await api.call('POST', `/v1/hub/deliveries/${second.id}/unassign`)).json).toMatchObject({ status: 'booked', courierId: null });
-    const board = (await api.call('GET', '/v1/hub/board', { query: { date: today } })).json;
+    const board = (await api.call('GET', `/v1/hub/board?date=${today}`)).json;
     expect(board.unassigned.map((delivery: { id: string }) => delivery.id)).toEqual(expect.arrayContaining([second.id, heavy.id]));
     const lea = board.couriers.find((courier: { id: string }) => courier.id === bike.id);
     expect(lea.round.stops).toHaveLength(2);
@@ -151,24 +151,51 @@ describe('rounds', () => {
     expectError(await step(taken.id, { type: 'picked_up', at: at(11) }, trailer.apiKey), 409, 'not_on_round');
   });
 
+  it("moves each recipient's ETA on the tracking page when the hub changes the round", async () => {
+    const far = await book({ reference: 'E-1', parcels: [{ weightKg: 1 }], dropoff: { address: places.saintChamond, contact: { name: 'Yann' } } });
+    const near = await book({ reference: 'E-2', parcels: [{ weightKg: 1 }], dropoff: { address: places.jeanJaures, contact: { name: 'Zoé' } } });
+    const date = today;
+    const courier = (await api.call('POST', '/v1/couriers', { body: { name: 'Noé' } })).json;
+    await api.call('PUT', `/v1/hub/couriers/${courier.id}/shifts/${date}`, { body: { start: '00:00', end: '23:59' } });
+    await api.call('POST', `/v1/hub/deliveries/${far.id}/assign`, { body: { courierId: courier.id } });
+    await api.call('POST', `/v1/hub/deliveries/${near.id}/assign`, { body: { courierId: courier.id } });
+    const eta = async (token: string) => (await api.call('GET', `/v1/track/${token}`, { key: null })).json.eta;
+    const before = await eta(near.tracking.token);
+    expect(before.basis).toBe('round');
+    const nearFirst = [
+      { deliveryId: near.id, type: 'pickup' },
+      { deliveryId: near.id, type: 'dropoff' },
+      { deliveryId: far.id, type: 'pickup' },
+      { deliveryId: far.id, type: 'dropoff' },
+    ];
+    expect((await api.call('PUT', `/v1/hub/couriers/${courier.id}/rounds/${date}`, { body: { stops: nearFirst } })).status).toBe(200);
+    const after = await eta(near.tracking.token);
+    expect(Date.parse(after.earliest)).toBeLessThan(Date.parse(before.earliest));
+    expect(Date.parse((await eta(far.tracking.token)).earliest)).toBeGreaterThan(Date.parse(after.earliest));
+  });
+
   it('takes positions during a shift only, and keeps only the last', async () => {
     const kept = await api.call('POST', '/v1/courier/position', { key: trailer.apiKey, body: { lat: 45.44, lng: 4.39 } });
     expect(kept.json).toMatchObject({ object: 'position', lat: 45.44, kept: true });
     const older = await api.call('POST', '/v1/courier/position', { key: trailer.apiKey, body: { lat: 45.45, lng: 4.4, at: new Date(Date.now() - 60_000).toISOString() } });
     expect(older.json.kept).toBe(false);
     expectError(await api.call('POST', '/v1/courier/position', { key: actors.courier.key, body: { lat: 45.44, lng: 4.39 } }), 409, 'off_shift');
-    const list = await api.call('GET', '/v1/couriers', { query: { limit: 100 } });
+    const list = await api.call('GET', '/v1/couriers?limit=100');
     expect(list.json.data.find((courier: { id: string }) => courier.id === trailer.id).lastPosition).toMatchObject({ lat: 45.44, lng: 4.39 });
   });
 });
 
 describe('a failed delivery is not the end', () => {
   it('fails with a reason, comes back to the hub, is rescheduled for another day with its history, and can go back to the sender', async () => {
+    // The tenant's rate card charges 4 € for a failed attempt.
+    const card = (await api.call('GET', `/v1/tenants/${actors.tenantId}/rate-card`)).json;
+    const { object: _object, source: _source, tenantId: _tenant, ...rates } = card;
+    expect((await api.call('PUT', `/v1/tenants/${actors.tenantId}/rate-card`, { body: { ...rates, failedAttemptFeeCents: 400 } })).status).toBe(200);
     const parcel = await book({ reference: 'F-1', parcels: [{ weightKg: 2 }] });
     await api.call('POST', `/v1/hub/deliveries/${parcel.id}/assign`, { body: { courierId: bike.id } });
     await step(parcel.id, { type: 'picked_up' }, bike.apiKey);
     const failed = await step(parcel.id, { type: 'failed', reasonCode: 'absent', reason: 'Personne, avis laissé' }, bike.apiKey);
-    expect(failed.json).toMatchObject({ status: 'failed', failure: { code: 'absent', note: 'Personne, avis laissé', attempt: 1 } });
+    expect(failed.json).toMatchObject({ status: 'failed', failure: { code: 'absent', note: 'Personne, avis laissé', attempt: 1, fee: { net: 400, vat: 80, gross: 480 } } });
     // Still on the bike: rescheduling waits for the parcel to be back at the hub.
     expectError(await api.call('POST', `/v1/deliveries/${parcel.id}/reschedule`, { key: actors.tenantKey, body: { date: plusDays(today, 1) } }), 409, 'invalid_transition');
     expect((await step(parcel.id, { type: 'returned' }, bike.apiKey)).json.status).toBe('returned');

@@ -33,6 +33,7 @@ const rateCard: fc.Arbitrary<RateCard> = fc.record({
   expressSurchargeCents: cents,
   expressSurchargePercent: fc.integer({ min: 0, max: 100 }),
   cancellationFeeCents: cents,
+  failedAttemptFeeCents: cents,
   vatRateBasisPoints: fc.integer({ min: 0, max: 10_000 }),
 });
 
@@ -337,7 +338,7 @@ describe('rounding rules', () => {
 // Schema --------------------------------------------------------------------------------------
 
 describe('RateCard schema', () => {
-  const { currency: _currency, cancellationFeeCents: _fee, vatRateBasisPoints: _vat, ...minimal } = defaultRateCard;
+  const { currency: _currency, cancellationFeeCents: _fee, failedAttemptFeeCents: _failed, vatRateBasisPoints: _vat, ...minimal } = defaultRateCard;
   const issuesOf = (input: unknown) => {
     const result = RateCard.safeParse(input);
     expect(result.success).toBe(false);
