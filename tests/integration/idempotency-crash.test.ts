@@ -82,6 +82,13 @@ const hubKeyCount = async () => {
   return found.Items?.length ?? 0;
 };
 
+const tomorrow = () => new Date(Date.now() + 86_400_000).toLocaleDateString('en-CA', { timeZone: 'Europe/Paris' });
+/** How many attempts a delivery has had (a reschedule adds one). */
+const attemptsOf = async (request: Request) => {
+  const id = request.path.split('/')[3] as string;
+  return (await api.call('GET', `/v1/deliveries/${id}`, { key: actors.tenantKey })).json.attempt as number;
+};
+
 /** One case per idempotent route whose effect is a single transaction (`idempotent: true`). */
 const cases: Record<string, Case> = {
   createTenant: {
@@ -136,6 +143,37 @@ const cases: Record<string, Case> = {
   recordPayment: {
     request: async () => ({ method: 'POST', path: `/v1/billing/invoices/${(await openInvoice()).id}/payments`, key: null, body: { amount: 1, method: 'cash' } }),
     count: async () => listCount(`/v1/billing/payments?invoiceId=${(await openInvoice()).id}`),
+  },
+  rescheduleDelivery: {
+    // Failed before pickup: a new attempt tomorrow.
+    request: async () => {
+      const id = await assignedDelivery();
+      await api.call('POST', `/v1/courier/deliveries/${id}/events`, { key: actors.courier.key, body: { type: 'failed', reasonCode: 'absent' } });
+      return { method: 'POST', path: `/v1/deliveries/${id}/reschedule`, key: actors.tenantKey, body: { date: tomorrow() } };
+    },
+    count: (request) => attemptsOf(request),
+  },
+  returnToSender: {
+    // Picked up, failed, back at the hub: the last attempt goes back to the sender.
+    request: async () => {
+      const id = await assignedDelivery();
+      for (const body of [{ type: 'picked_up' }, { type: 'failed', reasonCode: 'refused' }, { type: 'returned' }]) {
+        await api.call('POST', `/v1/courier/deliveries/${id}/events`, { key: actors.courier.key, body });
+      }
+      return { method: 'POST', path: `/v1/deliveries/${id}/return-to-sender`, key: actors.tenantKey, body: { date: tomorrow() } };
+    },
+    count: (request) => attemptsOf(request),
+  },
+  requestPhotoUpload: {
+    request: async () => ({ method: 'POST', path: `/v1/courier/deliveries/${await assignedDelivery()}/photos`, key: actors.courier.key, body: { purpose: 'proof', contentType: 'image/jpeg', sizeBytes: 1000 } }),
+    count: async (request) => {
+      // Photos are not listed: count the delivery's photo items in the table.
+      const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+      const { db } = await import('../../shared/db/client.js');
+      const deliveryId = request.path.split('/')[4] as string;
+      const found = await db().send(new ScanCommand({ TableName: api.runtime.tableName, FilterExpression: 'entity = :e AND deliveryId = :d', ExpressionAttributeValues: { ':e': 'photo', ':d': deliveryId } }));
+      return found.Items?.length ?? 0;
+    },
   },
   createCreditNote: {
     request: async () => ({ method: 'POST', path: `/v1/billing/invoices/${(await openInvoice()).id}/credit-notes`, key: null, body: { reason: 'un centime', lines: [{ lineId: (await openInvoice()).lineId, amount: 1 }] } }),
