@@ -39,6 +39,8 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
   }
   const seller = sellerSettingsFromContext(app.node.tryGetContext('seller'));
   const webAppDist = webAppDistFromContext(app.node.tryGetContext('webAppDist'));
+  const mapTileUrl = contextString(app, 'mapTileUrl', '');
+  const mapTileAttribution = contextString(app, 'mapTileAttribution', '');
   const stack = new DeliveryHubStack(app, `DeliveryHub-${stage}`, {
     stage,
     seller,
@@ -47,6 +49,7 @@ export function createApp(props: AppProps = {}): { app: App; stack: DeliveryHubS
     ...(alarmEmail === '' ? {} : { alarmEmail }),
     ...(domainName === '' ? {} : { customDomain: { domainName, certificateArn } }),
     ...(webAppDist === undefined ? {} : { webAppDist }),
+    ...(mapTileUrl === '' ? {} : { mapTiles: { url: mapTileUrl, ...(mapTileAttribution === '' ? {} : { attribution: mapTileAttribution }) } }),
     env: { region },
     description: `Delivery Hub (${stage}): HTTP API, functions, single table, event bus.`,
   });

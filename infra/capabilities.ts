@@ -1,5 +1,6 @@
 import type { Stack } from 'aws-cdk-lib';
 import type { IEventBus } from 'aws-cdk-lib/aws-events';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { capabilities, type Capability } from '../shared/capabilities.js';
@@ -64,6 +65,8 @@ export interface CapabilityResources {
    * the functions then fall back to configuration's placeholders, which prod refuses to invoice with.
    */
   sellerEnvironment?: Readonly<Record<string, string>> | undefined;
+  /** The proof-of-delivery photos (`infra/constructs/proof-photos.ts`). */
+  proofPhotos: IBucket;
 }
 
 /** One capability's grant: IAM statements on the function's role, and environment variables. */
@@ -104,6 +107,11 @@ const grants: Record<Capability, (resources: CapabilityResources) => CapabilityG
   // Configuration only (`configurationOnly`): variables, never a statement. STAGE, which decides
   // whether a placeholder is refused, is in every function's environment already.
   sellerIdentity: ({ sellerEnvironment }) => ({ statements: [], environment: { ...sellerEnvironment } }),
+  proofPhotos: ({ proofPhotos }) => ({
+    // The objects only (`<bucket ARN>/*`): no s3:ListBucket, nothing bucket-wide.
+    statements: [new PolicyStatement({ actions: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'], resources: [proofPhotos.arnForObjects('*')] })],
+    environment: { PROOF_PHOTOS_BUCKET: proofPhotos.bucketName },
+  }),
 };
 
 /** The grant of one capability on these resources (tests read it directly). */

@@ -27,6 +27,7 @@ import { HttpGateway, HttpRoutes } from './constructs/http-api.js';
 import { logicalIdWithoutLayers } from './constructs/layer.js';
 import { Observability } from './constructs/observability.js';
 import { OutboxRelay } from './constructs/outbox-relay.js';
+import { ProofPhotos } from './constructs/proof-photos.js';
 import { ScheduledJobs } from './constructs/scheduled-jobs.js';
 import { WebApp } from './constructs/web-app.js';
 import { OUTBOX_RELAY_PROFILE } from './permissions.js';
@@ -72,6 +73,8 @@ export interface DeliveryHubStackProps extends StackProps {
    * synthesis warns.
    */
   webAppDist?: string;
+  /** The dispatch board's map tiles (`-c mapTileUrl=https://… -c mapTileAttribution=…`): none by default (markers and outlines only). */
+  mapTiles?: { url: string; attribution?: string };
 }
 
 /**
@@ -116,6 +119,8 @@ export class DeliveryHubStack extends Stack {
   readonly publicBaseUrl: string;
   /** The web app's bucket and the CloudFront distribution in front of it and of the API. */
   readonly webApp: WebApp;
+  /** The proof-of-delivery photos' bucket (the functions that need `proofPhotos` reach its objects). */
+  readonly proofPhotos: ProofPhotos;
 
   constructor(scope: Construct, id: string, props: DeliveryHubStackProps) {
     super(scope, id, props);
@@ -135,8 +140,9 @@ export class DeliveryHubStack extends Stack {
     this.api = gateway.api;
     // The app and the API behind one distribution (the session cookie stays first-party): links
     // start with its URL, unless the API has a custom domain, which keeps them as they were.
-    this.webApp = new WebApp(this, 'Web', { stage, api: this.api, distDir: props.webAppDist, logRetention });
+    this.webApp = new WebApp(this, 'Web', { stage, api: this.api, distDir: props.webAppDist, logRetention, mapTileUrl: props.mapTiles?.url });
     this.publicBaseUrl = props.customDomain ? gateway.publicBaseUrl : this.webApp.url;
+    this.proofPhotos = new ProofPhotos(this, 'Proofs', { webAppOrigin: this.webApp.url });
     if (props.customDomain) {
       Annotations.of(this).addWarningV2(
         'delivery-hub:links-on-api-domain',
@@ -175,12 +181,14 @@ export class DeliveryHubStack extends Stack {
         stripeSecret: this.stripeSecret,
         eventBus: this.eventBus,
         sellerEnvironment: sellerEnvironment(props.seller ?? {}),
+        proofPhotos: this.proofPhotos.bucket,
       },
       environment: {
         TABLE_NAME: this.table.tableName,
         EVENT_BUS_NAME: this.eventBus.eventBusName,
         PUBLIC_BASE_URL: this.publicBaseUrl,
         STAGE: stage,
+        ...(props.mapTiles ? { MAP_TILE_URL: props.mapTiles.url, ...(props.mapTiles.attribution ? { MAP_TILE_ATTRIBUTION: props.mapTiles.attribution } : {}) } : {}),
         POWERTOOLS_SERVICE_NAME: 'delivery-hub',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         // No `NODE_OPTIONS=--enable-source-maps`: it parses the source map in every cold start (7–9 ms
@@ -206,6 +214,7 @@ export class DeliveryHubStack extends Stack {
     this.outboxRelayDeadLetterQueue = relay.deadLetterQueue;
 
     this.executionRoles = new Map<string, IRole>([...functions.executionRoles, [OUTBOX_RELAY_PROFILE, this.outboxRelayFunction.role!]]);
+    this.proofPhotos.acknowledgeObjectGrants(this.executionRoles);
 
     // Alarms and the dashboard, from everything made above.
     this.observability = new Observability(this, 'Observability', {

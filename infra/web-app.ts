@@ -23,20 +23,38 @@ export const REVALIDATE_CACHE_CONTROL = 'no-cache';
 /**
  * The app's Content-Security-Policy: scripts, styles, fonts and API calls from the app's own
  * origin only (no inline script, no CDN, no eval); images from it and `data:` URLs (Vite inlines
- * small images as `data:`); never framed.
+ * small images as `data:`); never framed. Where a deployment adds them: the map's tile server
+ * (images), and in AWS the proof photos' bucket (the phone uploads there, the tenant's page shows
+ * them through short-lived URLs).
  */
-export const WEB_APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "font-src 'self'",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function webAppCsp(extra: { imageSources?: readonly string[]; connectSources?: readonly string[] } = {}): string {
+  const more = (sources: readonly string[] | undefined) => (sources && sources.length > 0 ? ` ${sources.join(' ')}` : '');
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    `img-src 'self' data:${more(extra.imageSources)}`,
+    "font-src 'self'",
+    `connect-src 'self'${more(extra.connectSources)}`,
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
+
+export const WEB_APP_CSP = webAppCsp();
+
+/**
+ * The origin a tile URL template (`https://{s}.tile.example.org/{z}/{x}/{y}.png`) loads from, as a
+ * CSP source (`https://*.tile.example.org`); undefined for anything that is not an http(s) URL.
+ */
+export function tileSource(template: string | undefined | null): string | undefined {
+  const match = template ? /^(https?):\/\/([^/?#]+)/.exec(template.trim()) : null;
+  if (!match) return undefined;
+  const host = (match[2] as string).replace(/\{[a-z]\}/g, '*');
+  return /^[A-Za-z0-9*.:-]+$/.test(host) ? `${match[1]}://${host}` : undefined;
+}
 
 export const WEB_APP_REFERRER_POLICY = 'strict-origin-when-cross-origin';
 

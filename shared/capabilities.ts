@@ -32,6 +32,13 @@ export const capabilities = {
    * Configuration only: no permission (see `configurationOnly`).
    */
   sellerIdentity: "Issues or renders invoices (the seller's identity from the deploy context, as BILLING_SELLER_* variables; no permission).",
+  /**
+   * Stores and reads proof-of-delivery photos: `s3:PutObject`, `s3:GetObject` and
+   * `s3:DeleteObject` on the objects of the stage's proof-photo bucket, nothing on the bucket
+   * itself (no listing), with `PROOF_PHOTOS_BUCKET`. The presigned forms and URLs it signs act with
+   * these permissions, so they too reach that bucket's objects only.
+   */
+  proofPhotos: 'Stores and reads proof-of-delivery photos (s3:PutObject, s3:GetObject, s3:DeleteObject on the objects of the proof-photo bucket).',
 } as const;
 
 export type Capability = keyof typeof capabilities;

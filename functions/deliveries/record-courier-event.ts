@@ -10,8 +10,11 @@ export const handler = apiHandler(deliveryRoutes.courierEvent, async ({ params, 
     // A photo or a signature is checked (an image, within the limit), cleaned of its metadata and
     // kept before the delivery is recorded with it.
     async beforeDelivered(delivery, proof) {
-      if (proof.photoId !== undefined) await finalizeProofPhoto({ principal, delivery, photoId: proof.photoId, purpose: 'proof' });
-      if (proof.signatureId !== undefined) await finalizeProofPhoto({ principal, delivery, photoId: proof.signatureId, purpose: 'signature' });
+      const kept = [];
+      if (proof.photoId !== undefined) kept.push(await finalizeProofPhoto({ principal, delivery, photoId: proof.photoId, purpose: 'proof' }));
+      if (proof.signatureId !== undefined) kept.push(await finalizeProofPhoto({ principal, delivery, photoId: proof.signatureId, purpose: 'signature' }));
+      // Each photo's record is marked stored in the delivery's own transaction.
+      return kept.map((photo) => photo.commit);
     },
   }),
 }));

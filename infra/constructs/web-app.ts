@@ -30,7 +30,8 @@ import {
   HSTS_MAX_AGE_SECONDS,
   IMMUTABLE_CACHE_CONTROL,
   REVALIDATE_CACHE_CONTROL,
-  WEB_APP_CSP,
+  tileSource,
+  webAppCsp,
   WEB_APP_PREFIX,
   viewerRequestFunctionCode,
 } from '../web-app.js';
@@ -59,6 +60,8 @@ export interface WebAppProps {
   distDir: string | undefined;
   /** How long the upload function's logs are kept (the stack's retention). */
   logRetention: RetentionDays;
+  /** The map's tile URL template (`-c mapTileUrl=…`): its server may serve the app images. */
+  mapTileUrl?: string | undefined;
 }
 
 /**
@@ -85,6 +88,12 @@ export class WebApp extends StackLayer {
   /** The viewer-request function of the default and `/app/*` behaviours. */
   readonly viewerRequestFunction: CloudFrontFunction;
   readonly securityHeaders: ResponseHeadersPolicy;
+  /**
+   * The app's CSP in this deployment: the proof photos' bucket (any bucket of the stack's region
+   * by its virtual-hosted name: naming the bucket itself would make a cycle, its CORS rule naming
+   * this distribution) for uploads and reads, and the map's tile server when one is configured.
+   */
+  readonly csp: string;
   /** `https://<distribution domain>`, without a trailing slash. */
   readonly url: string;
   /** The uploads of this synthesis: the hashed assets, then the other files (none when not built). */
@@ -93,6 +102,9 @@ export class WebApp extends StackLayer {
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
     const stack = Stack.of(this);
+    const buckets = `https://*.s3.${stack.region}.amazonaws.com`;
+    const tiles = tileSource(props.mapTileUrl);
+    this.csp = webAppCsp({ imageSources: [buckets, ...(tiles ? [tiles] : [])], connectSources: [buckets] });
 
     // The files are the build of a commit, rebuilt and uploaded whole by each deploy: versioning
     // would only keep every pruned file forever. Kept when the stack is deleted (CloudFormation
@@ -122,7 +134,7 @@ export class WebApp extends StackLayer {
         // The API's own headers win where it sets them: the tracking page has a CSP of its own.
         frameOptions: { frameOption: HeadersFrameOption.DENY, override: false },
         referrerPolicy: { referrerPolicy: HeadersReferrerPolicy.STRICT_ORIGIN_WHEN_CROSS_ORIGIN, override: false },
-        contentSecurityPolicy: { contentSecurityPolicy: WEB_APP_CSP, override: false },
+        contentSecurityPolicy: { contentSecurityPolicy: this.csp, override: false },
       },
     });
 

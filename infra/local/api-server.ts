@@ -7,6 +7,7 @@ import { routeKey, routeTimeoutSeconds, type RouteDefinition } from '../../share
 import { logger } from '../../shared/logging/logger.js';
 import { listen } from './event-bus.js';
 import { lambdaContext, loadHandler } from './modules.js';
+import { isObjectStorePath, serveObjectStore } from './object-store.js';
 import { isWebAppPath, serveWebApp, type LocalWebAppOptions } from './web-app.js';
 
 /** API Gateway HTTP APIs take payloads up to 10 MB; the handlers apply the contract's 256 KiB. */
@@ -162,6 +163,8 @@ export async function startLocalApiServer(options: LocalApiServerOptions): Promi
         request.resume();
         return serveWebApp(request, response, options.webApp);
       }
+      // The object store's presigned uploads and reads (S3 in AWS), which read the body themselves.
+      if (isObjectStorePath(rawPath)) return serveObjectStore(request, response);
       const requestId = newId('request');
       try {
         const body = await readBody(request);

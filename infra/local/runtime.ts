@@ -6,6 +6,8 @@ import { schedules } from '../../shared/app/schedules.js';
 import { lambdaContext, loadHandler } from './modules.js';
 import { logger } from '../../shared/logging/logger.js';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fallbackRoute, routes } from '../../shared/app/routes.js';
 import { startLocalApiServer, type LocalApiServer } from './api-server.js';
@@ -114,6 +116,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? 'local',
       AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? 'local',
     });
+    // Proof photos (the object store's local adapter): under the data folder, like the table; a
+    // runtime without one (the tests') keeps them in a temporary folder removed when it stops.
+    const objectsDir = options.dataDir ? join(options.dataDir, 'objects') : mkdtempSync(join(tmpdir(), 'delivery-hub-objects-'));
+    process.env.LOCAL_OBJECTS_DIR = objectsDir;
+    if (!options.dataDir) stops.push(async () => rmSync(objectsDir, { recursive: true, force: true }));
     if (options.hubAdminApiKey) process.env.HUB_ADMIN_API_KEY = options.hubAdminApiKey;
     else delete process.env.HUB_ADMIN_API_KEY;
 

@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
 import { promisify } from 'node:util';
 import { brotliCompress, constants as zlibConstants, gzip } from 'node:zlib';
-import { IMMUTABLE_CACHE_CONTROL, isClientRoute, REVALIDATE_CACHE_CONTROL, WEB_APP_ASSETS_PREFIX, WEB_APP_PREFIX, webAppSecurityHeaders } from '../web-app.js';
+import { IMMUTABLE_CACHE_CONTROL, isClientRoute, REVALIDATE_CACHE_CONTROL, tileSource, WEB_APP_ASSETS_PREFIX, WEB_APP_PREFIX, webAppCsp, webAppSecurityHeaders } from '../web-app.js';
 
 /**
  * The web app on the local API's port, as CloudFront serves it in AWS (`infra/constructs/web-app.ts`):
@@ -193,6 +193,8 @@ export async function serveWebApp(request: IncomingMessage, response: ServerResp
       etag,
       'last-modified': stats.mtime.toUTCString(),
       ...webAppSecurityHeaders,
+      // The map's tile server, when `MAP_TILE_URL` names one (the board draws its tiles).
+      ...(tileSource(process.env.MAP_TILE_URL) ? { 'content-security-policy': webAppCsp({ imageSources: [tileSource(process.env.MAP_TILE_URL) as string] }) } : {}),
     };
     const compressible = COMPRESSIBLE.test(contentType);
     if (compressible) headers.vary = 'Accept-Encoding';

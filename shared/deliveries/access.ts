@@ -16,7 +16,11 @@ export async function loadDelivery(principal: Principal, deliveryId: string, con
     delivery = await deliveryRepository.findById(deliveryId);
     if (delivery && consistent) delivery = await deliveryRepository.get(delivery.tenantId, deliveryId, true);
     if (principal.role === 'courier' && delivery && delivery.courierId !== principal.courierId) {
-      throw roundMembershipErrors.error('not_on_round', 'This delivery is not on your round (any more): the hub assigned it to someone else or took it back.');
+      // Once the courier's, a delivery the hub gave to someone else (or took back) is a clear 409
+      // (a step queued on a phone while it was offline); one it never had stays unseen (404).
+      const wasMine = delivery.timeline.some((entry) => entry.courierId === principal.courierId);
+      if (!wasMine) delivery = undefined;
+      else throw roundMembershipErrors.error('not_on_round', 'This delivery is not on your round any more: the hub assigned it to someone else or took it back.');
     }
   }
   if (!delivery) throw deliveryReadErrors.notFound('delivery', deliveryId);

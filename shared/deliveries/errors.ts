@@ -17,10 +17,13 @@ export const deliveryReadErrors = errorSet('resource_missing');
 export const deliveryListErrors = errorSet('parameter_invalid', 'parameter_missing', 'forbidden');
 
 /** Changing a delivery: not found (or not yours), a move its state refuses, a courier report that does not add up. */
-export const deliveryChangeErrors = errorSet('resource_missing', 'invalid_transition', 'parameter_invalid', 'parameter_missing');
+export const deliveryChangeErrors = errorSet('resource_missing', 'invalid_transition', 'parameter_invalid', 'parameter_missing', 'version_conflict');
 
 /** A courier's step for a delivery that is not (or no longer) on its round. */
 export const roundMembershipErrors = errorSet('not_on_round');
 
 /** A new attempt after a failure: a slot full or gone, a day in the past. */
 export const rescheduleErrors = errorSet('resource_missing', 'invalid_transition', 'parameter_invalid', 'parameter_missing', 'slot_full');
+
+/** A change that takes no input (unassign, check in at the hub): not found, not now, or raced. */
+export const plainChangeErrors = errorSet('resource_missing', 'invalid_transition', 'version_conflict');

@@ -25,7 +25,7 @@ export { loadDelivery } from './access.js';
 
 /** A courier's clock may run a little ahead of ours; more than this is a mistake. */
 const CLOCK_SKEW_MS = 2 * 60 * 1000;
-const MAX_VERSION_RETRIES = 4;
+const MAX_VERSION_RETRIES = 8;
 
 class VersionConflict extends Error {}
 
@@ -73,7 +73,12 @@ export async function changeDelivery(
       else await transact(items, refusal, { result: answer });
       return answer;
     } catch (error) {
-      if (!(error instanceof VersionConflict) || attempt >= MAX_VERSION_RETRIES) throw error;
+      if (!(error instanceof VersionConflict)) throw error;
+      if (attempt >= MAX_VERSION_RETRIES) {
+        throw deliveryChangeErrors.error('version_conflict', 'The delivery kept changing while this change was being made (others changed it at the same time): try again.');
+      }
+      // A little jitter, so changes racing each other do not collide again in step.
+      await new Promise((resolve) => setTimeout(resolve, Math.floor(Math.random() * 20 * (attempt + 1))));
       current = await loadDelivery(principal, deliveryId, true);
     }
   }
@@ -189,7 +194,7 @@ function checkReport(body: CourierEventBody): void {
   const only = (field: keyof CourierEventBody, type: CourierEventBody['type']) => {
     if (body[field] !== undefined && body.type !== type) throw deliveryChangeErrors.error('parameter_invalid', `${field} goes with a ${type} event only.`, { param: field });
   };
-  if (body.type === 'failed' && body.reason === undefined && body.reasonCode === undefined) throw deliveryChangeErrors.error('parameter_missing', 'reasonCode (or reason) is required when a delivery failed.', { param: 'reasonCode' });
+  if (body.type === 'failed' && body.reason === undefined && body.reasonCode === undefined) throw deliveryChangeErrors.error('parameter_missing', 'reason (a note) or reasonCode (absent, refused, address_not_found, damaged, inaccessible, other) is required when a delivery failed.', { param: 'reason' });
   if (body.type === 'position' && body.position === undefined) throw deliveryChangeErrors.error('parameter_missing', 'position is required for a position report.', { param: 'position' });
   if (body.type === 'arrived' && body.stop === undefined) throw deliveryChangeErrors.error('parameter_missing', 'stop (pickup or dropoff) is required with arrived.', { param: 'stop' });
   only('proof', 'delivered');
@@ -200,7 +205,8 @@ function checkReport(body: CourierEventBody): void {
 
 /** Hooks other areas give the lifecycle (proof photos are checked and cleaned before a delivery is recorded). */
 export interface CourierEventHooks {
-  beforeDelivered?(delivery: Delivery, proof: NonNullable<CourierEventBody['proof']>): Promise<void>;
+  /** Checks what goes with the proof; answers the writes that record it, made in the delivery's transaction. */
+  beforeDelivered?(delivery: Delivery, proof: NonNullable<CourierEventBody['proof']>): Promise<NonNullable<Change['extra']>>;
 }
 
 /**
@@ -220,9 +226,10 @@ export async function recordCourierEvent(
   const reportedAt = body.at === undefined ? undefined : new Date(body.at);
   if (reportedAt && reportedAt.getTime() > requestedAt.getTime() + CLOCK_SKEW_MS) throw deliveryChangeErrors.error('parameter_invalid', 'at must not be in the future.', { param: 'at' });
   checkReport(body);
+  let proofWrites: NonNullable<Change['extra']> = [];
   if (body.type === 'delivered' && body.proof && hooks.beforeDelivered && (body.proof.photoId !== undefined || body.proof.signatureId !== undefined)) {
     const current = await loadDelivery(principal, deliveryId);
-    if (current.status === 'picked_up') await hooks.beforeDelivered(current, body.proof);
+    if (current.status === 'picked_up') proofWrites = await hooks.beforeDelivered(current, body.proof);
   }
 
   return changeDelivery(principal, deliveryId, requestedAt, language, async (current, now) => {
@@ -242,8 +249,10 @@ export async function recordCourierEvent(
       throw deliveryChangeErrors.error('invalid_transition', 'Nothing to bring back to the hub: the parcel was never picked up. The sender or the hub can reschedule it.');
     }
     const code = body.reasonCode ?? 'other';
+    const extra = transition === 'deliver' || transition === 'deliver_to_sender' ? proofWrites : [];
     const fee = body.type === 'failed' ? await cancellationFee(current.tenantId, 'failedAttemptFeeCents') : null;
     return {
+      ...(extra.length > 0 ? { extra } : {}),
       after: applyTransition(current, transition, {
         ...(reportedAt ? { at: reportedAt } : {}),
         now,

@@ -111,6 +111,11 @@ export const deliveryRepository = {
     return deliveries.queryAll({ partition: { gsi6pk: dayListing(date) } });
   },
 
+  /** Every open delivery of a courier (assigned or picked up), whatever the day. */
+  async listAllOpenForCourier(courierId: string): Promise<Delivery[]> {
+    return deliveries.queryAll({ partition: { gsi4pk: courierOpenListing(courierId) } });
+  },
+
   async listOpenForCourier(courierId: string, page: PageRequest): Promise<Page<Delivery>> {
     return deliveries.query({ partition: { gsi4pk: courierOpenListing(courierId) }, page });
   },

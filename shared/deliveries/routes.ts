@@ -1,7 +1,7 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { pricedRequestErrors } from '../quotes/errors.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { bookingErrors, deliveryChangeErrors, deliveryListErrors, deliveryReadErrors, rescheduleErrors, roundMembershipErrors, transitionErrors } from './errors.js';
+import { bookingErrors, deliveryChangeErrors, deliveryListErrors, deliveryReadErrors, plainChangeErrors, rescheduleErrors, roundMembershipErrors, transitionErrors } from './errors.js';
 import { photoFinalizeErrors } from '../proofs/errors.js';
 import { CancelBody, RescheduleBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery } from './schemas.js';
 
@@ -62,7 +62,7 @@ export const deliveryRoutes = {
     tag: 'Hub and couriers',
     request: { params: IdParam },
     responses: { 200: { description: 'The delivery, `returned`.', schema: Delivery } },
-    errors: [deliveryChangeErrors, transitionErrors],
+    errors: [plainChangeErrors],
   }),
   rescheduleDelivery: defineRoute({
     method: 'POST',
@@ -110,6 +110,7 @@ export const deliveryRoutes = {
     idempotent: true,
     request: { params: IdParam, body: CourierEventBody },
     responses: { 200: { description: 'The delivery.', schema: Delivery } },
+    needs: ['proofPhotos'],
     errors: [deliveryChangeErrors, transitionErrors, roundMembershipErrors, photoFinalizeErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

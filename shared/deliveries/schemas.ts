@@ -35,6 +35,7 @@ export const TimelineEntry = z
     step: z.enum(['arrived', 'rescheduled']).optional().meta({ description: '`arrived`: the courier reached a stop (the status is unchanged); `rescheduled`: a new attempt was booked.' }),
     stop: z.enum(['pickup', 'dropoff']).optional().meta({ description: 'With `step: arrived`: which stop.' }),
     attempt: z.number().int().optional().meta({ description: 'The attempt this entry belongs to, from the second one on.' }),
+    courierId: z.string().optional().meta({ description: 'With `assigned`: the courier it was assigned to.' }),
   })
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.output<typeof TimelineEntry>;

@@ -57,7 +57,7 @@ export interface TransitionInput {
   /** Fields the transition changes besides the status (a new attempt's stops, slot, day). */
   patch?: Partial<Delivery>;
   /** Extra marks on the timeline entry (`step: 'rescheduled'`). */
-  entry?: Pick<TimelineEntry, 'step' | 'stop'>;
+  entry?: Pick<TimelineEntry, 'step' | 'stop' | 'courierId'>;
 }
 
 /**
@@ -85,14 +85,14 @@ export function applyTransition(delivery: Delivery, transition: Transition, inpu
     ...(input.failure !== undefined ? { failure: input.failure } : {}),
     ...(input.cancellation !== undefined ? { cancellation: input.cancellation } : {}),
     ...input.patch,
-    timeline: [...delivery.timeline, timelineEntry(rule.to, at, input.patch?.attempt ?? delivery.attempt, input.entry)],
+    timeline: [...delivery.timeline, timelineEntry(rule.to, at, input.patch?.attempt ?? delivery.attempt, transition === 'assign' && input.courierId !== undefined ? { ...input.entry, courierId: input.courierId } : input.entry)],
     updatedAt: input.now.toISOString(),
     version: delivery.version + 1,
   };
 }
 
 /** A timeline entry; the attempt is written from the second attempt on (the first is implied). */
-export function timelineEntry(status: DeliveryStatus, at: string, attempt: number | undefined, marks?: Pick<TimelineEntry, 'step' | 'stop'>): TimelineEntry {
+export function timelineEntry(status: DeliveryStatus, at: string, attempt: number | undefined, marks?: Pick<TimelineEntry, 'step' | 'stop' | 'courierId'>): TimelineEntry {
   return { status, at, ...marks, ...(attempt !== undefined && attempt > 1 ? { attempt } : {}) };
 }
 

@@ -2,12 +2,12 @@ import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { CouriersQuery, CourierToday, DateParams, PositionBody } from '../couriers/schemas.js';
 import { AssignBody, Delivery } from '../deliveries/schemas.js';
-import { deliveryChangeErrors, transitionErrors } from '../deliveries/errors.js';
+import { deliveryChangeErrors, plainChangeErrors, transitionErrors } from '../deliveries/errors.js';
 import { IdParam, listOf } from '../schemas/common.js';
 import { positionErrors } from '../couriers/errors.js';
 import { Timestamp } from '../schemas/common.js';
 import { Board, CourierRound, DayQuery, PutRoundBody, Round } from './schemas.js';
-import { assignErrors, roundErrors } from './errors.js';
+import { assignErrors, roundErrors, roundReadErrors } from './errors.js';
 
 /** Each courier's round of a day, the hub's dispatch board, and the courier's own day. */
 export const roundRoutes = {
@@ -41,7 +41,7 @@ export const roundRoutes = {
     tag: 'Hub and couriers',
     request: { params: IdParam },
     responses: { 200: { description: 'The delivery, `booked`.', schema: Delivery } },
-    errors: [deliveryChangeErrors, transitionErrors],
+    errors: [plainChangeErrors],
   }),
   getRound: defineRoute({
     method: 'GET',
@@ -52,7 +52,7 @@ export const roundRoutes = {
     tag: 'Hub and couriers',
     request: { params: DateParams },
     responses: { 200: { description: 'The round.', schema: Round } },
-    errors: [roundErrors],
+    errors: [roundReadErrors],
   }),
   putRound: defineRoute({
     method: 'PUT',

@@ -82,6 +82,7 @@ export type Board = z.output<typeof Board>;
 export const CourierRound = z
   .object({
     object: z.literal('courier_round'),
+    generatedAt: Timestamp.meta({ description: "The server's time when it answered: a phone whose clock is off can correct the times of its steps." }),
     courier: Courier,
     date: z.string(),
     shift: Shift.nullable(),

@@ -208,9 +208,16 @@ async function courierOr404(courierId: string): Promise<StoredCourier> {
   return courier;
 }
 
-async function contextFor(courierId: string, date: string, consistent = false): Promise<RoundContext> {
-  const [deliveries, shift, stored, depot] = await Promise.all([deliveryRepository.listForDay(date), courierRepository.getShift(courierId, date), roundRepository.get(courierId, date, consistent), depotPlace()]);
-  return { deliveries, shift, stored, depot };
+/**
+ * What a round is computed from. `day`: every delivery of the day (the board, the round as read,
+ * with its stops done); `open`: the courier's open deliveries of that day only, what a change
+ * (an assignment, a recipient's ETA) needs, read from the courier's own index: a busy day's
+ * other rounds are not read for each assignment.
+ */
+async function contextFor(courierId: string, date: string, consistent = false, scope: 'day' | 'open' = 'day'): Promise<RoundContext> {
+  const deliveries = scope === 'day' ? deliveryRepository.listForDay(date) : deliveryRepository.listAllOpenForCourier(courierId).then((open) => open.filter((delivery) => delivery.serviceDate === date));
+  const [list, shift, stored, depot] = await Promise.all([deliveries, courierRepository.getShift(courierId, date), roundRepository.get(courierId, date, consistent), depotPlace()]);
+  return { deliveries: list, shift, stored, depot };
 }
 
 export async function getRound(courierId: string, date: string, now = new Date()): Promise<Round> {
@@ -294,21 +301,25 @@ export async function assignDelivery(principal: Principal, deliveryId: string, c
   if (!courier) throw assignErrors.error('resource_missing', `No such courier: '${courierId}'.`, { param: 'courierId' });
   return changeDelivery(principal, deliveryId, requestedAt, language, async (current, now) => {
     const date = current.serviceDate;
-    const context = await contextFor(courierId, date, true);
-    const order = orderStops(context.stored?.stops ?? [], mineOf(courierId, context.deliveries)).filter((stop) => stop.delivery.id !== current.id).map(({ delivery, type }) => ({ deliveryId: delivery.id, type }));
+    const context = await contextFor(courierId, date, true, 'open');
+    // The stored order as it is (an entry whose delivery the index has not shown yet is kept, not
+    // dropped), the courier's open deliveries it lacks at the end, this delivery taken out.
+    const stored = context.stored?.stops ?? [];
+    const missing = orderStops([], mineOf(courierId, context.deliveries).filter((delivery) => !stored.some((stop) => stop.deliveryId === delivery.id)));
+    const order = [...stored, ...missing.map(({ delivery, type }) => ({ deliveryId: delivery.id, type }))].filter((stop) => stop.deliveryId !== current.id);
     const at = Math.min(position ?? order.length, order.length);
     const inserted = [...order.slice(0, at), { deliveryId: current.id, type: 'pickup' as const }, { deliveryId: current.id, type: 'dropoff' as const }, ...order.slice(at)];
     if (current.status === 'assigned' && current.courierId === courierId && position === undefined) return current;
     const after = applyTransition(current, 'assign', { now, courierId });
-    const stored: StoredRound = { courierId, date, stops: inserted, version: (context.stored?.version ?? 0) + 1, updatedAt: now.toISOString() };
+    const next: StoredRound = { courierId, date, stops: inserted, version: (context.stored?.version ?? 0) + 1, updatedAt: now.toISOString() };
     const deliveries = context.deliveries.map((delivery) => (delivery.id === after.id ? after : delivery));
     if (!deliveries.some((delivery) => delivery.id === after.id)) deliveries.push(after);
-    refuseOverCapacity(courier, buildRound(courier, date, now, { ...context, deliveries, stored }), buildRound(courier, date, now, context));
+    refuseOverCapacity(courier, buildRound(courier, date, now, { ...context, deliveries, stored: next }), buildRound(courier, date, now, context));
     return {
       after,
       ...(current.status === 'assigned' && current.courierId === courierId ? { event: false } : {}),
       extra: [
-        { item: roundRepository.save(stored, context.stored?.version ?? 0), onFailure: () => new RetryChange() },
+        { item: roundRepository.save(next, context.stored?.version ?? 0), onFailure: () => new RetryChange() },
         { item: courierRepository.exists(courierId), onFailure: () => assignErrors.error('resource_missing', `No such courier: '${courierId}'.`, { param: 'courierId' }) },
       ],
     };
@@ -317,13 +328,17 @@ export async function assignDelivery(principal: Principal, deliveryId: string, c
 
 /**
  * When the courier is planned to reach a delivery's recipient (its drop-off; for a pickup at a
- * donor's, its pickup), from the courier's round: undefined when it is on no round.
+ * donor's, its pickup), from the courier's round: undefined when it is on no round, or when the
+ * courier has no shift that day (nobody planned when the round starts: the tracking page's own
+ * rule, from the pickup or the courier's position, applies then).
  */
 export async function plannedArrival(delivery: Delivery, now: Date): Promise<number | undefined> {
   if (!delivery.courierId || (delivery.status !== 'assigned' && delivery.status !== 'picked_up')) return undefined;
   const courier = await courierRepository.get(delivery.courierId);
   if (!courier) return undefined;
-  const round = buildRound(courier, delivery.serviceDate, now, await contextFor(courier.id, delivery.serviceDate));
+  const context = await contextFor(courier.id, delivery.serviceDate, false, 'open');
+  if (!context.shift) return undefined;
+  const round = buildRound(courier, delivery.serviceDate, now, context);
   const type = delivery.kind === 'pickup' && delivery.status === 'assigned' ? 'pickup' : 'dropoff';
   const stop = round.stops.find((entry) => entry.deliveryId === delivery.id && entry.type === type);
   return stop ? Date.parse(stop.plannedArrival) : undefined;
@@ -394,13 +409,15 @@ export async function courierRoundOf(principal: Principal, date: string | undefi
   const day = date ?? parisDateOf(now);
   const context = await contextFor(courier.id, day);
   const round = buildRound(courier, day, now, context);
+  // On the bike: what was picked up and not delivered yet, a failed parcel too until it is back at the hub.
   const onBike = mineOf(courier.id, context.deliveries)
-    .filter((delivery) => delivery.status === 'picked_up')
+    .filter((delivery) => delivery.status === 'picked_up' || (delivery.status === 'failed' && pickedUpThisAttempt(delivery)))
     .map((delivery) => ({ deliveryId: delivery.id, reference: delivery.reference, parcels: delivery.parcels, weightKg: parcelsLoad(delivery.parcels).kg, litres: parcelsLoad(delivery.parcels).litres }));
   const shiftOn = context.shift !== undefined && context.shift.startsAt <= now.toISOString() && now.toISOString() < context.shift.endsAt;
   const underway = round.stops.some((stop) => stop.status === 'pending' || stop.status === 'arrived');
   return {
     object: 'courier_round',
+    generatedAt: now.toISOString(),
     courier: courierView(courier),
     date: day,
     shift: context.shift ?? null,
@@ -422,10 +439,9 @@ export async function reportPosition(principal: Principal, body: PositionBody, n
   const shift = await shiftInProgress(principal.courierId, parisDateOf(now), at);
   if (!shift) throw positionErrors.error('off_shift', 'You have no shift in progress: positions are only taken during a shift.');
   const position = { lat: body.lat, lng: body.lng, at: at.toISOString() };
+  if (await courierRepository.setPosition(principal.courierId, position)) return { object: 'position' as const, ...position, kept: true };
   const courier = await courierRepository.get(principal.courierId);
-  if (courier?.lastPosition && courier.lastPosition.at > position.at) return { object: 'position' as const, ...courier.lastPosition, kept: false };
-  await courierRepository.setPosition(principal.courierId, position);
-  return { object: 'position' as const, ...position, kept: true };
+  return { object: 'position' as const, ...(courier?.lastPosition ?? position), kept: false };
 }
 
 export { addDays };

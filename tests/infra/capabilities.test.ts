@@ -156,20 +156,28 @@ describe('execution roles of the test-only definitions', () => {
       expect(fixture.role, profile).toBe(withSes.stack.executionRoles.get(profile));
       expect(real.some(([, fn]) => fn.role === fixture.role), profile).toBe(true);
     }
-    expect([...withSes.stack.executionRoles.keys()].sort()).toEqual(['data', 'data+publishEvents+stripeSecrets', 'data+sendEmail', 'data+stripeSecrets', 'no-data', 'outbox-relay']);
+    // data+proofPhotos: the API function's (its proof-photo routes).
+    expect([...withSes.stack.executionRoles.keys()].sort()).toEqual(['data', 'data+proofPhotos', 'data+publishEvents+stripeSecrets', 'data+sendEmail', 'data+stripeSecrets', 'no-data', 'outbox-relay']);
   });
 });
 
 describe('the capability mapping itself', () => {
   const { stack } = withSes;
-  const resources = { stack, email: { fromAddress: 'suivi@coop.example', identities: ['coop.example'] }, stripeSecret: stack.stripeSecret, eventBus: stack.eventBus };
+  const resources = { stack, email: { fromAddress: 'suivi@coop.example', identities: ['coop.example'] }, stripeSecret: stack.stripeSecret, eventBus: stack.eventBus, proofPhotos: stack.proofPhotos.bucket };
 
-  it('maps every capability of shared/capabilities.ts to one grant, with one action each', () => {
+  it('maps every capability of shared/capabilities.ts to one grant, with its actions', () => {
     const actions = Object.fromEntries(
       (Object.keys(capabilities) as Capability[]).map((capability) => [capability, capabilityGrant(capability, resources).statements.flatMap((statement) => statement.toJSON().Action as string)]),
     );
     // sellerIdentity is configuration only: variables, no statement (shared/capabilities.ts `configurationOnly`).
-    expect(actions).toEqual({ sendEmail: ['ses:SendEmail'], stripeSecrets: ['secretsmanager:GetSecretValue'], publishEvents: ['events:PutEvents'], sellerIdentity: [] });
+    expect(actions).toEqual({
+      sendEmail: ['ses:SendEmail'],
+      stripeSecrets: ['secretsmanager:GetSecretValue'],
+      publishEvents: ['events:PutEvents'],
+      sellerIdentity: [],
+      // Its objects' three actions, on one resource (tests/infra/proof-photos.test.ts).
+      proofPhotos: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject'],
+    });
     for (const capability of configurationOnly) expect(capabilityGrant(capability, resources).statements, capability).toEqual([]);
     expect(capabilityGrant('sellerIdentity', { ...resources, sellerEnvironment: { BILLING_SELLER_SIRET: '91234567500009' } })).toEqual({ statements: [], environment: { BILLING_SELLER_SIRET: '91234567500009' } });
     expect(capabilityGrant('sellerIdentity', resources)).toEqual({ statements: [], environment: {} });

@@ -101,7 +101,7 @@ function expectedPairs(s: Synthesized, options: { sesIdentity?: string; sesFromA
     ].sort();
   }
   const dataResources = [tableArn, ...tableDefinition.globalSecondaryIndexes.map((index) => ({ 'Fn::Join': ['', [tableArn, `/index/${index.name}`]] }))];
-  const resources: CapabilityResources = { stack: s.stack, email: emailSender(options), stripeSecret: s.stack.stripeSecret, eventBus: s.stack.eventBus };
+  const resources: CapabilityResources = { stack: s.stack, email: emailSender(options), stripeSecret: s.stack.stripeSecret, eventBus: s.stack.eventBus, proofPhotos: s.stack.proofPhotos.bucket };
   const capabilityStatements = item.needs.flatMap((capability) => capabilityGrant(capability, resources).statements.map((statement) => s.stack.resolve(statement.toStatementJson()) as Statement));
   return [
     ...new Set([

@@ -30,11 +30,12 @@ const distributionOf = (s: typeof built) => {
 type Behaviour = Record<string, any>;
 
 describe('the bucket', () => {
-  const [[bucketId, bucket]] = Object.entries(built.resourcesOf('AWS::S3::Bucket')) as [[string, Resource]];
+  const bucketId = built.logicalId(built.stack.webApp.bucket);
+  const bucket: Resource = built.resource(bucketId);
   const { id: distributionId, config } = distributionOf(built);
 
-  it('is the only bucket: private, encrypted, owner-enforced, not versioned, kept if the stack goes', () => {
-    expect(Object.keys(built.resourcesOf('AWS::S3::Bucket'))).toEqual([bucketId]);
+  it("is one of the two buckets (the other the proof photos'): private, encrypted, owner-enforced, not versioned, kept if the stack goes", () => {
+    expect(Object.keys(built.resourcesOf('AWS::S3::Bucket')).sort()).toEqual([bucketId, built.logicalId(built.stack.proofPhotos.bucket)].sort());
     expect(bucket.Properties).toMatchObject({
       PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
       BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
@@ -158,12 +159,17 @@ describe('the distribution', () => {
       ContentTypeOptions: { Override: true },
       FrameOptions: { FrameOption: 'DENY', Override: false },
       ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: false },
-      ContentSecurityPolicy: { ContentSecurityPolicy: WEB_APP_CSP, Override: false },
+      ContentSecurityPolicy: { ContentSecurityPolicy: expect.anything(), Override: false },
     });
-    const directives = new Map(WEB_APP_CSP.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
+    const csp = config.ContentSecurityPolicy.ContentSecurityPolicy as string;
+    const directives = new Map(csp.split(';').map((directive) => directive.trim().split(/\s+/)).map(([name, ...values]) => [name, values]));
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    // The phone uploads proof photos straight to the bucket, and the tenant's page shows them from it.
+    expect(directives.get('connect-src')).toEqual(["'self'", `https://*.s3.${built.stack.region}.amazonaws.com`]);
+    expect(directives.get('img-src')).toEqual(["'self'", 'data:', `https://*.s3.${built.stack.region}.amazonaws.com`]);
+    expect(csp).not.toContain('unsafe');
     expect(WEB_APP_CSP).not.toContain('unsafe');
   });
 
@@ -250,7 +256,8 @@ describe('uploading the built app', () => {
 
 describe('a machine where the app is not built', () => {
   it('synthesizes the bucket and the distribution, uploads nothing, and warns', () => {
-    notBuilt.template.resourceCountIs('AWS::S3::Bucket', 1);
+    // The web app's and the proof photos'.
+    notBuilt.template.resourceCountIs('AWS::S3::Bucket', 2);
     notBuilt.template.resourceCountIs('AWS::CloudFront::Distribution', 1);
     notBuilt.template.resourceCountIs('Custom::CDKBucketDeployment', 0);
     notBuilt.template.resourceCountIs('AWS::Lambda::LayerVersion', 0);

@@ -20,6 +20,7 @@ const sdkAllowed: Record<string, string> = {
   'shared/http/idempotency.ts': 'the idempotency records: the effect machinery that transact consults, so it writes them directly',
   'shared/http/rate-limit.ts': 'the request counters: one ADD that answers the new count',
   'shared/notifications/ses-notifier.ts': 'the SES adapter (recipients\' e-mails)',
+  'shared/storage/s3.ts': 'the S3 adapter of the object store (proof photos: presigned forms and URLs, get, put, delete)',
 };
 
 const tableNameAllowed: Record<string, string> = {
