@@ -1,35 +1,21 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { createServer, request as httpRequest, type Server } from 'node:http';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
-import { extname, join, resolve, sep } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
-import { build } from 'vite';
+import { createServer, type Server } from 'node:http';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { LocalRuntimeOptions } from '../../infra/local/runtime.js';
-import { startTestApi, type TestApi } from '../helpers/runtime.js';
+import type { TestApi } from '../helpers/runtime.js';
 import { places } from '../helpers/scenario.js';
+import { DESKTOP, parisDay, PHONE, startWebHarness, type Session, type WebHarness } from '../helpers/web-harness.js';
 import { setAdapters } from '../../shared/geo/adapters.js';
 
 /**
  * The web app (`web/`) in Debian's Chromium, driven by playwright-core, against the real local
  * runtime: each person's journey clicked as they would, in French and English, on a 390 px phone
  * and a 1280 px desktop, with axe-core on every page (no serious or critical violation) and
- * screenshots in tests/e2e/artifacts/. The app is built once with Vite's JS API into a folder of
- * its own; the runtime serves it at /app (or, where it does not yet, a small server here serves
- * it and passes /v1 through, so the app and the API share one origin and the session cookie).
+ * screenshots in tests/e2e/artifacts/. The build, the runtime, the browser, the audit and the
+ * sign-in by e-mailed link are tests/helpers/web-harness.ts's.
  */
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const ARTIFACTS = resolve('tests/e2e/artifacts');
-const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
-const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 } };
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
+let web: WebHarness;
 let api: TestApi;
-let browser: Browser | undefined;
-let own: Server | undefined;
-let distDir: string;
-/** Where the browser opens the app: the runtime itself, or the small server below. */
+/** Where the browser opens the app. */
 let origin: string;
 
 const ids = {
@@ -54,54 +40,10 @@ let receiver: Server | undefined;
 const received: Array<{ headers: Record<string, string | string[] | undefined>; body: string }> = [];
 let receiverUrl = '';
 
-/** The Paris date `days` from today, as slots take it. */
-function parisDay(days: number): string {
-  const today = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/Paris', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-  const [year, month, day] = today.split('-').map(Number) as [number, number, number];
-  return new Date(Date.UTC(year, month - 1, day + days)).toISOString().slice(0, 10);
-}
-
-const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8', '.svg': 'image/svg+xml' };
-
-/** Serves `distDir` at /app/ (index.html for client routes) and passes everything else to the runtime. */
-function startOwnServer(target: URL): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0] as string);
-    if (path === '/app' || path.startsWith('/app/')) {
-      const relative = path.slice('/app/'.length);
-      const last = relative.slice(relative.lastIndexOf('/') + 1);
-      const file = last.includes('.') ? resolve(distDir, relative) : join(distDir, 'index.html');
-      if (!file.startsWith(distDir + sep) || !existsSync(file) || !statSync(file).isFile()) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' }).end(readFileSync(file));
-      return;
-    }
-    const upstream = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: target.host } }, (answer) => {
-      res.writeHead(answer.statusCode ?? 502, answer.headers);
-      answer.pipe(res);
-    });
-    upstream.on('error', () => res.writeHead(502).end());
-    req.pipe(upstream);
-  });
-  return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
-}
-
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
-  mkdirSync(ARTIFACTS, { recursive: true });
-  distDir = mkdtempSync(join(tmpdir(), 'web-dist-'));
-  await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
-
-  api = await startTestApi({ webApp: { distDir } } as Partial<LocalRuntimeOptions>);
-  const served = await fetch(`${api.runtime.apiUrl}/app/deliveries`).then(async (r) => r.ok && (await r.text()).includes('id="root"'), () => false);
-  if (served) origin = api.runtime.apiUrl;
-  else {
-    own = await startOwnServer(new URL(api.runtime.apiUrl));
-    const address = own.address() as { port: number };
-    origin = `http://127.0.0.1:${address.port}`;
-  }
+  web = await startWebHarness();
+  api = web.api;
+  origin = web.origin;
 
   // The hub sets up two organisations, their people, a courier and tomorrow's slots, through the API.
   const tenant = async (body: Record<string, unknown>) => {
@@ -147,107 +89,22 @@ beforeAll(async () => {
     body: { slots: [{ start: '09:00', end: '11:00', capacity: 3 }, { start: '14:00', end: '16:00', capacity: 1 }] },
   });
   expect(slots.status, slots.text).toBe(200);
-
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
 }, 120_000);
 
 afterAll(async () => {
   try {
     setAdapters({ geocoder: null });
-    await browser?.close();
-    await new Promise((done) => (own ? own.close(done) : done(undefined)));
     await new Promise((done) => (receiver ? receiver.close(done) : done(undefined)));
   } finally {
-    await api?.stop();
-    if (distDir) rmSync(distDir, { recursive: true, force: true });
+    await web?.stop();
   }
 });
 
-interface Session {
-  context: BrowserContext;
-  page: Page;
-  problems: string[];
-}
-
-/** A fresh browser (phone or desktop, in a language) that records console errors and failed requests. */
-async function open(options: BrowserContextOptions): Promise<Session> {
-  const context = await browser!.newContext(options);
-  const page = await context.newPage();
-  const problems: string[] = [];
-  page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
-  page.on('console', (message) => {
-    if (message.type() !== 'error') return;
-    // Chromium logs every 4xx as a failed load: the app asking who is signed in before anyone is
-    // (GET /v1/me, 401), and the refusals the journeys provoke on purpose (404, 409), are expected.
-    const expected = /status of (404|409)/.test(message.text()) || (/status of 401/.test(message.text()) && message.location().url.endsWith('/v1/me'));
-    if (!expected) problems.push(`console: ${message.text()} (${message.location().url})`);
-  });
-  page.on('requestfailed', (request) => {
-    if (!/net::ERR_ABORTED/.test(request.failure()?.errorText ?? '')) problems.push(`request failed: ${request.url()} ${request.failure()?.errorText}`);
-  });
-  return { context, page, problems };
-}
-
-/**
- * axe-core in the page: no serious or critical violation. The app's Content-Security-Policy
- * (`script-src 'self'`) refuses inline scripts, so `addScriptTag({ content })` is blocked where the
- * runtime serves the app; the DevTools protocol's evaluation is not subject to the page's CSP, so
- * axe is injected through it, and the CSP stays on for everything the app itself does.
- */
-async function audit(page: Page, name: string): Promise<void> {
-  if (!(await page.evaluate(() => 'axe' in globalThis))) await page.evaluate(axeSource);
-  const violations = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; help: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
-    const result = await axe.run(globalThis as unknown, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, targets: v.nodes.slice(0, 3).map((n) => JSON.stringify(n.target)) }));
-  });
-  const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious, `${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);
-}
-
-/** A full-page screenshot, once the page is checked not to scroll sideways (390 px included). */
-async function shot(page: Page, name: string): Promise<void> {
-  const widths = await page.evaluate(() => {
-    type Box = { right: number };
-    type Element = { tagName: string; className: string; getBoundingClientRect(): Box };
-    const { document } = globalThis as unknown as { document: { documentElement: { scrollWidth: number; clientWidth: number }; querySelectorAll(selector: string): Iterable<Element> } };
-    const client = document.documentElement.clientWidth;
-    const wide = [...document.querySelectorAll('body *')].filter((element) => element.getBoundingClientRect().right > client + 1);
-    return { scroll: document.documentElement.scrollWidth, client, wide: wide.slice(0, 8).map((element) => `${element.tagName}.${element.className}`) };
-  });
-  expect(widths.scroll, `${name} scrolls sideways: ${widths.wide.join(', ')}`).toBeLessThanOrEqual(widths.client);
-  await page.screenshot({ path: join(ARTIFACTS, `web-${name}.png`), fullPage: true });
-}
-
-/** The sign-in link of the last e-mail to `email`, from the outbox the hub reads with its key. */
-async function signInLink(email: string, tenantId: string): Promise<string> {
-  for (let attempt = 0; attempt < 50; attempt += 1) {
-    const mail = await api.call('GET', `/v1/hub/notifications?tenantId=${encodeURIComponent(tenantId)}&limit=50`);
-    expect(mail.status, mail.text).toBe(200);
-    const found = (mail.json.data as Array<{ to: string; text: string }>).find((item) => item.to === email && item.text.includes('/app/sign-in#token='));
-    const link = found?.text.match(/https?:\/\/\S+\/app\/sign-in#token=[A-Za-z0-9_-]{43}/)?.[0];
-    if (link) return link;
-    await new Promise((done) => setTimeout(done, 100));
-  }
-  throw new Error(`no sign-in e-mail for ${email}`);
-}
-
-/** Signs in as a person would: the e-mail address, then the link from the e-mail. */
-async function signIn(page: Page, person: { email: string }, tenantId: string, lang: 'fr' | 'en'): Promise<void> {
-  await page.goto(`${origin}/app/`);
-  await page.getByRole('heading', { name: lang === 'fr' ? 'Se connecter' : 'Sign in' }).waitFor();
-  await page.getByLabel(lang === 'fr' ? 'Adresse e-mail' : 'E-mail address').fill(person.email);
-  await page.getByRole('button', { name: lang === 'fr' ? 'Recevoir le lien de connexion' : 'Send me the sign-in link' }).click();
-  await page.getByRole('heading', { name: lang === 'fr' ? 'Consultez votre boîte mail' : 'Check your inbox' }).waitFor();
-  const link = new URL(await signInLink(person.email, tenantId));
-  await page.goto(`${origin}${link.pathname}${link.hash}`);
-  await page.getByRole('button', { name: lang === 'fr' ? 'Se déconnecter' : 'Sign out' }).waitFor();
-  // The token never stays in the address bar.
-  expect(page.url()).not.toContain('token=');
-}
+const open = (options: Parameters<WebHarness['open']>[0]): Promise<Session> => web.open(options);
+const audit = (page: Page, name: string) => web.audit(page, name);
+const shot = (page: Page, name: string) => web.shot(page, name);
+const signInLink = (email: string, tenantId: string) => web.signInLink(email, tenantId);
+const signIn = (page: Page, person: { email: string }, tenantId: string, lang: 'fr' | 'en') => web.signIn(page, person, tenantId, lang);
 
 describe('the web app in Chromium', () => {
   it('a ressourcerie volunteer (English, desktop) books a pickup in a slot, finds it in the list, cancels it; a slot filled meanwhile books nothing', async () => {
@@ -481,7 +338,8 @@ describe('the web app in Chromium', () => {
 
   it("the cooperative's accountant (French, desktop) sees the month's gap, runs billing, records a cheque, matches the transfer of a bank statement, sees it reconciled; then switches to English", async () => {
     // The courier delivers the shop's parcel.
-    expect((await api.call('POST', `/v1/hub/deliveries/${ids.shopDelivery}/assign`, { body: { courierId: ids.courier.id } })).status).toBe(200);
+    const assigned = await api.call('POST', `/v1/hub/deliveries/${ids.shopDelivery}/assign`, { body: { courierId: ids.courier.id } });
+    expect(assigned.status, assigned.text).toBe(200);
     for (const body of [{ type: 'picked_up' }, { type: 'delivered', proof: { recipientName: 'Camille Martin' } }]) {
       const reported = await api.call('POST', `/v1/courier/deliveries/${ids.shopDelivery}/events`, { key: ids.courier.key, body });
       expect(reported.status, reported.text).toBe(200);
@@ -636,11 +494,11 @@ describe('the web app in Chromium', () => {
       await page.getByRole('dialog', { name: 'Revoke this key?' }).getByRole('button', { name: 'Revoke' }).click();
       await keys.getByRole('cell', { name: /^Revoked on / }).waitFor();
 
-      // Dispatch: the whole hub's deliveries by status.
+      // Dispatch: the day's deliveries by status (the board itself: tests/e2e/dispatch-board.test.ts).
       await page.getByRole('link', { name: 'Dispatch' }).click();
-      await page.getByRole('heading', { name: 'Dispatch', level: 1 }).waitFor();
+      await page.getByRole('heading', { name: /^Dispatch/, level: 1 }).waitFor();
       await page.getByLabel('Status').selectOption('delivered');
-      await page.getByRole('heading', { name: /Le Panier Stéphanois · CMD-1001/ }).waitFor();
+      await page.getByRole('row', { name: /CMD-1001/ }).waitFor();
       await audit(page, 'dispatch');
       expect(problems).toEqual([]);
     } finally {

@@ -21,6 +21,7 @@ const isTenant = (me: Me) => me.role === 'tenant';
 const isBookkeeper = (me: Me) => me.role === 'accountant' && me.tenantId !== null;
 const keepsTheBooks = (me: Me) => me.role === 'admin' || (me.role === 'accountant' && me.tenantId === null);
 const isAdmin = (me: Me) => me.role === 'admin';
+const isCourier = (me: Me) => me.role === 'courier';
 
 /** Each page is its own chunk, loaded when first opened: the first screen stays small. */
 const pageRoutes: PageRoute[] = [
@@ -40,6 +41,7 @@ const pageRoutes: PageRoute[] = [
   { pattern: '/hub/users', title: 'nav.hubUsers', allowed: isAdmin, load: () => import('./pages/hub.js').then((m) => m.HubUsersPage) },
   { pattern: '/hub/settings', title: 'nav.hubSettings', allowed: isAdmin, load: () => import('./pages/hub-settings.js').then((m) => m.HubSettingsPage) },
   { pattern: '/hub/dispatch', title: 'nav.dispatch', allowed: isAdmin, load: () => import('./pages/dispatch.js').then((m) => m.DispatchPage) },
+  { pattern: '/courier', title: 'nav.courierRound', allowed: isCourier, load: () => import('./pages/courier.js').then((m) => m.CourierPage) },
 ];
 
 /** The menu of each role, most used first. */
@@ -50,12 +52,35 @@ export function menuFor(me: Me, tenant: Tenant | null): Array<[string, MessageKe
     return [['/deliveries', 'nav.deliveries'], ...booking, ['/invoices', 'nav.invoices'], ['/settings', 'nav.settings']];
   }
   if (isBookkeeper(me)) return [['/invoices', 'nav.invoices'], ['/deliveries', 'nav.deliveries']];
+  if (isCourier(me)) return [['/courier', 'nav.courierRound']];
   const books: Array<[string, MessageKey]> = [['/accounting', 'nav.reconciliation'], ['/accounting/invoices', 'nav.accountingInvoices'], ['/accounting/bank', 'nav.bank']];
   if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ...books];
   return books;
 }
 
 const loaded = new Map<string, ComponentType<{ params: Record<string, string> }>>();
+
+/**
+ * A courier's app opens without network (from the service worker's cache): who was signed in is
+ * kept on the phone (never the CSRF token), and asked again when the network is back.
+ */
+const COURIER_KEY = 'dh.courier.me';
+function rememberCourier(me: Me | null): void {
+  try {
+    if (me?.role === 'courier') window.localStorage.setItem(COURIER_KEY, JSON.stringify({ ...me, csrfToken: null }));
+    else window.localStorage.removeItem(COURIER_KEY);
+  } catch {
+    /* private mode: the app needs the network to open */
+  }
+}
+function rememberedCourier(): Me | null {
+  try {
+    const kept = JSON.parse(window.localStorage.getItem(COURIER_KEY) ?? 'null') as Me | null;
+    return kept?.role === 'courier' ? kept : null;
+  } catch {
+    return null;
+  }
+}
 
 function LazyPage({ route, params }: { route: PageRoute; params: Record<string, string> }) {
   const [Page, setPage] = useState(() => loaded.get(route.pattern));
@@ -118,6 +143,7 @@ export function Root() {
   }, [lang]);
 
   const adopt = useCallback((next: Me | null) => {
+    rememberCourier(next);
     setCsrfToken(next?.csrfToken ?? null);
     setMe(next);
     if (next) setExpired(false);
@@ -130,10 +156,20 @@ export function Root() {
       adopt(await api<Me>('GET', '/v1/me'));
     } catch (error) {
       const status = (error as { status?: number }).status;
+      const kept = status === 0 ? rememberedCourier() : null;
       if (status === 401 || status === 403) adopt(null);
+      else if (kept) adopt(kept);
       else setMeError(error);
     }
   }, [adopt]);
+
+  // Opened offline with the courier kept on the phone: the session is asked again once online.
+  useEffect(() => {
+    if (!me || me.role !== 'courier' || me.csrfToken) return;
+    const again = () => void loadMe();
+    window.addEventListener('online', again);
+    return () => window.removeEventListener('online', again);
+  }, [me, loadMe]);
 
   // The sign-in link's landing page opens the session itself; everything else asks who is there.
   const [landing, setLanding] = useState(() => match('/sign-in', currentPath()) !== null && window.location.hash.includes('token='));

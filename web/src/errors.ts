@@ -33,6 +33,38 @@ const sentences: Record<string, Sentences> = {
     fr: 'Pas de réponse du serveur : vérifiez votre connexion puis réessayez. Rien n’a été enregistré deux fois.',
     en: 'No answer from the server: check your connection and try again. Nothing was recorded twice.',
   },
+  not_on_round: {
+    fr: 'Cette course n’est plus dans votre tournée : la coopérative l’a confiée à quelqu’un d’autre ou l’a reprise.',
+    en: 'This delivery is no longer on your round: the cooperative gave it to someone else or took it back.',
+  },
+  off_shift: {
+    fr: 'Vous n’êtes pas en service : la position n’est transmise que pendant un créneau de travail.',
+    en: 'You are not on shift: positions are only sent during a shift.',
+  },
+  over_capacity: {
+    fr: 'La tournée dépasserait ce que le vélo peut porter (poids ou volume) : confiez cette course à un autre vélo ou changez l’ordre.',
+    en: 'The round would carry more than the bike can (weight or volume): give this delivery to another bike or change the order.',
+  },
+  shift_overlap: {
+    fr: 'Ce créneau de travail chevauche celui de la veille ou du lendemain.',
+    en: 'This shift overlaps the one of the day before or after.',
+  },
+  version_conflict: {
+    fr: 'Quelqu’un a modifié la tournée entre-temps : la page a été rechargée, refaites la modification.',
+    en: 'Someone changed this meanwhile: the page was reloaded, make the change again.',
+  },
+  photo_too_large: {
+    fr: 'La photo est trop lourde (10 Mo au plus) : reprenez-la en plus petite taille.',
+    en: 'The photo is too large (10 MB at most): take it again at a smaller size.',
+  },
+  photo_type_invalid: {
+    fr: 'Ce fichier n’est pas une photo (JPEG, PNG ou WebP).',
+    en: 'This file is not a photo (JPEG, PNG or WebP).',
+  },
+  photo_missing: {
+    fr: 'La photo n’a pas été envoyée : réessayez, ou validez sans photo.',
+    en: 'The photo was not uploaded: try again, or confirm without a photo.',
+  },
   slot_full: {
     fr: 'Ce créneau vient d’être complété : choisissez-en un autre.',
     en: 'This slot has just filled up: please choose another one.',
