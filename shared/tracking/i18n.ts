@@ -47,6 +47,9 @@ export interface Texts {
   upcoming: string;
   refresh: string;
   otherLanguage: { language: Language; label: string };
+  /** A new attempt after a failure, and the courier reaching a stop. */
+  rescheduled: { label: string; explanation: (attempt: number) => string };
+  arrived: { pickup: string; dropoff: string };
   privacy: string;
   notFoundTitle: string;
   notFoundBody: (retentionDays: number) => string;
@@ -87,6 +90,8 @@ export const texts: Record<Language, Texts> = {
     upcoming: 'à venir',
     refresh: 'Actualiser',
     otherLanguage: { language: 'en', label: 'English' },
+    rescheduled: { label: 'Nouvelle tentative programmée', explanation: (attempt) => `Après un échec, une nouvelle tentative (la ${attempt}e) est programmée avec l’expéditeur.` },
+    arrived: { pickup: 'Coursier au point de départ', dropoff: 'Coursier arrivé à destination' },
     privacy: 'Cette page n’affiche ni nom, ni adresse, ni numéro de téléphone. Heures de Paris.',
     notFoundTitle: 'Lien de suivi introuvable',
     notFoundBody: (days) =>
@@ -125,6 +130,8 @@ export const texts: Record<Language, Texts> = {
     upcoming: 'upcoming',
     refresh: 'Refresh',
     otherLanguage: { language: 'fr', label: 'Français' },
+    rescheduled: { label: 'New attempt booked', explanation: (attempt) => `After a failed attempt, a new one (attempt ${attempt}) is booked with the sender.` },
+    arrived: { pickup: 'Courier at the starting point', dropoff: 'Courier arrived at the destination' },
     privacy: 'This page shows no name, address or phone number. Paris time.',
     notFoundTitle: 'Tracking link not found',
     notFoundBody: (days) =>

@@ -105,7 +105,7 @@ function steps(view: TrackingView, language: Language): SafeHtml {
   const last = view.events.length - 1;
   const done = view.events.map(
     (event, index) =>
-      html`<li class="done"${index === last ? trusted(' aria-current="step"') : ''}><span>${labels[event.status].label}</span> <time datetime="${event.at}">${formatDayAndTime(event.at, language)}</time></li>\n`,
+      html`<li class="done"${index === last ? trusted(' aria-current="step"') : ''}><span>${event.step === 'rescheduled' ? texts[language].rescheduled.label : event.step === 'arrived' ? texts[language].arrived[event.stop ?? 'dropoff'] : labels[event.status].label}</span> <time datetime="${event.at}">${formatDayAndTime(event.at, language)}</time></li>\n`,
   );
   const position = happyPath.indexOf(view.status);
   const upcoming = position < 0 ? [] : happyPath.slice(position + 1);
@@ -120,6 +120,7 @@ export function renderTrackingPage(view: TrackingView, language: Language, now: 
   const main = html`<h1>${t.title[view.kind]}</h1>
 <p class="status s-${view.status}"><span class="sr">${t.statusHeading} </span>${status.label}</p>
 <p>${status.explanation}</p>
+${view.attempt !== undefined && (view.status === 'booked' || view.status === 'assigned' || view.status === 'picked_up') ? html`<p class="note">${t.rescheduled.explanation(view.attempt)}</p>` : undefined}
 ${etaSection(view, language, now)}
 <section aria-labelledby="destination">
 <h2 id="destination">${t.destinationHeading}</h2>

@@ -11,7 +11,17 @@ export const TrackingView = z
     object: z.literal('tracking'),
     kind: z.enum(deliveryKinds),
     status: z.enum(deliveryStatuses),
-    events: z.array(z.object({ status: z.enum(deliveryStatuses), at: Timestamp })).meta({ description: 'The timeline, oldest first.' }),
+    events: z
+      .array(
+        z.object({
+          status: z.enum(deliveryStatuses),
+          at: Timestamp,
+          step: z.enum(['arrived', 'rescheduled']).optional().meta({ description: '`arrived`: the courier reached a stop (`stop` says which); `rescheduled`: a new attempt after a failure.' }),
+          stop: z.enum(['pickup', 'dropoff']).optional(),
+        }),
+      )
+      .meta({ description: 'The timeline, oldest first.' }),
+    attempt: z.number().int().optional().meta({ description: 'From the second attempt on (after a failure): which attempt this is.' }),
     eta: z
       .object({
         earliest: Timestamp,

@@ -210,6 +210,11 @@ describe('a failed delivery is not the end', () => {
     const tracking = await api.call('GET', `/v1/track/${parcel.tracking.token}`, { key: null });
     expect(tracking.status, tracking.text).toBe(200);
     expect(JSON.stringify(tracking.json)).not.toMatch(/proof|photo/i);
+    expect(tracking.json).toMatchObject({ status: 'booked', attempt: 2 });
+    expect(tracking.json.events.at(-1)).toMatchObject({ status: 'booked', step: 'rescheduled' });
+    const page = await api.call('GET', `/track/${parcel.tracking.token}`, { key: null, headers: { 'accept-language': 'fr' } });
+    expect(page.text).toContain('Nouvelle tentative programmée');
+    expect(page.text).toContain('Colis revenu au hub');
 
     // The second attempt fails too, before pickup this time: it can go back to the sender once returned.
     const tomorrow = plusDays(today, 1);
