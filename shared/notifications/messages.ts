@@ -62,6 +62,21 @@ function wording(type: NotifiedEventType, delivery: Delivery, options: { hubName
           delivery.kind === 'pickup' ? 'the organisation that booked it' : 'the sender'
         } to arrange a new date. Tracking:`,
       };
+    case 'delivery.rescheduled': {
+      const day = new Date(`${delivery.serviceDate}T12:00:00Z`);
+      const dayFr = new Intl.DateTimeFormat('fr-FR', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'Europe/Paris' }).format(day);
+      const dayEn = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'Europe/Paris' }).format(day);
+      const back = delivery.returnToSender;
+      return {
+        subject: back ? `${capitalised(fr)} : retour à l’expéditeur · ${capitalised(en)}: back to the sender` : `Nouvelle tentative de ${fr} · New ${en} attempt`,
+        greeting: 'Bonjour,',
+        french: back
+          ? `Après l’échec de la ${fr}, le colis repart chez l’expéditeur le ${dayFr}. Le suivi :`
+          : `Une nouvelle tentative de ${fr} est programmée le ${dayFr}. Vous pouvez la suivre ici :`,
+        linkLabel: 'Voir le suivi',
+        english: back ? `In English: after the failed ${en}, the parcel goes back to the sender on ${dayEn}. Tracking:` : `In English: a new ${en} attempt is booked for ${dayEn}. Track it here:`,
+      };
+    }
   }
 }
 

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { Timestamp } from '../schemas/common.js';
 
 /** The events that e-mail the recipient: the tracking link on booking, then the outcome. */
-export const notifiedEventTypes = ['delivery.booked', 'delivery.delivered', 'delivery.failed'] as const;
+export const notifiedEventTypes = ['delivery.booked', 'delivery.delivered', 'delivery.failed', 'delivery.rescheduled'] as const;
 /** The events that e-mail a tenant's billing address: its invoice, its credit note, a payment reminder. */
 export const billingNotifiedEventTypes = ['invoice.issued', 'credit_note.issued', 'invoice.reminder_due'] as const;
 /** A person's sign-in link (kept under their tenant, or `hub` for the cooperative's staff). */

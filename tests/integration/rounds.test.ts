@@ -215,6 +215,11 @@ describe('a failed delivery is not the end', () => {
     const page = await api.call('GET', `/track/${parcel.tracking.token}`, { key: null, headers: { 'accept-language': 'fr' } });
     expect(page.text).toContain('Nouvelle tentative programmée');
     expect(page.text).toContain('Colis revenu au hub');
+    // The recipient is told the new day by e-mail (quoteBody's drop-off contact has an address).
+    await api.runtime.settle();
+    const mails = (await api.call('GET', `/v1/hub/notifications?tenantId=${actors.tenantId}&limit=100`)).json.data.filter((mail: { deliveryId?: string; eventType: string }) => mail.deliveryId === parcel.id && mail.eventType === 'delivery.rescheduled');
+    expect(mails).toHaveLength(1);
+    expect(mails[0].subject).toMatch(/Nouvelle tentative/);
 
     // The second attempt fails too, before pickup this time: it can go back to the sender once returned.
     const tomorrow = plusDays(today, 1);
