@@ -91,7 +91,7 @@ export const hubRoutes = {
   getDepot: defineRoute({
     method: 'GET',
     path: '/v1/hub/depot',
-    roles: ['admin', 'courier'],
+    roles: ['admin', 'courier', 'tenant'],
     handler: 'functions/hub/get-depot.ts',
     summary: "The hub's depot: where rounds start and end, and where failed parcels come back to.",
     tag: 'Hub and couriers',

@@ -41,6 +41,7 @@ const pageRoutes: PageRoute[] = [
   { pattern: '/hub/users', title: 'nav.hubUsers', allowed: isAdmin, load: () => import('./pages/hub.js').then((m) => m.HubUsersPage) },
   { pattern: '/hub/settings', title: 'nav.hubSettings', allowed: isAdmin, load: () => import('./pages/hub-settings.js').then((m) => m.HubSettingsPage) },
   { pattern: '/hub/dispatch', title: 'nav.dispatch', allowed: isAdmin, load: () => import('./pages/dispatch.js').then((m) => m.DispatchPage) },
+  { pattern: '/hub/couriers', title: 'couriers.title', allowed: isAdmin, load: () => import('./pages/couriers.js').then((m) => m.CouriersPage) },
   { pattern: '/courier', title: 'nav.courierRound', allowed: isCourier, load: () => import('./pages/courier.js').then((m) => m.CourierPage) },
 ];
 
@@ -54,7 +55,7 @@ export function menuFor(me: Me, tenant: Tenant | null): Array<[string, MessageKe
   if (isBookkeeper(me)) return [['/invoices', 'nav.invoices'], ['/deliveries', 'nav.deliveries']];
   if (isCourier(me)) return [['/courier', 'nav.courierRound']];
   const books: Array<[string, MessageKey]> = [['/accounting', 'nav.reconciliation'], ['/accounting/invoices', 'nav.accountingInvoices'], ['/accounting/bank', 'nav.bank']];
-  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ...books];
+  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/couriers', 'couriers.title'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ...books];
   return books;
 }
 

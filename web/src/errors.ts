@@ -178,6 +178,8 @@ const fields: Record<string, Sentences> = {
   parcels: { fr: 'les objets', en: 'the items' },
   email: { fr: 'l’adresse e-mail', en: 'the e-mail address' },
   slotId: { fr: 'le créneau', en: 'the slot' },
+  date: { fr: 'la date', en: 'the date' },
+  dropoffWindow: { fr: 'la fenêtre de livraison', en: 'the drop-off window' },
   amount: { fr: 'le montant', en: 'the amount' },
   name: { fr: 'le nom', en: 'the name' },
   phone: { fr: 'le téléphone', en: 'the phone' },

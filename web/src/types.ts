@@ -88,10 +88,60 @@ export interface Delivery {
   lines: PriceLine[];
   distanceMeters: number;
   tracking: { token: string; url: string };
-  timeline: Array<{ status: DeliveryStatus; at: string }>;
+  timeline: TimelineEntry[];
   failureReason: string | null;
   cancellation: { reason: string | null; at: string; fee: Price | null } | null;
   createdAt: string;
+  /** Issue 16: the courier, the day, the proof, the last failure and the attempt (always sent by the API). */
+  courierId?: string | null;
+  serviceDate?: string;
+  proof?: DeliveryProof | null;
+  failure?: DeliveryFailure | null;
+  /** 1 for the first attempt; each reschedule (or return to the sender) adds one. */
+  attempt?: number;
+  /** This attempt takes the parcel back to its sender. */
+  returnToSender?: boolean;
+  /** Where the parcel first came from, once a new attempt leaves from the hub. */
+  origin?: { address: Address; contact?: Contact } | null;
+}
+
+export interface TimelineEntry {
+  status: DeliveryStatus;
+  at: string;
+  /** `arrived`: the courier reached a stop (the status is unchanged); `rescheduled`: a new attempt was booked. */
+  step?: 'arrived' | 'rescheduled';
+  /** With `step: arrived`: which stop. */
+  stop?: 'pickup' | 'dropoff';
+  /** The attempt the entry belongs to, from the second one on. */
+  attempt?: number;
+  courierId?: string;
+}
+
+/** What the courier reported at the door; the photo and the signature are read through `GET /v1/deliveries/{id}/proof/photo`. */
+export interface DeliveryProof {
+  recipientName?: string;
+  note?: string;
+  photoId?: string;
+  signatureId?: string;
+}
+
+export type FailureCode = 'absent' | 'refused' | 'address_not_found' | 'damaged' | 'inaccessible' | 'other';
+export const FAILURE_CODES: readonly FailureCode[] = ['absent', 'refused', 'address_not_found', 'damaged', 'inaccessible', 'other'];
+
+export interface DeliveryFailure {
+  code: FailureCode;
+  note: string | null;
+  at: string;
+  attempt: number;
+  fee?: Price | null;
+}
+
+/** `GET /v1/deliveries/{id}/proof/photo`: a URL that works a few minutes. */
+export interface ProofPhoto {
+  object?: 'proof_photo';
+  url: string;
+  contentType: string;
+  expiresAt: string;
 }
 
 export interface Slot {

@@ -7,19 +7,14 @@ import { accessInstructions, DEFAULT_CAPACITY, fitsCargoBike, linesToParcels, ty
 import { href, navigate, onLinkClick } from '../router.js';
 import type { DefaultPickupView, Delivery, Quote, Slot, Stop } from '../types.js';
 import { AddressFields, emptyAddress, ErrorNotice, formToAddress, Loading, PageTitle, SelectField, TextArea, TextField, useAction, useAsync, type AddressForm } from '../ui.js';
-import { ContactFields, emptyContact, formToContact, ItemsEditor, QuoteSummary, type ContactForm } from './booking-parts.js';
+import { ContactFields, emptyContact, formToContact, ItemsEditor, loadDaySlots, QuoteSummary, SlotOptions, type ContactForm } from './booking-parts.js';
 
 const DAYS_AHEAD = 14;
 
 /** The hub's slots of the next two weeks that have not ended, each with what remains. */
 async function loadSlots(signal: AbortSignal): Promise<Array<{ date: string; slots: Slot[] }>> {
   const now = Date.now();
-  const days = await Promise.all(
-    nextDays(DAYS_AHEAD).map(async (date) => {
-      const answer = await api<{ data: Slot[] }>('GET', '/v1/slots', { query: { date }, signal });
-      return { date, slots: answer.data.filter((slot) => Date.parse(slot.endsAt) > now) };
-    }),
-  );
+  const days = await Promise.all(nextDays(DAYS_AHEAD).map(async (date) => ({ date, slots: await loadDaySlots(date, signal, now) })));
   return days.filter((day) => day.slots.length > 0);
 }
 
@@ -115,20 +110,7 @@ export function BookPickupPage() {
             {(slots.data ?? []).map((day) => (
               <fieldset class="day slot-options-day" key={day.date}>
                 <legend>{formatLocalDate(day.date, lang)}</legend>
-                <div class="slot-options">
-                  {day.slots.map((slot) => {
-                    const full = slot.remaining <= 0;
-                    const label = `${slot.start}–${slot.end}`;
-                    return (
-                      <label key={slot.id} class={`slot-option${full ? ' full' : ''}`}>
-                        <input type="radio" name="slot" value={slot.id} checked={slotId === slot.id} disabled={full} required onChange={() => setSlotId(slot.id)} />
-                        <span>
-                          {label} · {full ? t('pickup.full') : t('pickup.remaining', { count: slot.remaining })}
-                        </span>
-                      </label>
-                    );
-                  })}
-                </div>
+                <SlotOptions slots={day.slots} value={slotId} onChange={setSlotId} name="slot" required />
               </fieldset>
             ))}
           </div>

@@ -1,7 +1,8 @@
+import { api } from '../api.js';
 import { useApp } from '../context.js';
 import { formatKg, formatLitres, formatTime } from '../format.js';
 import { fitsCargoBike, ITEM_PRESETS, lineFromPreset, linesToParcels, presetLabel, type Capacity, type ItemLine } from '../presets.js';
-import type { Contact, Quote } from '../types.js';
+import type { Contact, Quote, Slot } from '../types.js';
 import { TextField } from '../ui.js';
 import { PriceTable } from './deliveries.js';
 
@@ -114,5 +115,41 @@ export function QuoteSummary({ quote }: { quote: Quote }) {
       <PriceTable lines={quote.lines} net={quote.price.net} vat={quote.price.vat} gross={quote.price.gross} />
       <p class="small">{t('quote.validUntil', { time: formatTime(quote.expiresAt, lang) })}</p>
     </section>
+  );
+}
+
+/** A day's pickup slots (`GET /v1/slots?date=`) that have not ended, each with what remains. */
+export async function loadDaySlots(date: string, signal?: AbortSignal, now: number = Date.now()): Promise<Slot[]> {
+  const answer = await api<{ data: Slot[] }>('GET', '/v1/slots', { query: { date }, ...(signal ? { signal } : {}) });
+  return answer.data.filter((slot) => Date.parse(slot.endsAt) > now);
+}
+
+/**
+ * One day's slots as radio buttons, what remains of each in words, full ones disabled (the pickup
+ * booking form, and a new attempt after a failure). `none`: a first choice for "no slot" (value '').
+ */
+export function SlotOptions({ slots, value, onChange, name, required = false, none }: { slots: readonly Slot[]; value: string; onChange(slotId: string): void; name: string; required?: boolean; none?: string }) {
+  const { t } = useApp();
+  return (
+    <div class="slot-options">
+      {none !== undefined ? (
+        <label class="slot-option">
+          <input type="radio" name={name} value="" checked={value === ''} onChange={() => onChange('')} />
+          <span>{none}</span>
+        </label>
+      ) : null}
+      {slots.map((slot) => {
+        const full = slot.remaining <= 0;
+        const label = `${slot.start}–${slot.end}`;
+        return (
+          <label key={slot.id} class={`slot-option${full ? ' full' : ''}`}>
+            <input type="radio" name={name} value={slot.id} checked={value === slot.id} disabled={full} required={required} onChange={() => onChange(slot.id)} />
+            <span>
+              {label} · {full ? t('pickup.full') : t('pickup.remaining', { count: slot.remaining })}
+            </span>
+          </label>
+        );
+      })}
+    </div>
   );
 }

@@ -56,6 +56,27 @@ async function thumbnail(blob: Blob): Promise<string | null> {
   }
 }
 
+/**
+ * A JPEG redrawn upright, at most 2048 px on its longer side: the server removes the Exif
+ * metadata (the location with it), and the orientation is part of it, so the pixels themselves
+ * must stand the right way up. Browsers apply the Exif orientation when they decode
+ * (`imageOrientation: 'from-image'`). Undefined when the browser cannot (the original is kept).
+ */
+async function upright(blob: Blob): Promise<Blob | undefined> {
+  try {
+    const bitmap = await createImageBitmap(blob, { imageOrientation: 'from-image' });
+    const scale = Math.min(1, 2048 / Math.max(bitmap.width, bitmap.height));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.round(bitmap.width * scale));
+    canvas.height = Math.max(1, Math.round(bitmap.height * scale));
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0, canvas.width, canvas.height);
+    bitmap.close();
+    return await new Promise<Blob | undefined>((resolve) => canvas.toBlob((drawn) => resolve(drawn ?? undefined), 'image/jpeg', 0.85));
+  } catch {
+    return undefined;
+  }
+}
+
 export function DeliveredForm({ stop, onSubmit, onCancel }: { stop: StopView; onSubmit(body: { type: 'delivered'; proof: { recipientName?: string; note?: string } }, attachments: NewAttachment[]): Promise<void>; onCancel(): void }) {
   const { t, lang, announce } = useApp();
   const id = useId();
@@ -84,7 +105,9 @@ export function DeliveredForm({ stop, onSubmit, onCancel }: { stop: StopView; on
       if (fileInput.current) fileInput.current.value = '';
       return;
     }
-    setPhoto({ blob: file, contentType: check.contentType, preview: await thumbnail(file), name: file.name });
+    const redrawn = check.contentType === 'image/jpeg' ? await upright(file) : undefined;
+    const kept = redrawn ?? file;
+    setPhoto({ blob: kept, contentType: redrawn ? 'image/jpeg' : check.contentType, preview: await thumbnail(kept), name: file.name });
     announce(t('courier.photoAdded'));
   };
 

@@ -1,12 +1,15 @@
-import { useMemo, useState } from 'preact/hooks';
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, type Page } from '../api.js';
 import { useApp, useMe } from '../context.js';
+import { errorMessage } from '../errors.js';
 import { formatDateTime, formatKg, formatKm, formatLocalDate, formatMoney } from '../format.js';
 import type { MessageKey } from '../i18n.js';
 import { loadOf } from '../presets.js';
 import { href, onLinkClick } from '../router.js';
-import { DELIVERY_STATUSES, type Delivery, type RateCardView, type Stop } from '../types.js';
+import { DELIVERY_STATUSES, type Delivery, type ProofPhoto, type RateCardView, type Stop } from '../types.js';
 import { ConfirmDialog, CopyButton, ErrorNotice, Loading, Money, Notice, PageTitle, SelectField, StatusBadge, TextField, useAction, useAsync } from '../ui.js';
+import { addressLine, FailureFacts, RescheduleForm, type AfterKind } from './reschedule-form.js';
+import { afterFailureState, canReschedule, timelineWords } from './reschedule-model.js';
 
 /** The tenant's deliveries and pickups, newest first, filtered by status (API) and reference (here). */
 export function DeliveriesPage() {
@@ -82,6 +85,7 @@ export function DeliveriesPage() {
             </h2>
             <p>
               <StatusBadge status={delivery.status} /> · {t(`kind.${delivery.kind}`)}
+              {(delivery.attempt ?? 1) > 1 ? ` · ${t('after.attempt', { n: delivery.attempt ?? 1 })}` : ''}
             </p>
             <p>
               {delivery.kind === 'pickup' ? t('deliveries.from') : t('deliveries.to')} {stopCity(delivery.kind === 'pickup' ? delivery.pickup : delivery.dropoff)}
@@ -168,6 +172,14 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
     announce(t('delivery.cancelled'));
   });
 
+  const afterDone = (next: Delivery, kind: AfterKind, date: string) => {
+    delivery.setData(next);
+    const day = formatLocalDate(date, lang, true);
+    announce(kind === 'return' ? t('after.return.done', { date: day }) : t('after.form.done', { date: day, n: next.attempt ?? 1 }));
+    // The form is gone with the failure: the focus goes back to the page's heading.
+    setTimeout(() => document.getElementById('page-title')?.focus(), 0);
+  };
+
   if (delivery.loading && !delivery.data) return <Loading />;
   if (!delivery.data) {
     return (
@@ -178,6 +190,7 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
     );
   }
   const d = delivery.data;
+  const state = afterFailureState(d);
   const load = loadOf(d.parcels);
   const trackingUrl = d.tracking?.url;
   const mail = `mailto:?subject=${encodeURIComponent(t('delivery.mailSubject'))}&body=${encodeURIComponent(`${t('delivery.mailBody')}\n${trackingUrl}`)}`;
@@ -192,8 +205,29 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
         {t(`kind.${d.kind}`)} {d.reference ? `« ${d.reference} »` : ''}
       </PageTitle>
       <p>
-        <StatusBadge status={d.status} /> · {t('deliveries.bookedOn', { date: formatDateTime(d.createdAt, lang) })}
+        <StatusBadge status={d.status} />
+        {(d.attempt ?? 1) > 1 ? (
+          <>
+            {' · '}
+            <strong>{t('after.attempt', { n: d.attempt ?? 1 })}</strong>
+          </>
+        ) : null}{' '}
+        · {t('deliveries.bookedOn', { date: formatDateTime(d.createdAt, lang) })}
       </p>
+      {d.returnToSender && d.status !== 'returned_to_sender' && d.status !== 'cancelled' ? <Notice>{t('after.returnToSender', { address: addressLine(d.dropoff.address) })}</Notice> : null}
+      {d.failure ? (
+        <section aria-labelledby="failure-title" class={`failure${state ? ' current' : ''}`}>
+          <h2 id="failure-title">{t('after.failure.title')}</h2>
+          <FailureFacts delivery={d} />
+          {state && me.role === 'tenant' ? <p>{t(state === 'at_hub' ? 'after.failure.atHub' : state === 'on_bike' ? 'after.failure.withCourier' : 'after.failure.notPickedUp')}</p> : null}
+        </section>
+      ) : null}
+      {me.role === 'tenant' && canReschedule(d) ? (
+        <div class="panel">
+          <RescheduleForm delivery={d} onDone={afterDone} level={2} />
+        </div>
+      ) : null}
+      {d.proof && (d.status === 'delivered' || d.status === 'returned_to_sender') ? <ProofSection delivery={d} showImages={me.role === 'tenant'} /> : null}
       <div class="split">
         <div>
           {d.slot ? (
@@ -234,15 +268,19 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
         <div>
           <h2>{t('delivery.timeline')}</h2>
           <ol class="timeline">
-            {d.timeline.map((entry, index) => (
-              <li key={index}>
-                <strong>{t(`status.${entry.status}` as MessageKey)}</strong>
-                <br />
-                <time dateTime={entry.at}>{formatDateTime(entry.at, lang)}</time>
-              </li>
-            ))}
+            {d.timeline.map((entry, index) => {
+              const words = timelineWords(entry, d);
+              return (
+                <li key={index}>
+                  <strong>{t(words.key, words.reasonKey ? { reason: t(words.reasonKey) } : words.vars)}</strong>
+                  {(entry.attempt ?? 1) > 1 ? <span class="small"> · {t('after.timeline.attempt', { n: entry.attempt ?? 1 })}</span> : null}
+                  <br />
+                  <time dateTime={entry.at}>{formatDateTime(entry.at, lang)}</time>
+                </li>
+              );
+            })}
           </ol>
-          {d.failureReason ? <p>{t('delivery.failure', { reason: d.failureReason })}</p> : null}
+          {d.failureReason && !d.failure ? <p>{t('delivery.failure', { reason: d.failureReason })}</p> : null}
           {trackingUrl ? (
             <section aria-labelledby="tracking-title">
               <h2 id="tracking-title">{t('delivery.tracking')}</h2>
@@ -288,6 +326,112 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
         <ErrorNotice error={cancel.error} />
       </ConfirmDialog>
     </>
+  );
+}
+
+/**
+ * The proof of delivery: who received the parcel, the courier's note, and the photo and the
+ * signature as images (for the tenant: an accountant never sees them). Their URLs last minutes:
+ * each is asked for when the page shows, and again if the image fails to load.
+ */
+function ProofSection({ delivery, showImages }: { delivery: Delivery; showImages: boolean }) {
+  const { t } = useApp();
+  const proof = delivery.proof ?? {};
+  const photo = showImages && proof.photoId;
+  const signature = showImages && proof.signatureId;
+  if (!proof.recipientName && !proof.note && !photo && !signature) return null;
+  return (
+    <section aria-labelledby="proof-title" class="proof">
+      <h2 id="proof-title">{t('after.proof.title')}</h2>
+      {proof.recipientName ? <p>{t('after.proof.recipient', { name: proof.recipientName })}</p> : null}
+      {proof.note ? <p>{t('after.courierNote', { note: proof.note })}</p> : null}
+      {photo || signature ? (
+        <>
+          <div class="proof-images">
+            {photo ? <ProofImage deliveryId={delivery.id} purpose="proof" alt={t('after.proof.photoAlt')} caption={t('after.proof.photo')} /> : null}
+            {signature ? (
+              <ProofImage
+                deliveryId={delivery.id}
+                purpose="signature"
+                alt={proof.recipientName ? t('after.proof.signatureAltOf', { name: proof.recipientName }) : t('after.proof.signatureAlt')}
+                caption={t('after.proof.signature')}
+              />
+            ) : null}
+          </div>
+          <p class="small">{t('after.proof.private')}</p>
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** How many times an image that failed to load is asked for again before saying so. */
+const IMAGE_RETRIES = 2;
+
+function ProofImage({ deliveryId, purpose, alt, caption }: { deliveryId: string; purpose: 'proof' | 'signature'; alt: string; caption: string }) {
+  const { t, lang } = useApp();
+  const [photo, setPhoto] = useState<ProofPhoto | null>(null);
+  const [error, setError] = useState<unknown>(undefined);
+  const [broken, setBroken] = useState(false);
+  /** Each value asks for a fresh URL. */
+  const [asked, setAsked] = useState(0);
+  const retries = useRef(0);
+  useEffect(() => {
+    const controller = new AbortController();
+    setError(undefined);
+    setPhoto(null);
+    api<ProofPhoto>('GET', `/v1/deliveries/${encodeURIComponent(deliveryId)}/proof/photo`, { query: { purpose }, signal: controller.signal }).then(
+      (answer) => {
+        if (!controller.signal.aborted) setPhoto(answer);
+      },
+      (caught: unknown) => {
+        if (!controller.signal.aborted) setError(caught);
+      },
+    );
+    return () => controller.abort();
+  }, [deliveryId, purpose, asked]);
+  const again = () => {
+    setBroken(false);
+    setAsked((value) => value + 1);
+  };
+  return (
+    <figure class="proof-image">
+      {photo && !broken ? (
+        <img
+          src={photo.url}
+          alt={alt}
+          decoding="async"
+          onLoad={() => {
+            retries.current = 0;
+          }}
+          onError={() => {
+            // Most likely the URL expired (a page left open): ask for a new one, a few times.
+            if (retries.current < IMAGE_RETRIES) {
+              retries.current += 1;
+              again();
+            } else setBroken(true);
+          }}
+        />
+      ) : null}
+      {!photo && !error ? <Loading label={t('after.proof.loading')} /> : null}
+      {error || broken ? (
+        <div class="notice warning" role="status">
+          <p>{t('after.proof.unavailable')}</p>
+          {error ? <p class="small">{errorMessage(error, lang)}</p> : null}
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => {
+              retries.current = 0;
+              again();
+            }}
+          >
+            {t('common.retry')}
+          </button>
+        </div>
+      ) : null}
+      <figcaption class="small">{caption}</figcaption>
+    </figure>
   );
 }
 

@@ -142,3 +142,72 @@ export interface RoundOrder {
   stops: Array<{ deliveryId: string; type: StopType }>;
   version?: number;
 }
+
+/* ---------- Plans of the day (issue 17: `POST /v1/hub/plans`, `GET /v1/hub/plans/{id}`) ---------- */
+
+export type PlanStatus = 'pending' | 'ready' | 'failed' | 'applied';
+export type PlanTrigger = 'request' | 'booking' | 'cancellation';
+export type UnassignedReason = 'capacity' | 'time_window' | 'no_shift' | 'skills' | 'no_room';
+export const UNASSIGNED_REASONS: readonly UnassignedReason[] = ['capacity', 'time_window', 'no_shift', 'skills', 'no_room'];
+
+export interface PlannedStop {
+  deliveryId: string;
+  type: StopType;
+  reference: string | null;
+  /** ISO instants. */
+  arrival: string;
+  serviceStart: string;
+  departure: string;
+  loadAfter: Load;
+  /** Ridden since the start of the round when the stop is reached. */
+  distanceMeters: number;
+}
+
+export interface PlannedRound {
+  courierId: string;
+  courierName: string;
+  stops: PlannedStop[];
+  /** Returns to the depot to unload and reload. */
+  reloads: number;
+  breaks: Array<{ start: string; end: string }>;
+  startsAt: string;
+  endsAt: string;
+  distanceMeters: number;
+  durationSeconds: number;
+  travelSeconds: number;
+}
+
+export interface PlanUnassigned {
+  deliveryId: string;
+  reference: string | null;
+  reason: UnassignedReason | string;
+  /** The API's sentence (English): shown only for a reason the app does not know. */
+  message: string;
+}
+
+export interface PlanSummary {
+  deliveries: number;
+  served: number;
+  couriers: number;
+  distanceMeters: number;
+  travelSeconds: number;
+  /** Stops placed elsewhere than in the current rounds. */
+  moved: number;
+}
+
+export interface Plan {
+  id: string;
+  object: 'plan';
+  date: string;
+  status: PlanStatus;
+  trigger: PlanTrigger;
+  couriers: string[] | null;
+  timeLimitSeconds: number;
+  rounds: PlannedRound[];
+  unassigned: PlanUnassigned[];
+  summary: PlanSummary | null;
+  error: string | null;
+  createdAt: string;
+  finishedAt: string | null;
+  appliedAt: string | null;
+}

@@ -4,7 +4,9 @@ import { useApp } from '../context.js';
 import { addDays, formatKg, formatLocalDate, formatTime, parisDate } from '../format.js';
 import type { Tenant } from '../types.js';
 import { ErrorNotice, Loading, PageTitle, StatusBadge, TableWrap } from '../ui.js';
+import { failureFocus, FailuresSection, type FailureActions } from './dispatch-failures.js';
 import { DispatchMap } from './dispatch-map.js';
+import { PlanSection } from './dispatch-plan.js';
 import { countByStatus, deliveryName, filterByStatus, groupBySlot, moveDeliveryBetween, roundName, roundOrder, stopKey } from './dispatch-model.js';
 import { alertLabel, alertText, describeStop, focusId, QueueItem, RefusalNotice, RoundCard, type BoardActions, type Dragged, type Refusal } from './dispatch-round.js';
 import { BOARD_STATUSES, type Board, type BoardDelivery, type BoardStatus, type Round } from './dispatch-types.js';
@@ -202,6 +204,45 @@ export function DispatchPage() {
     },
   };
 
+  /** After a failure: the parcel checked in at the hub, or a new attempt booked by the form. */
+  const failureActions: FailureActions = {
+    checkIn(delivery) {
+      const name = deliveryName(delivery);
+      void change(
+        'failures',
+        () => api('POST', `/v1/hub/deliveries/${encodeURIComponent(delivery.id)}/return`, { body: {} }),
+        (next) => ({
+          focus: next.deliveries.some((other) => other.id === delivery.id && other.status === 'returned') ? failureFocus.reschedule(delivery.id) : failureFocus.section,
+          message: t('after.board.checkedIn', { name }),
+        }),
+      );
+    },
+    rescheduled(next, kind, day, before) {
+      const name = deliveryName(before);
+      const when = formatLocalDate(day, lang, true);
+      // The change is made (by the form): the board is read again, the focus follows the delivery.
+      void change(
+        'failures',
+        async () => undefined,
+        (shown) => ({
+          focus: shown.unassigned.some((other) => other.id === next.id) ? focusId.queue(next.id) : failureFocus.section,
+          message: kind === 'return' ? t('after.board.returned', { name, date: when }) : t('after.board.rescheduled', { name, n: next.attempt ?? 1, date: when }),
+        }),
+      );
+    },
+  };
+
+  /** A plan of the day applied (dispatch-plan.tsx): the board read again, the focus on the rounds. */
+  const planApplied = useCallback(
+    async (message: string) => {
+      await load(dateRef.current, () => {
+        focusAfter.current = 'rounds';
+      });
+      announce(message);
+    },
+    [load, announce],
+  );
+
   const shownDate = board && board.date === date ? board : undefined;
 
   return (
@@ -212,11 +253,13 @@ export function DispatchPage() {
       <DayControls date={date} setDate={setDate} refresh={() => void load(date)} generatedAt={shownDate?.generatedAt} />
       <ErrorNotice error={loadError} />
       {!shownDate && !loadError ? <Loading label={t('dispatch.loading')} /> : null}
+      {shownDate ? <PlanSection key={shownDate.date} board={shownDate} onApplied={planApplied} /> : null}
       {shownDate ? (
         <BoardView
           board={shownDate}
           tenants={tenants}
           actions={actions}
+          failureActions={failureActions}
           busy={busy}
           refusal={refusal}
           status={status}
@@ -276,6 +319,7 @@ interface BoardViewProps {
   board: Board;
   tenants: Record<string, string>;
   actions: BoardActions;
+  failureActions: FailureActions;
   busy: boolean;
   refusal: Refusal | undefined;
   status: BoardStatus | '';
@@ -314,7 +358,7 @@ function BoardView(props: BoardViewProps) {
           </ul>
         )}
       </section>
-      {refusal && refusal.where !== 'queue' && !board.couriers.some((courier) => courier.id === refusal.where) ? <RefusalNotice refusal={refusal} /> : null}
+      {refusal && refusal.where !== 'queue' && refusal.where !== 'failures' && !board.couriers.some((courier) => courier.id === refusal.where) ? <RefusalNotice refusal={refusal} /> : null}
       <div class="board-grid" aria-busy={busy}>
         <div class="board-lists">
           <section aria-labelledby="queue-title" class="queue">
@@ -339,8 +383,9 @@ function BoardView(props: BoardViewProps) {
               </ul>
             )}
           </section>
+          <FailuresSection board={board} tenantName={tenantName} actions={props.failureActions} busy={busy} refusal={refusal?.where === 'failures' ? refusal : undefined} />
           <section aria-labelledby="rounds-title" class="rounds">
-            <h2 id="rounds-title" tabIndex={-1}>
+            <h2 id="rounds-title" tabIndex={-1} data-focus="rounds">
               {t('dispatch.roundsTitle')}
             </h2>
             {busy ? (
