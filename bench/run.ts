@@ -29,6 +29,7 @@ const { dayReplaySection } = await import('./day-replay.js');
 const { bundleSection, removeBundles } = await import('./bundles.js');
 const { coldStartSection } = await import('./cold-start.js');
 const { webAppSection } = await import('./web-app.js');
+const { planningSection } = await import('./planning.js');
 const { loadSection } = await import('./load.js');
 const { capacitySection } = await import('./capacity.js');
 const { costSection } = await import('./cost.js');
@@ -41,7 +42,7 @@ type OfflineSection = import('./section.js').OfflineSection;
 type SectionResult = import('./section.js').SectionResult;
 
 /** Run first, before the local runtime starts: they need neither the API nor DynamoDB Local. */
-const offlineSections: OfflineSection[] = [bundleSection, coldStartSection, webAppSection()];
+const offlineSections: OfflineSection[] = [bundleSection, coldStartSection, webAppSection(), planningSection];
 /**
  * Then, against the local runtime, in this order (the cost section reads the capacity section's numbers; the day replay
  * reads the cold-start section's, and the latency section's when it ran).
@@ -50,7 +51,7 @@ const sections: Section[] = [roundTripSection, latencySection, dayReplaySection,
 
 /**
  * `BENCH_SECTIONS=bundles,cold-start npm run bench` runs only those sections (ids: `bundles`,
- * `cold-start`, `web-app`, and the online ones), and writes
+ * `cold-start`, `web-app`, `planning`, and the online ones), and writes
  * the partial report to the temporary folder instead of BENCHMARKS.md.
  */
 const only = process.env.BENCH_SECTIONS?.split(',').map((id) => id.trim()).filter((id) => id !== '');

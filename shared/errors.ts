@@ -27,6 +27,7 @@ export const errorCatalogue = {
   over_capacity: { status: 409, type: 'conflict', means: "The round would carry more than the courier's vehicle at some point (kg or litres): the message names the stop." },
   not_on_round: { status: 409, type: 'conflict', means: "The delivery is not (or no longer) on this courier's round: the hub assigned it to someone else, or took it back." },
   off_shift: { status: 409, type: 'conflict', means: 'The courier has no shift in progress: positions are only taken during a shift.' },
+  plan_outdated: { status: 409, type: 'conflict', means: 'A delivery the plan placed changed since the plan was made (booked, assigned, picked up or cancelled meanwhile): plan the day again.' },
   version_conflict: { status: 409, type: 'conflict', means: 'Someone changed the resource since you read it (`version`): read it again and redo the change.' },
   quote_expired: { status: 410, type: 'gone', means: 'The quote expired: ask for a new one.' },
   payload_too_large: { status: 413, type: 'invalid_request', means: 'The body is over 256 KiB.' },

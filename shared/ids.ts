@@ -50,6 +50,7 @@ export const idPrefixes = {
   session: 'ses',
   signInLink: 'sil',
   photo: 'pho',
+  plan: 'pln',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;

@@ -34,6 +34,7 @@ export class EventConsumers extends StackLayer {
         entry: rule.target.handler,
         serves: `event rule ${rule.name}`,
         timeoutSeconds: rule.target.timeoutSeconds,
+        memoryMb: rule.target.memoryMb,
         profile: { tableData: true, needs: needsOf(rule.target) },
       });
       const queue = deadLetterQueue(this, `${ruleId}DeadLetterQueue`, { stage: props.stage, name: rule.name, why: acknowledged.deadLetterQueue });

@@ -2,9 +2,10 @@ import { billingEvents } from '../billing/events.js';
 import { deliveryEvents } from '../deliveries/events.js';
 import { catalogOf, type EventDefinition } from '../events/definition.js';
 import { tenantEvents } from '../tenants/events.js';
+import { planEvents } from '../planning/plans.js';
 
 /** Every event type this system puts on the bus, from every area (`shared/<area>/events.ts`). */
-export const eventCatalog = catalogOf(tenantEvents, deliveryEvents, billingEvents);
+export const eventCatalog = catalogOf(tenantEvents, deliveryEvents, billingEvents, planEvents);
 
 export const allEvents: readonly EventDefinition[] = Object.values(eventCatalog);
 

@@ -16,6 +16,7 @@ import { userRoutes } from '../users/routes.js';
 import { geoRoutes } from '../geo/routes.js';
 import { proofRoutes } from '../proofs/routes.js';
 import { roundRoutes } from '../rounds/routes.js';
+import { planningRoutes } from '../planning/routes.js';
 
 /**
  * THE route table, in the composition root (`shared/app/`: the one place that imports every
@@ -42,6 +43,7 @@ export const routes = {
   ...geoRoutes,
   ...proofRoutes,
   ...roundRoutes,
+  ...planningRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

@@ -26,6 +26,8 @@ export interface EventRule<E extends EventDefinition = EventDefinition> {
     maximumEventAgeSeconds: number;
     /** Seconds the consumer may run (the stack's default otherwise). */
     timeoutSeconds?: number;
+    /** Memory of the consumer's function, MB (the stack's default otherwise): CPU follows memory in Lambda. */
+    memoryMb?: number;
     /** What the consumer may do beyond table access (`shared/capabilities.ts`); the stack grants exactly these. */
     needs?: readonly Capability[];
   };

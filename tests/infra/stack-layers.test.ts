@@ -30,6 +30,9 @@ const deployedIds: Record<string, string[]> = {
     'BillingNotifyDeadLetterQueue596141DD',
     'BillingStripeCreditNotesDeadLetterQueueB37B7E85',
     'DailyPaymentRemindersScheduleDeadLetterQueue81E323DD',
+    // Added by the route planner (issue 17): its two consumers.
+    'PlanningSolveDeadLetterQueueD066701D',
+    'PlanningProposeDeadLetterQueue5308A57E',
   ],
   'AWS::Events::Rule': [
     'AuditTrailRule0FBDF98D',
@@ -39,6 +42,8 @@ const deployedIds: Record<string, string[]> = {
     'NotifyRecipientRule769383CF',
     'BillingNotifyRuleEBD338FD',
     'BillingStripeCreditNotesRule973D05D8',
+    'PlanningSolveRule1256D386',
+    'PlanningProposeRule2CECCD44',
   ],
   'AWS::Scheduler::Schedule': ['MonthlyBillingRunScheduleB0B5DC5A', 'WebhookRetriesSchedule0746E2AD', 'DailyPaymentRemindersScheduleC3BCB5E5'],
   'AWS::Lambda::EventSourceMapping': ['OutboxRelayFnDynamoDBEventSourceDeliveryHubdevTable62CFE33B332ACEA9'],

@@ -175,6 +175,10 @@ const cases: Record<string, Case> = {
       return found.Items?.length ?? 0;
     },
   },
+  createPlan: {
+    request: async () => ({ method: 'POST', path: '/v1/hub/plans', key: null, body: { date: tomorrow(), timeLimitSeconds: 1 } }),
+    count: async () => (await api.call('GET', `/v1/hub/plans?date=${tomorrow()}`)).json.data.length,
+  },
   createCreditNote: {
     request: async () => ({ method: 'POST', path: `/v1/billing/invoices/${(await openInvoice()).id}/credit-notes`, key: null, body: { reason: 'un centime', lines: [{ lineId: (await openInvoice()).lineId, amount: 1 }] } }),
     count: async () => listCount(`/v1/billing/credit-notes?invoiceId=${(await openInvoice()).id}`),

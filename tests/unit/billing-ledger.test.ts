@@ -98,8 +98,8 @@ describe('runs and schedule', () => {
     expect(names).toContain('billing-stripe-push');
   });
 
-  it('keeps invoice.push_requested and invoice.reminder_due internal: to their consumers only, never to webhooks or the audit trail', () => {
-    expect(allEvents.filter((definition) => definition.internal).map(({ type }) => type).sort()).toEqual(['invoice.push_requested', 'invoice.reminder_due']);
+  it('keeps invoice.push_requested, invoice.reminder_due and plan.requested internal: to their consumers only, never to webhooks or the audit trail', () => {
+    expect(allEvents.filter((definition) => definition.internal).map(({ type }) => type).sort()).toEqual(['invoice.push_requested', 'invoice.reminder_due', 'plan.requested']);
     // The contract's webhook event types (API-CONTRACT.md, "Outbound webhooks"), the two the
     // month end added (issue 14): a payment recorded, a credit note issued, and the rounds' (issue
     // 16): arrived at a stop, taken back by the hub, back at the hub, a new attempt, back to the sender.
