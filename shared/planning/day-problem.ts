@@ -12,9 +12,9 @@ import type { Job, Problem, Vehicle } from './problem.js';
  * - Each courier with a shift is a vehicle: the shift's start and end places and times, its breaks
  *   (fixed, as the shift says), its capacity in kg and litres, its vehicle's speed profile and the
  *   skill of its vehicle type; it may go back to the depot to unload and reload (multi-trip).
- * - A round already started (a stop done, or a parcel on the bike) keeps what is done: the
- *   vehicle starts where the courier is now (a recent position, else its last stop) and not
- *   before now, and each parcel on the bike is a delivery only that courier can make (a skill of
+ * - No round leaves before now (a day planned during its shifts). A round already started (a
+ *   stop done, or a parcel on the bike) keeps what is done: the vehicle starts where the courier
+ *   is now (a recent position, else its last stop), and each parcel on the bike is a delivery only that courier can make (a skill of
  *   its own): it stays on its bike.
  * - Every other delivery of the day that no courier has picked up is a pickup-and-delivery pair,
  *   windows from its slot (or pickup window) and its drop-off window, service times of the rounds.
@@ -61,8 +61,8 @@ export function dayProblem(input: DayInput): DayProblem {
   for (const { courier, shift, startedAt } of input.couriers) {
     const start = seconds(shift.startsAt, input.dayStart);
     const end = seconds(shift.endsAt, input.dayStart);
-    const started = startedAt !== undefined;
-    const from = Math.max(start, started ? now : start);
+    // Nobody leaves in the past: a round planned during its shift leaves now.
+    const from = Math.max(start, now);
     vehicles.push({
       id: courier.id,
       start: place(startedAt ?? shift.startPlace),

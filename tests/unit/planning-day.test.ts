@@ -21,8 +21,10 @@ describe('a day of the hub as a planning problem', () => {
     const onBike = sampleDelivery({ id: 'dlv_B', status: 'picked_up', courierId: 'cou_1' });
     const day = dayProblem({ date, dayStart, now: Date.parse('2026-12-07T09:30:00Z'), depot: place, couriers: [{ courier: courier('cou_1', 50), shift: shift('cou_1'), startedAt: { lat: 45.44, lng: 4.39 } }, { courier: courier('cou_2', 80), shift: shift('cou_2') }], deliveries: [booked, onBike] });
     const [started, fresh] = day.problem.vehicles;
-    // 08:00 Paris is 28,800 s into the day; the started round leaves now (10:30 Paris), from where the courier is.
-    expect(fresh).toMatchObject({ shift: { start: 28_800, end: 57_600 }, capacity: [80, 300], start: 0, end: 0, reload: { place: 0 } });
+    // 08:00–16:00 Paris is 28,800–57,600 s into the day; planned at 10:30, no round leaves before then.
+    expect(fresh).toMatchObject({ shift: { start: 37_800, end: 57_600 }, capacity: [80, 300], start: 0, end: 0, reload: { place: 0 } });
+    const early = dayProblem({ date, dayStart, now: Date.parse('2026-12-07T05:00:00Z'), depot: place, couriers: [{ courier: courier('cou_2', 80), shift: shift('cou_2') }], deliveries: [] });
+    expect(early.problem.vehicles[0]?.shift).toEqual({ start: 28_800, end: 57_600 });
     expect(fresh?.breaks).toEqual([{ id: 'cou_2:break:0', earliest: 43_200, latest: 43_200, duration: 1800 }]);
     expect(started?.shift.start).toBe(37_800);
     expect(day.places[started?.start as number]).toEqual({ lat: 45.44, lng: 4.39 });

@@ -141,7 +141,7 @@ export const dispatchFr = {
   'dispatch.mapDepot': 'Dépôt : {label}',
   'dispatch.depotLetter': 'D',
 
-  'dispatch.plan.title': 'Planifier la journée',
+  'dispatch.plan.title': 'Planification automatique',
   'dispatch.plan.intro': 'Le planificateur propose l’ordre de chaque tournée en tenant compte des vélos, des fenêtres, des services et des pauses. La proposition s’affiche à côté des tournées actuelles : rien ne change avant que vous l’appliquiez.',
   'dispatch.plan.limit': 'Temps de recherche',
   'dispatch.plan.limitOption': '{seconds} s',
@@ -358,7 +358,7 @@ export const dispatchEn: Partial<Record<keyof typeof dispatchFr, string>> = {
   'dispatch.mapDepot': 'Depot: {label}',
   'dispatch.depotLetter': 'H',
 
-  'dispatch.plan.title': 'Plan the day',
+  'dispatch.plan.title': 'Automatic planning',
   'dispatch.plan.intro': 'The planner proposes the order of every round, taking the bikes, windows, shifts and breaks into account. The proposal is shown beside the current rounds: nothing changes until you apply it.',
   'dispatch.plan.limit': 'Search time',
   'dispatch.plan.limitOption': '{seconds} s',

@@ -79,6 +79,8 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
   const { t, lang, announce } = useApp();
   const [limit, setLimit] = useState<PlanTimeLimit>(DEFAULT_PLAN_TIME_LIMIT);
   const [phase, setPhase] = useState<'idle' | 'pending' | 'applying'>('idle');
+  /** The search time of the plan being computed (the select may change meanwhile). */
+  const [asked, setAsked] = useState<number>(DEFAULT_PLAN_TIME_LIMIT);
   const [shown, setShown] = useState<Plan | undefined>(undefined);
   const [problem, setProblem] = useState<Problem | undefined>(undefined);
   const [dismissed, setDismissed] = useState<ReadonlySet<string>>(readDismissed);
@@ -136,12 +138,19 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
     return current;
   };
 
+  /**
+   * The focus goes to `target` once shown, if it is in this section (or nowhere): the keyboard
+   * user waiting for the plan is taken to what it gave; one gone elsewhere on the board stays there.
+   */
+  const focusIfHere = (target: string) => {
+    const active = document.activeElement;
+    if (!active || active === document.body || active.closest('.plan-section')) focusAfter.current = target;
+  };
+
   const show = (plan: Plan, message: string) => {
     setShown(plan);
     setProblem(undefined);
-    // The keyboard user waiting on the button (or nowhere) is taken to the proposal.
-    const active = document.activeElement;
-    if (!active || active === document.body || active.closest('.plan-section')) focusAfter.current = planFocus.proposal;
+    focusIfHere(planFocus.proposal);
     announce(message);
   };
 
@@ -150,14 +159,17 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
     return t('dispatch.plan.ready', { served: summary.served, deliveries: summary.deliveries, leftOut: plan.unassigned.length });
   };
 
-  const plan = async () => {
+  const requestPlan = async () => {
     if (phaseRef.current !== 'idle') {
-      announce(t('dispatch.plan.stillPending'));
+      announce(phaseRef.current === 'applying' ? t('dispatch.plan.applying') : t('dispatch.plan.stillPending'));
       return;
     }
     phaseRef.current = 'pending';
     setPhase('pending');
+    setAsked(limit);
     setProblem(undefined);
+    // "Plan again" goes with the proposal it is in: the focus waits on "Plan the day" instead.
+    if (document.activeElement?.closest('.plan-proposal')) focusAfter.current = planFocus.button;
     setShown(undefined);
     const body = { date: board.date, timeLimitSeconds: limit };
     try {
@@ -167,16 +179,16 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
       if (!alive.current || done === undefined) return;
       if (done === 'too_long') {
         setProblem({ kind: 'too_long' });
-        focusAfter.current = planFocus.button;
+        focusIfHere(planFocus.button);
       } else if (done.status === 'failed') {
         setProblem({ kind: 'failed', message: done.error });
-        focusAfter.current = planFocus.button;
+        focusIfHere(planFocus.button);
       } else show(done, readyMessage(done));
     } catch (error) {
       submission.current.failed(error);
       if (!alive.current) return;
       setProblem({ kind: 'request', error });
-      focusAfter.current = planFocus.button;
+      focusIfHere(planFocus.button);
     } finally {
       if (alive.current) setPhase('idle');
     }
@@ -212,10 +224,10 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
       if (!alive.current) return;
       if (isPlanOutdated(error)) {
         setProblem({ kind: 'outdated' });
-        focusAfter.current = planFocus.again;
+        focusIfHere(planFocus.again);
       } else {
         setProblem({ kind: 'apply', error });
-        focusAfter.current = planFocus.proposal;
+        focusIfHere(planFocus.proposal);
       }
     } finally {
       if (alive.current) setPhase('idle');
@@ -227,8 +239,7 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
     focusAfter.current = planFocus.proposal;
   };
 
-  const pending = phase === 'pending';
-  const progress = pending ? t('dispatch.plan.pending', { seconds: limit }) : phase === 'applying' ? t('dispatch.plan.applying') : '';
+  const progress = phase === 'pending' ? t('dispatch.plan.pending', { seconds: asked }) : phase === 'applying' ? t('dispatch.plan.applying') : '';
 
   return (
     <section class="plan-section" aria-labelledby="plan-title">
@@ -246,7 +257,7 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
             ))}
           </select>
         </div>
-        <button type="button" aria-disabled={phase !== 'idle'} data-focus={planFocus.button} onClick={() => void plan()}>
+        <button type="button" aria-disabled={phase !== 'idle'} data-focus={planFocus.button} onClick={() => void requestPlan()}>
           {t('dispatch.plan.button')}
         </button>
       </div>
@@ -300,7 +311,7 @@ export function PlanSection({ board, onApplied }: PlanSectionProps) {
           ) : null}
           <div class="actions">
             {problem?.kind === 'outdated' ? (
-              <button type="button" aria-disabled={phase !== 'idle'} data-focus={planFocus.again} onClick={() => void plan()}>
+              <button type="button" aria-disabled={phase !== 'idle'} data-focus={planFocus.again} onClick={() => void requestPlan()}>
                 {t('dispatch.plan.again')}
               </button>
             ) : (
