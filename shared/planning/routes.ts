@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { IdParam, listOf } from '../schemas/common.js';
-import { planErrors, planReadErrors } from './plans-errors.js';
+import { applyPlanErrors, planErrors, planReadErrors } from './plans-errors.js';
 import { CreatePlanBody, Plan } from './plans.js';
 
 /** The hub's route planner: a plan of the day proposed, read, applied. */
@@ -48,6 +48,6 @@ export const planningRoutes = {
     tag: 'Hub and couriers',
     request: { params: IdParam },
     responses: { 200: { description: 'The plan, `applied`.', schema: Plan } },
-    errors: [planErrors],
+    errors: [applyPlanErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;
