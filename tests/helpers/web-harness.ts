@@ -1,13 +1,15 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { expect } from 'vitest';
 import type { LocalRuntimeOptions } from '../../infra/local/runtime.js';
 import { startTestApi, type TestApi } from './runtime.js';
+import { sharedBuildDir } from './web-build-dir.js';
+
+export { sharedBuildDir } from './web-build-dir.js';
 
 /**
  * The web app (`web/`) in a real browser against the real local runtime, for the browser journeys
@@ -137,6 +139,40 @@ function startOwnServer(distDir: string, target: URL): Promise<Server> {
   return new Promise((done) => server.listen(0, '127.0.0.1', () => done(server)));
 }
 
+/**
+ * The app is built once per test run, whatever the number of browser test files: the first file
+ * to get here builds it into the run's folder (`sharedBuildDir`), under a lock; the others wait
+ * for its marker. The run's global teardown removes it (tests/helpers/global-setup.ts), and a
+ * build that failed is retried by the next file.
+ */
+async function buildOnce(): Promise<string> {
+  const root = sharedBuildDir();
+  const distDir = join(root, 'dist');
+  const done = join(root, 'built');
+  const lock = join(root, 'lock');
+  mkdirSync(root, { recursive: true });
+  for (let waited = 0; !existsSync(done); waited += 1) {
+    let mine = false;
+    try {
+      mkdirSync(lock);
+      mine = true;
+    } catch {
+      if (waited > 1800) throw new Error(`The web app's shared build (${root}) did not finish within 3 minutes.`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      continue;
+    }
+    try {
+      if (!existsSync(done)) {
+        await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+        writeFileSync(done, new Date().toISOString());
+      }
+    } finally {
+      if (mine) rmSync(lock, { recursive: true, force: true });
+    }
+  }
+  return distDir;
+}
+
 export async function startWebHarness(options: WebHarnessOptions = {}): Promise<WebHarness> {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y chromium, or set CHROMIUM_PATH.`);
   mkdirSync(ARTIFACTS, { recursive: true });
@@ -144,32 +180,25 @@ export async function startWebHarness(options: WebHarnessOptions = {}): Promise<
   let api: TestApi | undefined;
   let browser: Browser | undefined;
   let own: Server | undefined;
-  const distDir = mkdtempSync(join(tmpdir(), 'web-dist-'));
+  let distDir = '';
 
-  // Killed before `stop` (Ctrl+C on vitest): Playwright closes its Chromium on the signal, the
-  // runtime's servers end with the process, and the build folder goes here.
-  const removeBuild = () => rmSync(distDir, { recursive: true, force: true });
-  process.once('exit', removeBuild);
+  // Killed before `stop` (Ctrl+C on vitest): Playwright closes its Chromium on the signal, and
+  // the runtime's servers end with the process. The shared build goes with the run.
 
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
-      process.off('exit', removeBuild);
       try {
         await browser?.close().catch(() => undefined);
         await new Promise((done) => (own ? own.close(done) : done(undefined)));
       } finally {
-        try {
-          await api?.stop();
-        } finally {
-          removeBuild();
-        }
+        await api?.stop();
       }
     })());
 
   let origin: string;
   try {
-    await build({ configFile: resolve('web/vite.config.ts'), logLevel: 'warn', build: { outDir: distDir, emptyOutDir: true } });
+    distDir = await buildOnce();
     api = await startTestApi({ ...options.runtime, webApp: { distDir } } as Partial<LocalRuntimeOptions>);
     const apiUrl = api.runtime.apiUrl;
     const served = await fetch(`${apiUrl}/app/deliveries`).then(async (r) => r.ok && (await r.text()).includes('id="root"'), () => false);
