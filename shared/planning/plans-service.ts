@@ -9,10 +9,9 @@ import { deliveryRepository } from '../deliveries/repository.js';
 import type { Delivery } from '../deliveries/schemas.js';
 import { outboxEntry } from '../events/outbox.js';
 import { activeMatrixRouter } from '../geo/matrix.js';
-import { getDepot } from '../hub/depot.js';
 import { newId } from '../ids.js';
 import { roundRepository } from '../rounds/repository.js';
-import { buildRound, putRound, POSITION_FRESH_MS, unassignDelivery } from '../rounds/service.js';
+import { buildRound, depotPlace, putRound, POSITION_FRESH_MS, unassignDelivery } from '../rounds/service.js';
 import { dayProblem, withMatrices } from './day-problem.js';
 import { planErrors } from './plans-errors.js';
 import { planEvents, type CreatePlanBody, type Plan, type StoredPlan } from './plans.js';
@@ -135,16 +134,15 @@ export async function computePlan(planId: string, clock: () => number = () => pe
   const dayStart = dayStartOf(plan.date);
   let result: StoredPlan;
   try {
-    const [allCouriers, deliveries, depot] = await Promise.all([courierRepository.listAll(), deliveryRepository.listForDay(plan.date), getDepot()]);
+    const [allCouriers, deliveries, depotAt] = await Promise.all([courierRepository.listAll(), deliveryRepository.listForDay(plan.date), depotPlace()]);
     const chosen = plan.couriers ? allCouriers.filter((courier) => plan.couriers?.includes(courier.id)) : allCouriers;
     const shifts = await courierRepository.getShifts(chosen.map((courier) => ({ courierId: courier.id, date: plan.date })));
     const stored = await roundRepository.getMany(chosen.map((courier) => ({ courierId: courier.id, date: plan.date })));
     const open = deliveries.filter((delivery) => toPlan.has(delivery.status));
     const onShift = chosen.flatMap((courier, index) => (shifts[index] ? [{ courier, shift: shifts[index] as Shift, index }] : []));
-    const depotPlace = { label: depot.name, line1: depot.address.line1, postcode: depot.address.postcode, city: depot.address.city, lat: depot.address.lat, lng: depot.address.lng };
     // Where each started round is now: a recent position, else its last stop done.
     const vehicles = onShift.map(({ courier, shift, index }) => {
-      const round = buildRound(courier, plan.date, now, { deliveries, shift, stored: stored[index], depot: depotPlace });
+      const round = buildRound(courier, plan.date, now, { deliveries, shift, stored: stored[index], depot: depotAt });
       const done = round.stops.filter((stop) => stop.status === 'done' || stop.status === 'failed');
       const started = done.length > 0 || deliveries.some((delivery) => delivery.courierId === courier.id && delivery.status === 'picked_up');
       const fresh = courier.lastPosition && now.getTime() - Date.parse(courier.lastPosition.at) <= POSITION_FRESH_MS ? courier.lastPosition : undefined;
@@ -154,7 +152,7 @@ export async function computePlan(planId: string, clock: () => number = () => pe
     const planned = new Set(vehicles.map(({ courier }) => courier.id));
     // Deliveries another courier (not in this plan) has: theirs, not this plan's.
     const mine = open.filter((delivery) => delivery.courierId === null || planned.has(delivery.courierId) || delivery.status === 'booked');
-    const day = dayProblem({ date: plan.date, dayStart, now: now.getTime(), depot: { lat: depot.address.lat, lng: depot.address.lng }, couriers: vehicles, deliveries: mine });
+    const day = dayProblem({ date: plan.date, dayStart, now: now.getTime(), depot: { lat: depotAt.lat, lng: depotAt.lng }, couriers: vehicles, deliveries: mine });
     const byId = new Map(deliveries.map((delivery) => [delivery.id, delivery]));
     const basedOn = Object.fromEntries(mine.map((delivery) => [delivery.id, delivery.version]));
     if (vehicles.length === 0) {
@@ -249,15 +247,20 @@ export async function applyPlan(principal: Principal, planId: string, now = new 
     if (delivery.status !== 'assigned' || !(delivery.id in plan.basedOn)) continue;
     if (target.get(delivery.id) !== delivery.courierId) await unassignDelivery(principal, delivery.id, undefined, now);
   }
-  for (const round of plan.rounds) {
-    const current = await roundRepository.get(round.courierId, plan.date, true);
-    // Stops done stay first, in their order; then the plan's.
-    const courier = await courierRepository.get(round.courierId);
+  // What each round has done stays first, in its order; then the plan's stops. Read once for
+  // every courier (the take-backs above changed no stop done).
+  const keys = plan.rounds.map((round) => ({ courierId: round.courierId, date: plan.date }));
+  const [after, couriers, shifts, stored, depot] = await Promise.all([
+    deliveryRepository.listForDay(plan.date),
+    Promise.all(keys.map(({ courierId }) => courierRepository.get(courierId))),
+    courierRepository.getShifts(keys),
+    roundRepository.getMany(keys),
+    depotPlace(),
+  ]);
+  for (const [index, round] of plan.rounds.entries()) {
+    const courier = couriers[index];
     if (!courier) continue;
-    const fresh = await deliveryRepository.listForDay(plan.date);
-    const shift = await courierRepository.getShift(round.courierId, plan.date);
-    const depot = await getDepot();
-    const view = buildRound(courier, plan.date, now, { deliveries: fresh, shift, stored: current, depot: { label: depot.name, line1: depot.address.line1, postcode: depot.address.postcode, city: depot.address.city, lat: depot.address.lat, lng: depot.address.lng } });
+    const view = buildRound(courier, plan.date, now, { deliveries: after, shift: shifts[index], stored: stored[index], depot });
     const done = view.stops.filter((stop) => stop.status === 'done' || stop.status === 'failed').map((stop) => ({ deliveryId: stop.deliveryId, type: stop.type }));
     const plannedStops = round.stops.map((stop) => ({ deliveryId: stop.deliveryId, type: stop.type }));
     await putRound(round.courierId, plan.date, [...done, ...plannedStops.filter((stop) => !done.some((entry) => entry.deliveryId === stop.deliveryId && entry.type === stop.type))], undefined, now);

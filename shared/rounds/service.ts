@@ -100,7 +100,8 @@ export interface RoundContext {
   depot: Place;
 }
 
-async function depotPlace(): Promise<Place> {
+/** The hub's depot as a place of a round (where rounds start and end by default). */
+export async function depotPlace(): Promise<Place> {
   const depot = await getDepot();
   const { country: _country, ...address } = depot.address;
   return { label: depot.name, ...address };
