@@ -41,6 +41,15 @@ export const config = {
   get hubName(): string {
     return env('HUB_NAME') ?? 'Coopérative des coursiers à vélo de Saint-Étienne';
   },
+  /**
+   * The hub's short code, printed in every parcel label's code (`STE:dlv_…:1`): a scanner at this
+   * hub refuses another hub's labels by it. Two to eight capital letters or digits.
+   */
+  get hubCode(): string {
+    const value = env('HUB_CODE') ?? 'STE';
+    if (!/^[A-Z0-9]{2,8}$/.test(value)) throw new Error(`HUB_CODE must be 2 to 8 capital letters or digits, got '${value}'.`);
+    return value;
+  },
   /** The dispatch board's map tiles: an `{z}/{x}/{y}` URL template, and its attribution. Unset: no tiles (markers and outlines only). */
   get mapTileUrl(): string | null {
     return env('MAP_TILE_URL') ?? null;

@@ -51,6 +51,9 @@ export const idPrefixes = {
   signInLink: 'sil',
   photo: 'pho',
   plan: 'pln',
+  standingOrder: 'sto',
+  closure: 'cls',
+  collectionPoint: 'clp',
 } as const;
 
 export type IdKind = keyof typeof idPrefixes;
