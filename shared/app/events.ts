@@ -3,9 +3,10 @@ import { deliveryEvents } from '../deliveries/events.js';
 import { catalogOf, type EventDefinition } from '../events/definition.js';
 import { tenantEvents } from '../tenants/events.js';
 import { planEvents } from '../planning/plans.js';
+import { standingOrderEvents } from '../standing-orders/events.js';
 
 /** Every event type this system puts on the bus, from every area (`shared/<area>/events.ts`). */
-export const eventCatalog = catalogOf(tenantEvents, deliveryEvents, billingEvents, planEvents);
+export const eventCatalog = catalogOf(tenantEvents, deliveryEvents, billingEvents, planEvents, standingOrderEvents);
 
 export const allEvents: readonly EventDefinition[] = Object.values(eventCatalog);
 

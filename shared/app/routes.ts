@@ -17,6 +17,9 @@ import { geoRoutes } from '../geo/routes.js';
 import { proofRoutes } from '../proofs/routes.js';
 import { roundRoutes } from '../rounds/routes.js';
 import { planningRoutes } from '../planning/routes.js';
+import { standingOrderRoutes } from '../standing-orders/routes.js';
+import { labelRoutes } from '../labels/routes.js';
+import { impactRoutes } from '../impact/routes.js';
 
 /**
  * THE route table, in the composition root (`shared/app/`: the one place that imports every
@@ -44,6 +47,9 @@ export const routes = {
   ...proofRoutes,
   ...roundRoutes,
   ...planningRoutes,
+  ...standingOrderRoutes,
+  ...labelRoutes,
+  ...impactRoutes,
 } as const satisfies Record<string, RouteDefinition>;
 
 export type RouteName = keyof typeof routes;

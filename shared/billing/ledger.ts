@@ -46,6 +46,8 @@ function deliveredAt(delivery: Delivery): string | undefined {
  * with a fee at the fee. Anything else bills nothing. Pure.
  */
 export function billableLinesFor(type: string, delivery: Delivery, eventId: string, recordedAt: Date, preferredVatRate?: number): BillableLine[] {
+  // A first leg (pickup → hub) is never billed: its delivery is, once, at the whole trip's price.
+  if (delivery.leg) return [];
   const base = { tenantId: delivery.tenantId, deliveryId: delivery.id, reference: delivery.reference, eventId, recordedAt: recordedAt.toISOString() };
   if (type === 'delivery.delivered' && delivery.status === 'delivered') {
     const at = deliveredAt(delivery) ?? delivery.updatedAt;

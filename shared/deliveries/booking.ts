@@ -14,6 +14,12 @@ import { localizeDelivery } from './localize.js';
 import { deliveryRepository } from './repository.js';
 import type { CreateDeliveryBody, Delivery } from './schemas.js';
 import { bookingErrors } from './errors.js';
+import { activeRouter } from '../geo/adapters.js';
+import { findCollectionPoint, type CollectionPoint } from '../hub/collection-points.js';
+import { getDepot } from '../hub/depot.js';
+import { splitThroughHub } from '../hub/legs.js';
+import { pricingContext } from '../hub/settings.js';
+import { withHubHandling } from '../pricing/price.js';
 import { deliveryEvents } from './events.js';
 
 
@@ -24,6 +30,12 @@ export function newTrackingToken(): string {
 
 export function trackingUrl(token: string): string {
   return `${config.publicBaseUrl}/track/${token}`;
+}
+
+async function loadCollectionPoint(id: string): Promise<CollectionPoint> {
+  const point = await findCollectionPoint(id);
+  if (!point) throw bookingErrors.error('resource_missing', `No such collection point: '${id.slice(0, 64)}' (GET /v1/collection-points lists them).`, { param: 'collectionPointId' });
+  return point;
 }
 
 export async function loadSlot(slotId: string, now: Date): Promise<StoredSlot> {
@@ -45,11 +57,14 @@ export interface BookingOptions {
   extra?: (delivery: Delivery) => Array<{ item: TransactItem; onFailure: (old: Record<string, unknown> | undefined) => Error }>;
   /** The language of the answer's price labels (the stored delivery keeps the default's). */
   language?: Language;
+  /** The standing order and the occurrence's day this booking is for (its delivery carries them). */
+  standingOrder?: { id: string; date: string };
 }
 
 export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, now = new Date(), options: BookingOptions = {}): Promise<Delivery> {
   let priced: PricedRequest;
   let quoteId: string | null = null;
+  const through: { viaHub?: { firstLeg: 'courier' | 'tenant' }; collectionPoint?: { id: string; name: string } } = {};
   if ('quoteId' in body) {
     const quote = await quoteRepository.get(tenantId, body.quoteId, true);
     if (!quote) throw bookingErrors.error('resource_missing', `No such quote: '${body.quoteId.slice(0, 64)}'.`, { param: 'quoteId' });
@@ -62,13 +77,22 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
     if (body.slotId !== undefined && body.pickup?.window !== undefined) {
       throw bookingErrors.error('parameter_invalid', 'pickup.window comes from the slot: leave it out when you give slotId.', { param: 'pickup.window' });
     }
-    priced = await priceRequest(tenantId, await completeStops(tenantId, body), now);
+    // A collection point is the drop-off: its address, the recipient given in `dropoff` as the contact.
+    const point = body.collectionPointId === undefined ? undefined : await loadCollectionPoint(body.collectionPointId);
+    const request = point && body.dropoff ? { ...body, dropoff: { ...body.dropoff, address: point.address } } : body;
+    priced = await priceRequest(tenantId, await completeStops(tenantId, request), now);
+    if (point) through.collectionPoint = { id: point.id, name: point.name };
+    if (body.viaHub) {
+      through.viaHub = body.viaHub;
+      // The rate card prices the whole trip as one delivery, plus its hub line if it has one.
+      priced = { ...priced, ...withHubHandling((await pricingContext(tenantId)).rateCard, priced) };
+    }
   }
 
   const slot = body.slotId === undefined ? undefined : await loadSlot(body.slotId, now);
   const token = newTrackingToken();
   const at = now.toISOString();
-  const delivery: Delivery = {
+  let delivery: Delivery = {
     id: newId('delivery', now.getTime()),
     object: 'delivery',
     tenantId,
@@ -89,17 +113,32 @@ export async function bookDelivery(tenantId: string, body: CreateDeliveryBody, n
     attempt: 1,
     returnToSender: false,
     serviceDate: '',
+    standingOrderId: options.standingOrder?.id ?? null,
+    standingOrder: options.standingOrder ?? null,
     cancellation: null,
+    hub: null,
+    leg: null,
+    collectionPoint: through.collectionPoint ?? null,
     createdAt: at,
     updatedAt: at,
     version: 1,
   };
 
   delivery.serviceDate = serviceDateOf(delivery);
+  // Through the hub: this delivery becomes the last leg (from the hub), with a first leg to it when a courier collects.
+  let firstLeg: Delivery | null = null;
+  if (through.viaHub) {
+    const depot = await getDepot();
+    const firstLegDistanceMeters = through.viaHub.firstLeg === 'courier' ? await activeRouter().distanceMeters(delivery.pickup.address, depot.address) : 0;
+    const legs = splitThroughHub(delivery, { depot, firstLeg: through.viaHub.firstLeg, now, firstLegDistanceMeters });
+    delivery = legs.last;
+    firstLeg = legs.first;
+  }
   const items: TransactItem[] = [
     deliveryRepository.create(delivery),
     deliveryRepository.createTrackingLink(delivery),
     outboxEntry(deliveryEvents.booked, tenantId, delivery, now).create,
+    ...(firstLeg ? [deliveryRepository.create(firstLeg), outboxEntry(deliveryEvents.booked, tenantId, firstLeg, now).create] : []),
   ];
   const quoteIndex = quoteId === null ? -1 : items.length;
   if (quoteId !== null) items.push(quoteRepository.markBooked({ tenantId, id: quoteId }, delivery.id, now));

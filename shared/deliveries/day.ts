@@ -26,5 +26,11 @@ export function withLifecycleDefaults(delivery: Delivery): Delivery {
     attempt: delivery.attempt ?? 1,
     returnToSender: delivery.returnToSender ?? false,
     serviceDate: delivery.serviceDate ?? serviceDateOf(delivery),
+    standingOrderId: delivery.standingOrderId ?? delivery.standingOrder?.id ?? null,
+    standingOrder: delivery.standingOrder ?? null,
+    // Before deliveries went through the hub: every one was direct.
+    hub: delivery.hub ?? null,
+    leg: delivery.leg ?? null,
+    collectionPoint: delivery.collectionPoint ?? null,
   };
 }

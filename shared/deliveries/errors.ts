@@ -27,3 +27,9 @@ export const rescheduleErrors = errorSet('resource_missing', 'invalid_transition
 
 /** A change that takes no input (unassign, check in at the hub): not found, not now, or raced. */
 export const plainChangeErrors = errorSet('resource_missing', 'invalid_transition', 'version_conflict');
+
+/** A courier's pickup of a delivery through the hub before its parcels are all checked in there. */
+export const hubGuardErrors = errorSet('not_at_hub');
+
+/** Turning a direct delivery into two legs through the hub: not found, not booked any more, already through the hub, or raced. */
+export const viaHubErrors = errorSet('resource_missing', 'invalid_transition', 'version_conflict');

@@ -17,6 +17,8 @@ export const deliveryEvents = {
   returned: defineEvent('delivery.returned', { version: 1, data: Delivery }),
   /** A new attempt is booked after a failure (to the recipient, or back to the sender: `returnToSender`). */
   rescheduled: defineEvent('delivery.rescheduled', { version: 1, data: Delivery }),
+  /** Through the hub: every parcel is checked in at the hub (the status is unchanged; `hub.stage` is `at_hub`). */
+  atHub: defineEvent('delivery.at_hub', { version: 1, data: Delivery }),
   /** The parcel is back with its sender: the delivery ends there. */
   returnedToSender: defineEvent('delivery.returned_to_sender', { version: 1, data: Delivery }),
 } as const;

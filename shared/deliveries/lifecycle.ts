@@ -17,8 +17,9 @@ import { aDelivery, applyTransition, canApply, pickedUpThisAttempt, timelineEntr
 import { deliveryEvents } from './events.js';
 import { parisDateOf } from './day.js';
 import { loadSlot } from './booking.js';
-import { deliveryListErrors, deliveryChangeErrors, rescheduleErrors } from './errors.js';
+import { deliveryListErrors, deliveryChangeErrors, hubGuardErrors, rescheduleErrors } from './errors.js';
 import { loadDelivery } from './access.js';
+import { allCheckedIn, cancelFirstLeg, checkOutAll, countParcels, readFirstLeg, readLastLeg, stageOnFirstLegPickedUp } from '../hub/legs.js';
 
 export { loadDelivery } from './access.js';
 
@@ -156,12 +157,11 @@ export async function cancelDelivery(
     const fee = current.status === 'assigned' ? await cancellationFee(current.tenantId) : null;
     const after = applyTransition(current, 'cancel', { now, cancellation: { reason: reason ?? null, at: now.toISOString(), fee } });
     const slot = current.slot;
-    return {
-      after,
-      ...(slot
-        ? { extra: [{ item: slotRepository.releaseUnit({ id: slot.id, date: slot.date }), onFailure: () => new Error(`slot ${slot.id} has no unit to give back`) }] }
-        : {}),
-    };
+    // Through the hub: a first leg not picked up yet is cancelled with it, free (one picked up still brings the parcels to the hub).
+    const first = await readFirstLeg(current);
+    const legWrites = first ? cancelFirstLeg(first, now, 'Its delivery was cancelled.', () => new RetryChange()) : [];
+    const extra = [...(slot ? [{ item: slotRepository.releaseUnit({ id: slot.id, date: slot.date }), onFailure: () => new Error(`slot ${slot.id} has no unit to give back`) }] : []), ...legWrites];
+    return { after, ...(extra.length > 0 ? { extra } : {}) };
   });
 }
 
@@ -249,13 +249,16 @@ export async function recordCourierEvent(
       throw deliveryChangeErrors.error('invalid_transition', 'Nothing to bring back to the hub: the parcel was never picked up. The sender or the hub can reschedule it.');
     }
     const code = body.reasonCode ?? 'other';
-    const extra = transition === 'deliver' || transition === 'deliver_to_sender' ? proofWrites : [];
+    // Through the hub: the last leg leaves the hub only once every parcel is in; the first leg's pickup puts them on their way there.
+    const legs = transition === 'pick_up' ? await pickUpThroughHub(current, now) : { extra: [] };
+    const extra = transition === 'deliver' || transition === 'deliver_to_sender' ? proofWrites : legs.extra;
     const fee = body.type === 'failed' ? await cancellationFee(current.tenantId, 'failedAttemptFeeCents') : null;
     return {
       ...(extra.length > 0 ? { extra } : {}),
       after: applyTransition(current, transition, {
         ...(reportedAt ? { at: reportedAt } : {}),
         now,
+        ...(legs.patch ? { patch: legs.patch } : {}),
         ...(body.type === 'delivered' ? { proof: body.proof ?? {} } : {}),
         ...(body.type === 'failed'
           ? { failureReason: body.reason ?? failureWords[code], failure: { code, note: body.reason ?? null, at: (reportedAt ?? now).toISOString(), attempt: current.attempt, fee } }
@@ -263,6 +266,27 @@ export async function recordCourierEvent(
       }),
     };
   });
+}
+
+/**
+ * A pickup through the hub. The last leg's (from the hub): refused (409 `not_at_hub`) until every
+ * parcel is checked in; after that, it checks them all out (the courier did not scan them). The
+ * first leg's: the delivery it belongs to is now `to_hub`, written in the same transaction (a
+ * conflict on it reads both again).
+ */
+async function pickUpThroughHub(current: Delivery, now: Date): Promise<{ extra: NonNullable<Change['extra']>; patch?: Partial<Delivery> }> {
+  if (current.hub) {
+    if (!allCheckedIn(current.hub)) {
+      const counts = countParcels(current.hub);
+      throw hubGuardErrors.error('not_at_hub', `This delivery goes through the hub and its parcels are not all there yet (${counts.checkedIn} of ${counts.total} checked in): it can leave the hub once they are.`);
+    }
+    return { extra: [], patch: { hub: checkOutAll(current.hub, now.toISOString()) } };
+  }
+  const last = current.leg ? await readLastLeg(current) : undefined;
+  const moved = last?.hub ? stageOnFirstLegPickedUp(last.hub) : undefined;
+  if (!last || !moved) return { extra: [] };
+  const after = { ...last, hub: moved, updatedAt: now.toISOString(), version: last.version + 1 };
+  return { extra: [{ item: deliveryRepository.replace(after, last.version), onFailure: () => new RetryChange() }] };
 }
 
 /** The courier reached a stop: the timeline says so, the status stays. */

@@ -22,11 +22,13 @@ export const deliveries = defineEntity<Delivery, Pick<Delivery, 'tenantId' | 'id
   // The index keys follow the status: recomputed on every write of the delivery.
   indexes: (delivery) => {
     const open = delivery.courierId !== null && (delivery.status === 'assigned' || delivery.status === 'picked_up');
+    // A first leg (pickup → hub) is the hub's business: not in the tenant's own lists (nor its billing reconciliation).
+    const listed = !delivery.leg;
     return {
-      gsi1pk: tenantListing(delivery.tenantId),
-      gsi1sk: delivery.id,
-      gsi2pk: tenantStatusListing(delivery.tenantId, delivery.status),
-      gsi2sk: delivery.id,
+      gsi1pk: listed ? tenantListing(delivery.tenantId) : undefined,
+      gsi1sk: listed ? delivery.id : undefined,
+      gsi2pk: listed ? tenantStatusListing(delivery.tenantId, delivery.status) : undefined,
+      gsi2sk: listed ? delivery.id : undefined,
       gsi3pk: hubStatusListing(delivery.status),
       gsi3sk: delivery.id,
       gsi4pk: open ? courierOpenListing(delivery.courierId as string) : undefined,

@@ -1,9 +1,9 @@
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { pricedRequestErrors } from '../quotes/errors.js';
 import { IdParam, listOf, PageQuery } from '../schemas/common.js';
-import { bookingErrors, deliveryChangeErrors, deliveryListErrors, deliveryReadErrors, plainChangeErrors, rescheduleErrors, roundMembershipErrors, transitionErrors } from './errors.js';
+import { bookingErrors, hubGuardErrors, viaHubErrors, deliveryChangeErrors, deliveryListErrors, deliveryReadErrors, plainChangeErrors, rescheduleErrors, roundMembershipErrors, transitionErrors } from './errors.js';
 import { photoFinalizeErrors } from '../proofs/errors.js';
-import { CancelBody, RescheduleBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery } from './schemas.js';
+import { CancelBody, ViaHubBody, RescheduleBody, CourierEventBody, CreateDeliveryBody, Delivery, ListDeliveriesQuery } from './schemas.js';
 
 /** Bookings, assignment and courier events: the delivery lifecycle. */
 export const deliveryRoutes = {
@@ -88,6 +88,18 @@ export const deliveryRoutes = {
     responses: { 200: { description: 'The delivery, `booked` for its return.', schema: Delivery } },
     errors: [deliveryChangeErrors, rescheduleErrors],
   }),
+  routeViaHub: defineRoute({
+    method: 'POST',
+    path: '/v1/deliveries/{id}/via-hub',
+    roles: ['tenant', 'admin'],
+    handler: 'functions/deliveries/route-via-hub.ts',
+    summary: "Turns a booked direct delivery (A → B) into two legs through the hub (A → hub → B): the delivery becomes the last leg, from the hub; a first leg brings the parcels there (`firstLeg: courier`, default) unless the tenant brings them (`tenant`). The price stays the booked one, plus the rate card's hub line if it has one. 409 once assigned, or already through the hub.",
+    tag: 'Deliveries',
+    idempotent: true,
+    request: { params: IdParam, body: ViaHubBody },
+    responses: { 200: { description: 'The delivery, its `hub` set.', schema: Delivery } },
+    errors: [viaHubErrors],
+  }),
   listCourierDeliveries: defineRoute({
     method: 'GET',
     path: '/v1/courier/deliveries',
@@ -111,6 +123,6 @@ export const deliveryRoutes = {
     request: { params: IdParam, body: CourierEventBody },
     responses: { 200: { description: 'The delivery.', schema: Delivery } },
     needs: ['proofPhotos'],
-    errors: [deliveryChangeErrors, transitionErrors, roundMembershipErrors, photoFinalizeErrors],
+    errors: [deliveryChangeErrors, transitionErrors, roundMembershipErrors, photoFinalizeErrors, hubGuardErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

@@ -13,8 +13,17 @@ const bookingFields = {
 };
 
 export const BookFromQuote = z.strictObject({ quoteId: z.string().min(1).max(64), ...bookingFields }).meta({ id: 'BookFromQuote' });
+/** Through the hub: who brings the parcels there (a courier, on a first leg of its own; or the tenant itself). */
+export const hubFirstLegs = ['courier', 'tenant'] as const;
+export const ViaHub = z
+  .strictObject({
+    firstLeg: z.enum(hubFirstLegs).default('courier').meta({ description: '`courier` (default): a courier collects the parcels at the pickup and brings them to the hub (a first-leg delivery of its own); `tenant`: the tenant brings them to the hub itself.' }),
+  })
+  .meta({ id: 'ViaHub' });
 export const BookDirect = QuoteRequest.extend({
   ...bookingFields,
+  viaHub: ViaHub.optional().meta({ description: 'Through the hub: pickup → hub → drop-off (see docs/hub.md). The delivery is the last leg, from the hub; a first leg brings the parcels there.' }),
+  collectionPointId: z.string().min(1).max(64).optional().meta({ description: 'A collection point (`GET /v1/collection-points`) where the recipient collects the parcels: it becomes the drop-off address (the contact stays the recipient given in `dropoff`).' }),
   pickup: PickupStop.optional().meta({
     description: `Where the courier collects the parcels. For a delivery, left out means ${DEFAULT_STOP_RULE}. For a pickup (\`kind: "pickup"\`), required: it is the donor's address.`,
   }),
@@ -32,13 +41,27 @@ export const TimelineEntry = z
   .object({
     status: z.enum(deliveryStatuses),
     at: Timestamp,
-    step: z.enum(['arrived', 'rescheduled']).optional().meta({ description: '`arrived`: the courier reached a stop (the status is unchanged); `rescheduled`: a new attempt was booked.' }),
+    step: z.enum(['arrived', 'rescheduled', 'at_hub']).optional().meta({ description: '`arrived`: the courier reached a stop (the status is unchanged); `rescheduled`: a new attempt was booked; `at_hub`: every parcel of a delivery through the hub is checked in there (the status is unchanged).' }),
     stop: z.enum(['pickup', 'dropoff']).optional().meta({ description: 'With `step: arrived`: which stop.' }),
     attempt: z.number().int().optional().meta({ description: 'The attempt this entry belongs to, from the second one on.' }),
     courierId: z.string().optional().meta({ description: 'With `assigned`: the courier it was assigned to.' }),
   })
   .meta({ id: 'TimelineEntry' });
 export type TimelineEntry = z.output<typeof TimelineEntry>;
+
+export const hubStages = ['expected', 'to_hub', 'at_hub', 'left_hub'] as const;
+export type HubStage = (typeof hubStages)[number];
+export const DeliveryHub = z
+  .object({
+    firstLeg: z.enum(hubFirstLegs),
+    firstLegId: z.string().nullable().meta({ description: 'The first-leg delivery (pickup → hub) when a courier collects the parcels; `null` when the tenant brings them.' }),
+    stage: z.enum(hubStages).meta({ description: '`expected`: not on its way to the hub yet; `to_hub`: the first leg picked the parcels up; `at_hub`: every parcel is checked in; `left_hub`: every parcel is checked out, on the last leg.' }),
+    parcels: z.array(z.object({ number: z.number().int(), checkedInAt: Timestamp.nullable(), checkedOutAt: Timestamp.nullable() })).meta({ description: 'Each parcel (1-based `number`, as on its label) and when it was scanned in and out at the hub.' }),
+    checkedInAt: Timestamp.nullable().meta({ description: 'When the last parcel was checked in (all at the hub).' }),
+    checkedOutAt: Timestamp.nullable().meta({ description: 'When the last parcel was checked out (all left the hub).' }),
+  })
+  .meta({ id: 'DeliveryHub' });
+export type DeliveryHub = z.output<typeof DeliveryHub>;
 
 export const Delivery = z
   .object({
@@ -75,8 +98,13 @@ export const Delivery = z
       .nullable()
       .optional()
       .meta({ description: "Where the parcel first came from, once a new attempt leaves from the hub (a return to the sender goes there)." }),
+    hub: DeliveryHub.nullable().optional().meta({ description: 'A delivery through the hub (this delivery is its last leg, from the hub): where the parcels are. `null` for a direct delivery.' }),
+    leg: z.object({ of: z.string() }).nullable().optional().meta({ description: "A first leg (pickup → hub) of a delivery through the hub: `of` is that delivery's id. Not in the tenant's list, never billed, no recipient e-mails." }),
+    collectionPoint: z.object({ id: z.string(), name: z.string() }).nullable().optional().meta({ description: 'The collection point the recipient collects the parcels at (its address is the drop-off).' }),
     serviceDate: z.string().meta({ description: "The Paris day the delivery is planned for: its slot's date, else its pickup window's, else its drop-off window's, else the day it was booked." }),
     cancellation: z.object({ reason: z.string().nullable(), at: Timestamp, fee: Price.nullable() }).nullable(),
+    standingOrderId: z.string().nullable().optional().meta({ description: 'The standing order this delivery was booked for (`sto_…`), `null` for a delivery booked on its own. Same as `standingOrder.id`.' }),
+    standingOrder: z.object({ id: z.string(), date: z.string() }).nullable().optional().meta({ description: 'The standing order this delivery was booked for, and the occurrence\'s day (`GET /v1/standing-orders/{id}/occurrences`). `null` for a delivery booked on its own.' }),
     createdAt: Timestamp,
     updatedAt: Timestamp,
     version: z.number().int(),
@@ -101,6 +129,10 @@ export const RescheduleBody = z
   })
   .meta({ id: 'RescheduleRequest', description: 'Give `slotId` or `date` (not both).' });
 export type RescheduleBody = z.output<typeof RescheduleBody>;
+
+export const ViaHubBody = z
+  .strictObject({ firstLeg: z.enum(hubFirstLegs).optional().meta({ description: '`courier` (default): a first leg brings the parcels from the pickup to the hub; `tenant`: the tenant brings them itself.' }) })
+  .meta({ id: 'ViaHubRequest' });
 
 export const CancelBody = z.strictObject({ reason: text(500).optional() }).meta({ id: 'CancelRequest' });
 export const AssignBody = z

@@ -1,5 +1,6 @@
 import { defineEntity, tenantKey } from '../db/entity.js';
 import { writeIf, writeOne } from '../db/transact.js';
+import type { Page, PageRequest } from '../db/pagination.js';
 
 /**
  * A stored setting: the hub's own (`rate-card`, `service-area`, `capacity`, Stripe references…)
@@ -39,5 +40,36 @@ export const settingRepository = {
   /** Stores a setting unless one is there already: false when one was (the first one stays). */
   async putIfAbsent(which: SettingKey, value: string, updatedAt: string): Promise<boolean> {
     return writeIf(settings.create({ ...which, value, updatedAt }));
+  },
+};
+
+/** A collection point: a partner shop where recipients collect their parcels (the hub's list). */
+export interface StoredCollectionPoint {
+  id: string;
+  name: string;
+  address: { line1: string; line2?: string; postcode: string; city: string; country: 'FR'; lat: number; lng: number };
+  openingHours: string | null;
+  createdAt: string;
+}
+
+export const collectionPoints = defineEntity<StoredCollectionPoint, Pick<StoredCollectionPoint, 'id'>>({
+  name: 'collection-point',
+  // One partition for the hub's few dozen points, in the order they were created (ids sort by time).
+  key: ({ id }) => ({ pk: 'HUB#CLP', sk: id }),
+});
+
+export const collectionPointRepository = {
+  async create(point: StoredCollectionPoint): Promise<void> {
+    await writeOne(collectionPoints.create(point), () => new Error(`collection point ${point.id} exists already`));
+  },
+  async get(id: string): Promise<StoredCollectionPoint | undefined> {
+    return collectionPoints.get({ id }, { consistent: true });
+  },
+  async list(page: PageRequest): Promise<Page<StoredCollectionPoint>> {
+    return collectionPoints.query({ partition: { pk: 'HUB#CLP' }, page });
+  },
+  /** Removes a point; false when there was none. */
+  async remove(id: string): Promise<boolean> {
+    return writeIf(collectionPoints.delete({ id }));
   },
 };

@@ -3,9 +3,11 @@ import { geocodingErrors } from '../geo/errors.js';
 import { HubCapacity, ServiceArea } from '../geo/service-area.js';
 import { defineRoute, type RouteDefinition } from '../http/route.js';
 import { RateCard } from '../pricing/rate-card.js';
-import { IdParam } from '../schemas/common.js';
-import { RateCardView } from './schemas.js';
-import { hubErrors } from './errors.js';
+import * as z from 'zod';
+import { IdParam, listOf, PageQuery } from '../schemas/common.js';
+import { CollectionPoint, CollectionPointBody } from './collection-points.js';
+import { ParcelScan, RateCardView, ScanBody } from './schemas.js';
+import { collectionPointErrors, hubErrors, scanErrors } from './errors.js';
 
 /** Rate cards, service area and capacity: what pricing reads. */
 export const hubRoutes = {
@@ -107,5 +109,50 @@ export const hubRoutes = {
     request: { body: DepotBody },
     responses: { 200: { description: 'The depot.', schema: Depot } },
     errors: [geocodingErrors],
+  }),
+  scanParcel: defineRoute({
+    method: 'POST',
+    path: '/v1/hub/scans',
+    roles: ['admin', 'courier'],
+    handler: 'functions/hub/scan-parcel.ts',
+    summary:
+      "Checks a parcel in at the hub or out of it, from the code on its label (scanned or typed). Every parcel in: the delivery is `at_hub` and its first leg ends. Every parcel out (the last leg assigned; a courier scans only its own): the delivery is `picked_up`. A repeated scan answers the same, flagged `repeated`.",
+    tag: 'Hub and couriers',
+    request: { body: ScanBody },
+    responses: { 200: { description: 'The scan, and where the parcels of the delivery are.', schema: ParcelScan } },
+    errors: [scanErrors],
+  }),
+  createCollectionPoint: defineRoute({
+    method: 'POST',
+    path: '/v1/hub/collection-points',
+    roles: ['admin'],
+    handler: 'functions/hub/create-collection-point.ts',
+    summary: 'Adds a collection point: a partner shop where recipients collect their parcels (its address geocoded when `lat`/`lng` are left out, inside the service area).',
+    tag: 'Hub and couriers',
+    idempotent: true,
+    request: { body: CollectionPointBody },
+    responses: { 201: { description: 'The collection point.', schema: CollectionPoint } },
+    errors: [collectionPointErrors, geocodingErrors],
+  }),
+  listCollectionPoints: defineRoute({
+    method: 'GET',
+    path: '/v1/collection-points',
+    roles: ['tenant', 'admin'],
+    handler: 'functions/hub/list-collection-points.ts',
+    summary: "The hub's collection points, oldest first: book a delivery to one with `collectionPointId`.",
+    tag: 'Hub and couriers',
+    request: { query: PageQuery },
+    responses: { 200: { description: 'A page of collection points.', schema: listOf(CollectionPoint) } },
+  }),
+  deleteCollectionPoint: defineRoute({
+    method: 'DELETE',
+    path: '/v1/hub/collection-points/{id}',
+    roles: ['admin'],
+    handler: 'functions/hub/delete-collection-point.ts',
+    summary: 'Removes a collection point (deliveries booked to it keep its name and address).',
+    tag: 'Hub and couriers',
+    request: { params: IdParam },
+    responses: { 200: { description: 'Deleted.', schema: z.object({ id: z.string(), object: z.literal('collection_point'), deleted: z.literal(true) }) } },
+    errors: [collectionPointErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

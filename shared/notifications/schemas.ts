@@ -7,6 +7,8 @@ export const notifiedEventTypes = ['delivery.booked', 'delivery.delivered', 'del
 export const billingNotifiedEventTypes = ['invoice.issued', 'credit_note.issued', 'invoice.reminder_due'] as const;
 /** A person's sign-in link (kept under their tenant, or `hub` for the cooperative's staff). */
 export const accountNotifiedEventTypes = ['auth.sign_in'] as const;
+/** A standing order's occurrence that could not be booked: to the tenant's address. */
+export const standingOrderNotifiedEventTypes = ['standing_order.occurrence_failed'] as const;
 export type NotifiedEventType = (typeof notifiedEventTypes)[number];
 
 /** An e-mail to a recipient, as kept by the table outbox (what would have been sent). */
@@ -19,7 +21,7 @@ export const Notification = z
     deliveryId: z.string().optional().meta({ description: "The delivery a recipient's e-mail is about." }),
     invoiceId: z.string().optional().meta({ description: 'The invoice a billing e-mail is about (sent to the tenant\'s billing address).' }),
     eventId: z.string(),
-    eventType: z.enum([...notifiedEventTypes, ...billingNotifiedEventTypes, ...accountNotifiedEventTypes]),
+    eventType: z.enum([...notifiedEventTypes, ...billingNotifiedEventTypes, ...accountNotifiedEventTypes, ...standingOrderNotifiedEventTypes]),
     to: z.string(),
     subject: z.string(),
     text: z.string(),

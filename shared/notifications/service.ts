@@ -29,7 +29,8 @@ export async function notifyRecipient(type: NotifiedEventType, detail: EventDeta
   const delivery = detail.data;
   // The person a delivery serves: the recipient at the drop-off, or for a pickup the donor at the pickup.
   const to = (delivery.kind === 'pickup' ? delivery.pickup.contact : delivery.dropoff.contact)?.email;
-  if (to === undefined || detail.tenantId === null) return 'no_recipient';
+  // A first leg (pickup → hub) has no recipient of its own: the delivery it belongs to tells them.
+  if (to === undefined || detail.tenantId === null || delivery.leg) return 'no_recipient';
 
   const content = composeRecipientEmail(type, delivery, { hubName: config.hubName, retentionDays: config.trackingRetentionDays });
   return sendOnce({ id: notificationIdFor(detail.id), tenantId: detail.tenantId, deliveryId: delivery.id, eventId: detail.id, eventType: type, to, ...content }, now);

@@ -1,7 +1,7 @@
 import { formatDecimal, type Language } from '../i18n/language.js';
 
 /** The kinds of price line: stable codes, for programs (labels are for people, made from them). */
-export type PriceLineCode = 'base' | 'distance' | 'weight' | 'volume' | 'express';
+export type PriceLineCode = 'base' | 'distance' | 'weight' | 'volume' | 'express' | 'hub';
 
 /**
  * The words of a price line, in each language. A line's `code` and `threshold` are its facts;
@@ -15,6 +15,7 @@ const labels: Record<Language, Record<PriceLineCode, (threshold: string | undefi
     weight: (kg) => (kg === undefined ? 'Poids' : `Poids jusqu’à ${kg} kg`),
     volume: (liters) => (liters === undefined ? 'Volume' : `Volume au-delà de ${liters} L`),
     express: () => 'Service express',
+    hub: () => 'Passage par le hub',
   },
   en: {
     base: () => 'Base fare',
@@ -22,6 +23,7 @@ const labels: Record<Language, Record<PriceLineCode, (threshold: string | undefi
     weight: (kg) => (kg === undefined ? 'Weight' : `Weight up to ${kg} kg`),
     volume: (liters) => (liters === undefined ? 'Volume' : `Volume beyond ${liters} L`),
     express: () => 'Express service',
+    hub: () => 'Hub handling',
   },
 };
 

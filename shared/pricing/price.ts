@@ -105,6 +105,25 @@ export function priceDelivery(rateCard: RateCard, input: PricingInput, language:
   return { lines, price: { currency: 'EUR', net, vat, gross: safe(BigInt(net) + BigInt(vat)) } };
 }
 
+/**
+ * A delivery through the hub: the direct price (pickup → drop-off, as priced) plus the rate
+ * card's `hubHandlingCents` as a `hub` line, VAT computed again on the new net. Without a hub
+ * line in the rate card (or at 0), the price is the direct one, unchanged. Already with a `hub`
+ * line, unchanged too (applied once).
+ */
+export function withHubHandling<L extends { code: string; amount: number }>(
+  rateCard: RateCard,
+  priced: { lines: L[]; price: Price },
+  language: Language = DEFAULT_LANGUAGE,
+): { lines: Array<L | PriceLine>; price: Price } {
+  const amount = rateCard.hubHandlingCents ?? 0;
+  if (amount <= 0 || priced.lines.some((line) => line.code === 'hub')) return priced;
+  const lines: Array<L | PriceLine> = [...priced.lines, { code: 'hub', label: priceLineLabel({ code: 'hub' }, language) ?? 'hub', amount }];
+  const net = lines.reduce((total, line) => total + line.amount, 0);
+  const vat = mulDivHalfUp(net, rateCard.vatRateBasisPoints, 10_000);
+  return { lines, price: { currency: 'EUR', net, vat, gross: safe(BigInt(net) + BigInt(vat)) } };
+}
+
 /** Total weight in grams, each parcel rounded to the gram first (so the sum is exact). */
 export function totalWeightGrams(parcels: readonly ParcelInput[]): number {
   return parcels.reduce((total, parcel, index) => {

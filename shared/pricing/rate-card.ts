@@ -67,6 +67,7 @@ export const RateCard = z
       .meta({ description: 'Proportional part of the express surcharge: percent of the standard net, rounded half up to the cent.' }),
     cancellationFeeCents: cents('Charged when a delivery is cancelled where a fee applies.').default(0),
     failedAttemptFeeCents: cents('Charged for each failed attempt (the recipient absent, the address not found…); the delivered attempt is charged at the delivery\'s price, once.').default(0),
+    hubHandlingCents: cents('Charged once on a delivery through the hub (sorting, a night there): the price line `hub`. Left out: nothing (the legs cost what the direct delivery costs).').optional(),
     vatRateBasisPoints: z
       .number()
       .int()

@@ -50,6 +50,10 @@ export interface Texts {
   /** A new attempt after a failure, and the courier reaching a stop. */
   rescheduled: { label: string; explanation: (attempt: number) => string };
   arrived: { pickup: string; dropoff: string };
+  /** Through the hub: where the parcels are, in place of the status while it says more. */
+  hubStage: Record<'to_hub' | 'at_hub' | 'left_hub', StatusTexts>;
+  /** Delivered to a collection point: the recipient collects it there. */
+  collectionPoint: (name: string) => StatusTexts;
   privacy: string;
   notFoundTitle: string;
   notFoundBody: (retentionDays: number) => string;
@@ -92,6 +96,12 @@ export const texts: Record<Language, Texts> = {
     otherLanguage: { language: 'en', label: 'English' },
     rescheduled: { label: 'Nouvelle tentative programmée', explanation: (attempt) => `Après un échec, une nouvelle tentative (la ${attempt}e) est programmée avec l’expéditeur.` },
     arrived: { pickup: 'Coursier au point de départ', dropoff: 'Coursier arrivé à destination' },
+    hubStage: {
+      to_hub: { label: 'En route vers le hub', explanation: 'Un coursier à vélo a récupéré votre colis et l’apporte au hub des coursiers, d’où partira votre livraison.' },
+      at_hub: { label: 'Au hub', explanation: 'Votre colis est arrivé au hub des coursiers. Il en repartira à vélo-cargo vers sa destination.' },
+      left_hub: { label: 'En route vers vous', explanation: 'Votre colis a quitté le hub des coursiers, à bord d’un vélo-cargo, en route vers sa destination.' },
+    },
+    collectionPoint: (name) => ({ label: `À retirer chez ${name}`, explanation: `Votre colis vous attend chez ${name}, point de retrait partenaire.` }),
     privacy: 'Cette page n’affiche ni nom, ni adresse, ni numéro de téléphone. Heures de Paris.',
     notFoundTitle: 'Lien de suivi introuvable',
     notFoundBody: (days) =>
@@ -132,6 +142,12 @@ export const texts: Record<Language, Texts> = {
     otherLanguage: { language: 'fr', label: 'Français' },
     rescheduled: { label: 'New attempt booked', explanation: (attempt) => `After a failed attempt, a new one (attempt ${attempt}) is booked with the sender.` },
     arrived: { pickup: 'Courier at the starting point', dropoff: 'Courier arrived at the destination' },
+    hubStage: {
+      to_hub: { label: 'On its way to the hub', explanation: 'A bike courier has collected your parcel and is taking it to the couriers’ hub, where your delivery will leave from.' },
+      at_hub: { label: 'At the hub', explanation: 'Your parcel has reached the couriers’ hub. It will leave from there on a cargo bike.' },
+      left_hub: { label: 'Out for delivery', explanation: 'Your parcel has left the couriers’ hub on a cargo bike, on its way to its destination.' },
+    },
+    collectionPoint: (name) => ({ label: `Ready to collect at ${name}`, explanation: `Your parcel is waiting for you at ${name}, a partner collection point.` }),
     privacy: 'This page shows no name, address or phone number. Paris time.',
     notFoundTitle: 'Tracking link not found',
     notFoundBody: (days) =>

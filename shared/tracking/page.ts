@@ -105,18 +105,36 @@ function steps(view: TrackingView, language: Language): SafeHtml {
   const last = view.events.length - 1;
   const done = view.events.map(
     (event, index) =>
-      html`<li class="done"${index === last ? trusted(' aria-current="step"') : ''}><span>${event.step === 'rescheduled' ? texts[language].rescheduled.label : event.step === 'arrived' ? texts[language].arrived[event.stop ?? 'dropoff'] : labels[event.status].label}</span> <time datetime="${event.at}">${formatDayAndTime(event.at, language)}</time></li>\n`,
+      html`<li class="done"${index === last ? trusted(' aria-current="step"') : ''}><span>${event.step === 'rescheduled' ? texts[language].rescheduled.label : event.step === 'at_hub' ? texts[language].hubStage.at_hub.label : event.step === 'arrived' ? texts[language].arrived[event.stop ?? 'dropoff'] : labels[event.status].label}</span> <time datetime="${event.at}">${formatDayAndTime(event.at, language)}</time></li>\n`,
   );
   const position = happyPath.indexOf(view.status);
   const upcoming = position < 0 ? [] : happyPath.slice(position + 1);
-  const todo = upcoming.map((status) => html`<li class="todo"><span>${labels[status].label}</span> <span class="when">${texts[language].upcoming}</span></li>\n`);
+  // Through the hub, the parcels reach the hub before they leave on the last leg.
+  const atHubToCome = (view.stage === 'expected' || view.stage === 'to_hub') && (view.status === 'booked' || view.status === 'assigned');
+  const label = (status: DeliveryStatus) => (status === 'picked_up' && view.stage !== undefined ? texts[language].hubStage.left_hub.label : labels[status].label);
+  const todoItem = (text: string) => html`<li class="todo"><span>${text}</span> <span class="when">${texts[language].upcoming}</span></li>\n`;
+  const todo = upcoming.flatMap((status) => [...(status === 'picked_up' && atHubToCome ? [todoItem(texts[language].hubStage.at_hub.label)] : []), todoItem(label(status))]);
   return html`<ol class="steps">\n${done}${todo}</ol>`;
+}
+
+/**
+ * What the page says the parcel is at: the status, or, through the hub, where the parcels are
+ * (on their way to the hub, at the hub, out for delivery), or the collection point to collect it at.
+ */
+export function currentStatusTexts(view: TrackingView, language: Language): { label: string; explanation: string } {
+  const t = texts[language];
+  if (view.collectionPoint && view.status === 'delivered') return t.collectionPoint(view.collectionPoint.name);
+  if (view.stage !== undefined && view.kind === 'delivery') {
+    if (view.status === 'picked_up') return t.hubStage.left_hub;
+    if ((view.status === 'booked' || view.status === 'assigned') && (view.stage === 'to_hub' || view.stage === 'at_hub')) return t.hubStage[view.stage];
+  }
+  return t.status[view.kind][view.status];
 }
 
 /** The tracking page of one delivery, in one language. */
 export function renderTrackingPage(view: TrackingView, language: Language, now: number): string {
   const t = texts[language];
-  const status = t.status[view.kind][view.status];
+  const status = currentStatusTexts(view, language);
   const main = html`<h1>${t.title[view.kind]}</h1>
 <p class="status s-${view.status}"><span class="sr">${t.statusHeading} </span>${status.label}</p>
 <p>${status.explanation}</p>

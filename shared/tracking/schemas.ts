@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { deliveryKinds, deliveryStatuses } from '../deliveries/schemas.js';
+import { deliveryKinds, deliveryStatuses, hubStages } from '../deliveries/schemas.js';
 import { Timestamp } from '../schemas/common.js';
 
 /**
@@ -16,7 +16,7 @@ export const TrackingView = z
         z.object({
           status: z.enum(deliveryStatuses),
           at: Timestamp,
-          step: z.enum(['arrived', 'rescheduled']).optional().meta({ description: '`arrived`: the courier reached a stop (`stop` says which); `rescheduled`: a new attempt after a failure.' }),
+          step: z.enum(['arrived', 'rescheduled', 'at_hub']).optional().meta({ description: '`arrived`: the courier reached a stop (`stop` says which); `rescheduled`: a new attempt after a failure; `at_hub`: every parcel reached the hub.' }),
           stop: z.enum(['pickup', 'dropoff']).optional(),
         }),
       )
@@ -30,6 +30,8 @@ export const TrackingView = z
       })
       .optional()
       .meta({ description: 'While the delivery is under way (assigned or picked up): a window, rounded to 5 minutes.' }),
+    stage: z.enum(hubStages).optional().meta({ description: 'Through the hub only: `expected` (not on its way to the hub yet), `to_hub`, `at_hub`, `left_hub` (on its way to the drop-off).' }),
+    collectionPoint: z.object({ name: z.string() }).optional().meta({ description: 'Delivered to a collection point: the partner shop where the recipient collects the parcel.' }),
     dropoff: z.object({ city: z.string() }),
     hub: z.object({ name: z.string() }).meta({ description: 'The cooperative that delivers.' }),
   })

@@ -34,6 +34,8 @@ export async function findTracking(token: string, now = Date.now()): Promise<Tra
   if (!isWellFormedToken(token)) return undefined;
   const delivery = await deliveryRepository.findByTrackingToken(token);
   if (!delivery || isTrackingExpired(delivery, now, config.trackingRetentionDays)) return undefined;
+  // Through the hub, the last leg's courier leaves only once every parcel is there: no ETA before.
+  if (delivery.hub && (delivery.hub.stage === 'expected' || delivery.hub.stage === 'to_hub')) return buildTrackingView(delivery, { eta: undefined, hubName: config.hubName });
   // On a courier's round, the ETA follows the round: the stops before this one, in the hub's order.
   const planned = await plannedArrival(delivery, new Date(now));
   const eta = planned !== undefined ? etaWindow(planned, now, 'round') : await estimateEta(delivery, activeRouter(), now);

@@ -41,6 +41,8 @@ export function buildTrackingView(delivery: Delivery, options: { eta: EtaWindow 
     events: delivery.timeline.map((entry) => ({ status: entry.status, at: entry.at, ...(entry.step ? { step: entry.step } : {}), ...(entry.step === 'arrived' && entry.stop ? { stop: entry.stop } : {}) })),
     ...(delivery.attempt > 1 ? { attempt: delivery.attempt } : {}),
     ...(options.eta === undefined ? {} : { eta: { earliest: options.eta.earliest, latest: options.eta.latest, basis: options.eta.basis } }),
+    ...(delivery.hub ? { stage: delivery.hub.stage } : {}),
+    ...(delivery.collectionPoint ? { collectionPoint: { name: delivery.collectionPoint.name } } : {}),
     dropoff: { city: delivery.dropoff.address.city },
     hub: { name: options.hubName },
   };

@@ -1,5 +1,6 @@
 import { billingEvents } from '../billing/events.js';
 import { deliveryEvents } from '../deliveries/events.js';
+import { standingOrderEvents } from '../standing-orders/events.js';
 import { defineRule } from '../events/rule.js';
 
 /**
@@ -7,7 +8,7 @@ import { defineRule } from '../events/rule.js';
  * (`invoice.push_requested`): the contract's list. They are listed in the rule one by one,
  * because an EventBridge pattern cannot say "prefix `invoice.` but not this one".
  */
-export const webhookEvents = [...Object.values(deliveryEvents), ...Object.values(billingEvents).filter((definition) => !definition.internal)];
+export const webhookEvents = [...Object.values(deliveryEvents), ...Object.values(billingEvents).filter((definition) => !definition.internal), ...Object.values(standingOrderEvents)];
 
 export const webhookEventTypes: readonly string[] = webhookEvents.map((definition) => definition.type);
 

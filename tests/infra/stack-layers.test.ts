@@ -33,6 +33,9 @@ const deployedIds: Record<string, string[]> = {
     // Added by the route planner (issue 17): its two consumers.
     'PlanningSolveDeadLetterQueueD066701D',
     'PlanningProposeDeadLetterQueue5308A57E',
+    // Added by standing orders (issue 18): the daily booking.
+    'StandingOrdersScheduleDeadLetterQueue268CB09D',
+    'StandingOrderNotifyDeadLetterQueue7272138A',
   ],
   'AWS::Events::Rule': [
     'AuditTrailRule0FBDF98D',
@@ -44,8 +47,9 @@ const deployedIds: Record<string, string[]> = {
     'BillingStripeCreditNotesRule973D05D8',
     'PlanningSolveRule1256D386',
     'PlanningProposeRule2CECCD44',
+    'StandingOrderNotifyRule772D310C',
   ],
-  'AWS::Scheduler::Schedule': ['MonthlyBillingRunScheduleB0B5DC5A', 'WebhookRetriesSchedule0746E2AD', 'DailyPaymentRemindersScheduleC3BCB5E5'],
+  'AWS::Scheduler::Schedule': ['MonthlyBillingRunScheduleB0B5DC5A', 'WebhookRetriesSchedule0746E2AD', 'DailyPaymentRemindersScheduleC3BCB5E5', 'StandingOrdersScheduleF1ECF909'],
   'AWS::Lambda::EventSourceMapping': ['OutboxRelayFnDynamoDBEventSourceDeliveryHubdevTable62CFE33B332ACEA9'],
   'AWS::KMS::Key': ['ObservabilityAlarmTopicKey48516DE9'],
   'AWS::SNS::Topic': ['ObservabilityAlarms72EB291A'],

@@ -430,9 +430,9 @@ describe("recipients' e-mails", () => {
       .filter(({ statement }) => asList(statement.Action).some((action) => action.startsWith('ses:')));
 
   it('stay in the table outbox without a sender: no SES permission anywhere', () => {
-    expect(emailRules.map((rule) => rule.name).sort()).toEqual(['billing-notify', 'notify-recipient']);
+    expect(emailRules.map((rule) => rule.name).sort()).toEqual(['billing-notify', 'notify-recipient', 'standing-order-notify']);
     expect(sesStatements(template.toJSON() as never)).toEqual([]);
-    for (const name of ['notify-recipient', 'billing-notify']) {
+    for (const name of ['notify-recipient', 'billing-notify', 'standing-order-notify']) {
       const consumer = resource(logicalId(stack.consumerFunctions[name]!));
       expect(consumer.Properties.Environment.Variables.NOTIFIER ?? 'outbox').toBe('outbox');
     }
@@ -443,7 +443,7 @@ describe("recipients' e-mails", () => {
     const json = Template.fromStack(withSes.stack).toJSON() as { Resources: Record<string, Resource> };
     const found = sesStatements(json);
     expect(found.length).toBeGreaterThanOrEqual(1);
-    const consumers = ['notify-recipient', 'billing-notify'].map((name) => withSes.stack.consumerFunctions[name]!);
+    const consumers = ['notify-recipient', 'billing-notify', 'standing-order-notify'].map((name) => withSes.stack.consumerFunctions[name]!);
     const allowed = consumers.map((consumer) => ({ Ref: withSes.stack.getLogicalId(consumer.role!.node.defaultChild as CfnElement) }));
     for (const { statement, roles } of found) {
       expect(statement.Action).toBe('ses:SendEmail');

@@ -179,6 +179,35 @@ const cases: Record<string, Case> = {
     request: async () => ({ method: 'POST', path: '/v1/hub/plans', key: null, body: { date: tomorrow(), timeLimitSeconds: 1 } }),
     count: async () => (await api.call('GET', `/v1/hub/plans?date=${tomorrow()}`)).json.data.length,
   },
+  routeViaHub: {
+    // A booked direct delivery turned into two legs: its first leg is booked once.
+    request: async () => {
+      const booked = await api.call('POST', '/v1/deliveries', { key: actors.tenantKey, body: quoteBody() });
+      return { method: 'POST', path: `/v1/deliveries/${booked.json.id}/via-hub`, key: actors.tenantKey, body: { firstLeg: 'courier' } };
+    },
+    count: async (request) => {
+      // First legs are not in the tenant's list: count the delivery items that are its first leg.
+      const { ScanCommand } = await import('@aws-sdk/lib-dynamodb');
+      const { db } = await import('../../shared/db/client.js');
+      const deliveryId = request.path.split('/')[3] as string;
+      const found = await db().send(new ScanCommand({ TableName: api.runtime.tableName, FilterExpression: 'entity = :e AND #leg.#of = :d', ExpressionAttributeNames: { '#leg': 'leg', '#of': 'of' }, ExpressionAttributeValues: { ':e': 'delivery', ':d': deliveryId } }));
+      return found.Items?.length ?? 0;
+    },
+  },
+  createCollectionPoint: {
+    request: async () => ({ method: 'POST', path: '/v1/hub/collection-points', key: null, body: { name: `Librairie ${newKey()}`, address: quoteBody().dropoff.address } }),
+    count: () => listCount('/v1/collection-points'),
+  },
+  createStandingOrder: {
+    // Starting in over a year: nothing to book within the horizon, the order is the whole effect.
+    request: async () => ({
+      method: 'POST',
+      path: '/v1/standing-orders',
+      key: actors.tenantKey,
+      body: { dropoff: quoteBody().dropoff, parcels: quoteBody().parcels, window: { start: '11:00', end: '12:00' }, rrule: 'FREQ=WEEKLY;BYDAY=MO,TH', startDate: new Date(Date.now() + 400 * 86_400_000).toISOString().slice(0, 10), reference: newKey() },
+    }),
+    count: () => listCount('/v1/standing-orders', actors.tenantKey),
+  },
   createCreditNote: {
     request: async () => ({ method: 'POST', path: `/v1/billing/invoices/${(await openInvoice()).id}/credit-notes`, key: null, body: { reason: 'un centime', lines: [{ lineId: (await openInvoice()).lineId, amount: 1 }] } }),
     count: async () => listCount(`/v1/billing/credit-notes?invoiceId=${(await openInvoice()).id}`),

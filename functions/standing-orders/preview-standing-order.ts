@@ -1,0 +1,9 @@
+import { tenantOf } from '../../shared/auth/access.js';
+import { apiHandler } from '../../shared/http/handler.js';
+import { standingOrderRoutes } from '../../shared/standing-orders/routes.js';
+import { previewStandingOrder } from '../../shared/standing-orders/service.js';
+
+export const handler = apiHandler(standingOrderRoutes.previewStandingOrder, async ({ body, principal }) => ({
+  status: 200,
+  body: await previewStandingOrder(tenantOf(principal), body),
+}));
