@@ -116,10 +116,12 @@ describe('runs and schedule', () => {
         'delivery.returned',
         'delivery.rescheduled',
         'delivery.returned_to_sender',
+        'delivery.at_hub',
         'invoice.issued',
         'invoice.paid',
         'payment.recorded',
         'credit_note.issued',
+        'standing_order.occurrence_failed',
       ].sort(),
     );
     const envelope = (type: string, provider = 'stripe') => ({ version: '0', id: 'e', 'detail-type': type, source: 'delivery-hub', account: '1', time: '2026-03-01T00:00:00Z', region: 'eu-west-3', resources: [], detail: { data: { id: 'inv_1', tenantId: 'ten_1', provider } } });

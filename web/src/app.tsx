@@ -43,6 +43,16 @@ const pageRoutes: PageRoute[] = [
   { pattern: '/hub/dispatch', title: 'nav.dispatch', allowed: isAdmin, load: () => import('./pages/dispatch.js').then((m) => m.DispatchPage) },
   { pattern: '/hub/couriers', title: 'couriers.title', allowed: isAdmin, load: () => import('./pages/couriers.js').then((m) => m.CouriersPage) },
   { pattern: '/courier', title: 'nav.courierRound', allowed: isCourier, load: () => import('./pages/courier.js').then((m) => m.CourierPage) },
+  { pattern: '/courier/scan', title: 'scan.title', allowed: isCourier, load: () => import('./pages/hub-scan.js').then((m) => m.CourierScanPage) },
+  { pattern: '/hub/scan', title: 'scan.title', allowed: isAdmin, load: () => import('./pages/hub-scan.js').then((m) => m.HubScanPage) },
+  { pattern: '/hub/labels', title: 'labels.title', allowed: isAdmin, load: () => import('./pages/labels.js').then((m) => m.LabelsPage) },
+  { pattern: '/labels', title: 'labels.title', allowed: isTenant, load: () => import('./pages/labels.js').then((m) => m.LabelsPage) },
+  { pattern: '/standing-orders', title: 'nav.standingOrders', allowed: isTenant, load: () => import('./pages/standing-orders.js').then((m) => m.StandingOrdersPage) },
+  { pattern: '/standing-orders/new', title: 'nav.standingOrders', allowed: isTenant, load: () => import('./pages/standing-orders.js').then((m) => m.NewStandingOrderPage) },
+  { pattern: '/standing-orders/:id', title: 'nav.standingOrders', allowed: (me) => isTenant(me) || isAdmin(me), load: () => import('./pages/standing-orders.js').then((m) => m.StandingOrderPage) },
+  { pattern: '/hub/standing-orders', title: 'nav.standingOrders', allowed: isAdmin, load: () => import('./pages/standing-orders-hub.js').then((m) => m.HubStandingOrdersPage) },
+  { pattern: '/standing-orders/:id/edit', title: 'nav.standingOrders', allowed: isTenant, load: () => import('./pages/standing-orders.js').then((m) => m.EditStandingOrderPage) },
+  { pattern: '/impact', title: 'nav.impact', allowed: (me) => isTenant(me) || isAdmin(me) || keepsTheBooks(me) || isBookkeeper(me), load: () => import('./pages/impact.js').then((m) => m.ImpactPage) },
 ];
 
 /** The menu of each role, most used first. */
@@ -50,12 +60,12 @@ export function menuFor(me: Me, tenant: Tenant | null): Array<[string, MessageKe
   if (isTenant(me)) {
     const booking: Array<[string, MessageKey]> = [['/book/delivery', 'nav.bookDelivery'], ['/book/pickup', 'nav.bookPickup']];
     if (tenant?.kind === 'ressourcerie') booking.reverse();
-    return [['/deliveries', 'nav.deliveries'], ...booking, ['/invoices', 'nav.invoices'], ['/settings', 'nav.settings']];
+    return [['/deliveries', 'nav.deliveries'], ...booking, ['/standing-orders', 'nav.standingOrders'], ['/invoices', 'nav.invoices'], ['/impact', 'nav.impact'], ['/settings', 'nav.settings']];
   }
   if (isBookkeeper(me)) return [['/invoices', 'nav.invoices'], ['/deliveries', 'nav.deliveries']];
   if (isCourier(me)) return [['/courier', 'nav.courierRound']];
   const books: Array<[string, MessageKey]> = [['/accounting', 'nav.reconciliation'], ['/accounting/invoices', 'nav.accountingInvoices'], ['/accounting/bank', 'nav.bank']];
-  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/couriers', 'couriers.title'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ...books];
+  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/scan', 'nav.hubScan'], ['/hub/labels', 'nav.hubLabels'], ['/hub/couriers', 'couriers.title'], ['/hub/standing-orders', 'nav.standingOrders'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ['/impact', 'nav.impact'], ...books];
   return books;
 }
 

@@ -1,6 +1,8 @@
 import { afterEn, afterFr } from './messages-after.js';
+import { hubEn, hubFr } from './messages-hub.js';
 import { courierEn, courierFr } from './messages-courier.js';
 import { dispatchEn, dispatchFr } from './messages-dispatch.js';
+import { standingEn, standingFr } from './messages-standing.js';
 
 /**
  * Every sentence of the interface, French first (the reference: every key exists here), English
@@ -474,6 +476,7 @@ export const fr = {
   'webhooks.all.invoice': 'Toutes les factures',
   'webhooks.all.payment': 'Tous les paiements',
   'webhooks.all.credit_note': 'Tous les avoirs',
+  'webhooks.all.standing_order': 'Toutes les commandes récurrentes',
   'webhooks.event.delivery.booked': 'Course réservée',
   'webhooks.event.delivery.assigned': 'Coursier·e attribué·e',
   'webhooks.event.delivery.picked_up': 'Colis récupéré',
@@ -485,10 +488,12 @@ export const fr = {
   'webhooks.event.delivery.returned': 'Colis revenu au hub',
   'webhooks.event.delivery.rescheduled': 'Nouvelle tentative programmée',
   'webhooks.event.delivery.returned_to_sender': 'Colis rendu à l’expéditeur',
+  'webhooks.event.delivery.at_hub': 'Colis arrivé au hub',
   'webhooks.event.invoice.issued': 'Facture émise',
   'webhooks.event.invoice.paid': 'Facture payée',
   'webhooks.event.payment.recorded': 'Paiement enregistré',
   'webhooks.event.credit_note.issued': 'Avoir émis',
+  'webhooks.event.standing_order.occurrence_failed': 'Commande récurrente : livraison non réservée',
   'webhooks.create': 'Créer le point de réception',
   'webhooks.created': 'Point de réception créé : copiez son secret maintenant.',
   'webhooks.secretOnce': 'Voici le secret de signature. Il ne sera plus jamais affiché : copiez-le dans votre logiciel.',
@@ -728,6 +733,8 @@ export const fr = {
   ...courierFr,
   ...dispatchFr,
   ...afterFr,
+  ...hubFr,
+  ...standingFr,
 } as const;
 
 export type MessageKey = keyof typeof fr;
@@ -1200,6 +1207,7 @@ export const en: Partial<Record<MessageKey, string>> = {
   'webhooks.all.invoice': 'Every invoice event',
   'webhooks.all.payment': 'Every payment',
   'webhooks.all.credit_note': 'Every credit note',
+  'webhooks.all.standing_order': 'Every standing order event',
   'webhooks.event.delivery.booked': 'Delivery booked',
   'webhooks.event.delivery.assigned': 'Courier assigned',
   'webhooks.event.delivery.picked_up': 'Parcel picked up',
@@ -1211,10 +1219,12 @@ export const en: Partial<Record<MessageKey, string>> = {
   'webhooks.event.delivery.returned': 'Parcel back at the hub',
   'webhooks.event.delivery.rescheduled': 'New attempt booked',
   'webhooks.event.delivery.returned_to_sender': 'Parcel returned to the sender',
+  'webhooks.event.delivery.at_hub': 'Parcels at the hub',
   'webhooks.event.invoice.issued': 'Invoice issued',
   'webhooks.event.invoice.paid': 'Invoice paid',
   'webhooks.event.payment.recorded': 'Payment recorded',
   'webhooks.event.credit_note.issued': 'Credit note issued',
+  'webhooks.event.standing_order.occurrence_failed': 'Standing order: delivery not booked',
   'webhooks.create': 'Create the endpoint',
   'webhooks.created': 'Endpoint created: copy its secret now.',
   'webhooks.secretOnce': 'Here is the signing secret. It will never be shown again: copy it into your software.',
@@ -1454,4 +1464,6 @@ export const en: Partial<Record<MessageKey, string>> = {
   ...courierEn,
   ...dispatchEn,
   ...afterEn,
+  ...hubEn,
+  ...standingEn,
 };

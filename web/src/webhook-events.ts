@@ -3,10 +3,11 @@
  * (`shared/webhooks/schemas.ts`: each type endpoints receive, or `<area>.*` for a whole area).
  */
 export const WEBHOOK_EVENT_GROUPS = [
-  { area: 'delivery', types: ['delivery.booked', 'delivery.assigned', 'delivery.picked_up', 'delivery.delivered', 'delivery.failed', 'delivery.cancelled', 'delivery.arrived', 'delivery.unassigned', 'delivery.returned', 'delivery.rescheduled', 'delivery.returned_to_sender'] },
+  { area: 'delivery', types: ['delivery.booked', 'delivery.assigned', 'delivery.picked_up', 'delivery.delivered', 'delivery.failed', 'delivery.cancelled', 'delivery.arrived', 'delivery.unassigned', 'delivery.returned', 'delivery.rescheduled', 'delivery.returned_to_sender', 'delivery.at_hub'] },
   { area: 'invoice', types: ['invoice.issued', 'invoice.paid'] },
   { area: 'payment', types: ['payment.recorded'] },
   { area: 'credit_note', types: ['credit_note.issued'] },
+  { area: 'standing_order', types: ['standing_order.occurrence_failed'] },
 ] as const;
 
 /** Every value the API accepts in `events`: the exact types, then one wildcard per area. */

@@ -26,6 +26,8 @@ export function BookDeliveryPage() {
   const [reference, setReference] = useState('');
   const [lines, setLines] = useState<ItemLine[]>([{ presetId: null, description: '', quantity: 1, weightKg: 0, lengthCm: null, widthCm: null, heightCm: null }]);
   const [quote, setQuote] = useState<Quote | null>(null);
+  /** Through the hub (issue 18): who brings the parcels there; '' for a direct delivery. */
+  const [viaHub, setViaHub] = useState<'' | 'courier' | 'tenant'>('');
   const submission = useRef(new Submission()).current;
 
   const request = useMemo(() => {
@@ -57,7 +59,9 @@ export function BookDeliveryPage() {
 
   const book = useAction(async () => {
     if (!quote) return;
-    const body: Record<string, unknown> = { quoteId: quote.id, kind: 'delivery' };
+    // Through the hub, the delivery is priced and booked in one call (the quote's price, plus the
+    // rate card's hub line if it has one); otherwise the quote shown is booked.
+    const body: Record<string, unknown> = viaHub ? { ...request, kind: 'delivery', viaHub: { firstLeg: viaHub } } : { quoteId: quote.id, kind: 'delivery' };
     if (reference.trim() !== '') body.reference = reference.trim().slice(0, 100);
     const key = submission.keyFor(body);
     try {
@@ -115,6 +119,13 @@ export function BookDeliveryPage() {
           <SelectField label={t('book.service')} value={service} onValue={(value) => setService(value === 'express' ? 'express' : 'standard')} options={[['standard', t('book.standard')], ['express', t('book.express')]]} />
           <TextField label={t('book.reference')} hint={t('book.referenceHint')} value={reference} onValue={setReference} />
         </div>
+        <SelectField
+          label={t('viaHub.book')}
+          hint={t('viaHub.bookHint')}
+          value={viaHub}
+          onValue={(value) => setViaHub(value === 'courier' || value === 'tenant' ? value : '')}
+          options={[['', t('viaHub.bookDirect')], ['courier', t('viaHub.bookCourier')], ['tenant', t('viaHub.bookTenant')]]}
+        />
         <ErrorNotice error={price.error} />
         {quote ? <QuoteSummary quote={quote} /> : null}
         <ErrorNotice error={book.error} />

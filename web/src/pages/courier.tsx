@@ -10,6 +10,7 @@ import type { CourierRound, StepType } from '../courier/types.js';
 import { formatKg, formatLocalDate, formatTime } from '../format.js';
 import type { MessageKey } from '../i18n.js';
 import { ErrorNotice, Loading, PageTitle } from '../ui.js';
+import { href, onLinkClick } from '../router.js';
 import { DeliveredForm, FailedForm, refusalMessage, stepName } from './courier-steps.js';
 import '../courier/courier.css';
 
@@ -186,6 +187,11 @@ export function CourierPage() {
     <div class="courier">
       <PageTitle>{t('courier.title')}</PageTitle>
       {data ? <p class="round-date">{t('courier.roundOf', { date: formatLocalDate(data.date, lang) })}</p> : null}
+      <p class="scan-entry-link">
+        <a class="button secondary" href={href('/courier/scan')} onClick={(event) => onLinkClick(event, '/courier/scan')}>
+          {t('scan.entry')}
+        </a>
+      </p>
 
       {!online ? (
         <div class="notice warning offline" role="status">

@@ -8,6 +8,7 @@ import { loadOf } from '../presets.js';
 import { href, onLinkClick } from '../router.js';
 import { DELIVERY_STATUSES, type Delivery, type ProofPhoto, type RateCardView, type Stop } from '../types.js';
 import { ConfirmDialog, CopyButton, ErrorNotice, Loading, Money, Notice, PageTitle, SelectField, StatusBadge, TextField, useAction, useAsync } from '../ui.js';
+import { HubStageLine, LabelButtons, ViaHubForm, type HubDelivery } from './labels-parts.js';
 import { addressLine, FailureFacts, RescheduleForm, type AfterKind } from './reschedule-form.js';
 import { afterFailureState, canReschedule, timelineWords } from './reschedule-model.js';
 
@@ -56,6 +57,9 @@ export function DeliveriesPage() {
           </a>
           <a class="button secondary" href={href('/book/pickup')} onClick={(event) => onLinkClick(event, '/book/pickup')}>
             {t('nav.bookPickup')}
+          </a>
+          <a class="button secondary" href={href('/labels')} onClick={(event) => onLinkClick(event, '/labels')}>
+            {t('labels.dayLink')}
           </a>
         </div>
       ) : null}
@@ -228,6 +232,8 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
         </div>
       ) : null}
       {d.proof && (d.status === 'delivered' || d.status === 'returned_to_sender') ? <ProofSection delivery={d} showImages={me.role === 'tenant'} /> : null}
+      {(d as HubDelivery).hub ? <HubStageLine hub={(d as HubDelivery).hub!} /> : null}
+      {me.role === 'tenant' && d.kind === 'delivery' && d.status === 'booked' && !(d as HubDelivery).hub && !(d as HubDelivery).leg ? <ViaHubForm delivery={d} onDone={(next) => delivery.setData(next)} /> : null}
       <div class="split">
         <div>
           {d.slot ? (
@@ -248,6 +254,7 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
               </li>
             ))}
           </ul>
+          {me.role === 'tenant' ? <LabelButtons delivery={d} /> : null}
           <p class="small">
             {t('delivery.load', { weight: formatKg(load.weightKg, lang), distance: formatKm(d.distanceMeters, lang) })}
           </p>
@@ -269,7 +276,7 @@ export function DeliveryPage({ params }: { params: Record<string, string> }) {
           <h2>{t('delivery.timeline')}</h2>
           <ol class="timeline">
             {d.timeline.map((entry, index) => {
-              const words = timelineWords(entry, d);
+              const words = (entry as { step?: string }).step === 'at_hub' ? { key: 'hubStage.timeline' as const } : timelineWords(entry, d);
               return (
                 <li key={index}>
                   <strong>{t(words.key, words.reasonKey ? { reason: t(words.reasonKey) } : words.vars)}</strong>
