@@ -1,6 +1,7 @@
 import Holidays from 'date-holidays';
 import * as rrulePackage from 'rrule';
 import { parisTime } from '../slots/local-time.js';
+import { AppError } from '../errors.js';
 import { standingOrderErrors } from './errors.js';
 
 /**
@@ -62,6 +63,9 @@ export function normalizeRule(rrule: string): string {
 
 type ParsedOptions = ReturnType<typeof RRule.parseString>;
 
+const listOf = <T>(value: T | T[] | null | undefined): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
+
+
 function invalid(message: string) {
   return standingOrderErrors.error('rrule_invalid', message, { param: 'rrule' });
 }
@@ -93,6 +97,14 @@ export function parseRule(rrule: string): ParsedOptions {
   if (options.interval !== undefined && options.interval !== null && (!Number.isInteger(options.interval) || options.interval < 1)) throw invalid('rrule INTERVAL must be a whole number of at least 1.');
   if (options.count !== undefined && options.count !== null && (!Number.isInteger(options.count) || options.count < 0)) throw invalid('rrule COUNT must be a whole number.');
   if (options.count === 0) throw standingOrderErrors.error('rrule_empty', 'rrule has COUNT=0: it produces no date at all.', { param: 'rrule' });
+  for (const [part, values, limit] of [['BYSETPOS', options.bysetpos, 366], ['BYMONTHDAY', options.bymonthday, 31], ['BYMONTH', options.bymonth, 12]] as const) {
+    for (const value of listOf(values as number | number[] | null | undefined)) {
+      const signed = part !== 'BYMONTH';
+      if (!Number.isInteger(value) || value === 0 || Math.abs(value) > limit || (!signed && value < 1)) {
+        throw invalid(`rrule ${part}=${String(value)} is out of range: ${signed ? `between 1 and ${limit}, or between -${limit} and -1` : `between 1 and ${limit}`}.`);
+      }
+    }
+  }
   for (const [part, value] of [['BYYEARDAY', options.byyearday], ['BYWEEKNO', options.byweekno], ['BYEASTER', (options as { byeaster?: unknown }).byeaster]] as const) {
     if (value !== undefined && value !== null && !(Array.isArray(value) && value.length === 0)) {
       throw invalid(`rrule ${part} is not supported for standing orders: use FREQ with BYDAY, BYMONTHDAY, BYMONTH, BYSETPOS, INTERVAL, COUNT or UNTIL.`);
@@ -101,7 +113,6 @@ export function parseRule(rrule: string): ParsedOptions {
   return options;
 }
 
-const listOf = <T>(value: T | T[] | null | undefined): T[] => (value === undefined || value === null ? [] : Array.isArray(value) ? value : [value]);
 const daysInMonth = (year: number, month: number) => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
 /**
@@ -145,10 +156,23 @@ function canProduce(options: ParsedOptions, first: string, last: string): boolea
 
 const floating = (date: string) => new Date(`${date}T00:00:00Z`);
 
+/**
+ * Anything the rrule library throws on a rule from a user (a part out of its range that the
+ * checks above missed) is that rule's fault: a 400 `rrule_invalid`, never a 500.
+ */
+function withRule<T>(use: () => T): T {
+  try {
+    return use();
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw invalid(`rrule cannot be used: ${error instanceof Error ? error.message : String(error)}. Example: FREQ=WEEKLY;BYDAY=MO,TU,TH,FR.`);
+  }
+}
+
 function ruleFor(spec: Pick<RecurrenceSpec, 'rrule' | 'startDate'>) {
   const options = parseRule(spec.rrule);
   // Times in the rule (BYHOUR=7) do not move the date; the time of a delivery is its window.
-  return new RRule({ ...options, dtstart: floating(spec.startDate), byhour: null, byminute: null, bysecond: null });
+  return withRule(() => new RRule({ ...options, dtstart: floating(spec.startDate), byhour: null, byminute: null, bysecond: null }));
 }
 
 /** The rule's dates from `from` to `to` (inclusive), within the order's start and end dates. */
@@ -159,14 +183,16 @@ export function ruleDates(spec: Pick<RecurrenceSpec, 'rrule' | 'startDate' | 'en
   const rule = ruleFor(spec);
   const seen = new Set<string>();
   const dates: string[] = [];
-  rule.between(floating(first), new Date(floating(last).getTime() + DAY_MS - 1), true, (instant) => {
-    const date = instant.toISOString().slice(0, 10);
-    if (!seen.has(date)) {
-      seen.add(date);
-      dates.push(date);
-    }
-    return dates.length < MAX_EXPANSION;
-  });
+  withRule(() =>
+    rule.between(floating(first), new Date(floating(last).getTime() + DAY_MS - 1), true, (instant) => {
+      const date = instant.toISOString().slice(0, 10);
+      if (!seen.has(date)) {
+        seen.add(date);
+        dates.push(date);
+      }
+      return dates.length < MAX_EXPANSION;
+    }),
+  );
   return dates.sort();
 }
 
@@ -187,12 +213,13 @@ export function checkRecurrence(spec: Pick<RecurrenceSpec, 'rrule' | 'startDate'
   if (!canProduce(options, spec.startDate, untilDay !== undefined && untilDay < last ? untilDay : last)) throw empty(spec, limit);
   const rule = ruleFor(spec);
   // Bounded: the rule with an UNTIL at the last day looked at, stopped at its first date.
-  const bounded = new RRule({ ...rule.origOptions, until: new Date(floating(last).getTime() + DAY_MS - 1) });
   let next: Date | undefined;
-  bounded.all((date) => {
-    next = date;
-    return false;
-  });
+  withRule(() =>
+    new RRule({ ...rule.origOptions, until: new Date(floating(last).getTime() + DAY_MS - 1) }).all((date) => {
+      next = date;
+      return false;
+    }),
+  );
   if (next === undefined || next.toISOString().slice(0, 10) > last) throw empty(spec, limit);
 }
 

@@ -23,11 +23,20 @@ export interface StoredOccurrence {
   state: 'scheduled' | 'booked' | 'skipped' | 'failed';
   deliveryId: string | null;
   skipReason: string | null;
+  /**
+   * Why a `skipped` day is skipped: the tenant's skip (absent on older records), or the system's
+   * when a closure, a public holiday or an edit of the rule took away a day booked already (its
+   * delivery cancelled). A system skip is no tenant's decision: the day is booked again when it
+   * becomes bookable (the closure removed).
+   */
+  skipCode?: StoredSkipCode | null;
   failure: { code: string; message: string; at: string; eventId: string; notifiedAt: string | null } | null;
   override: OccurrenceOverride | null;
   updatedAt: string;
   version: number;
 }
+
+export type StoredSkipCode = 'skipped_by_tenant' | 'closure' | 'public_holiday' | 'not_in_rule';
 
 export interface StoredClosures {
   scope: 'tenant' | 'hub';
@@ -100,6 +109,11 @@ export const standingOrderRepository = {
   },
 
   /** Every order in a status (the runner reads the active ones), from the status index. */
+  /** A tenant's orders in a status (a closure change re-evaluates its active ones). */
+  async listForTenantByStatus(tenantId: string, status: StandingOrderStatus): Promise<StandingOrder[]> {
+    return (await standingOrders.queryAll({ partition: { gsi1pk: tenantOrders(tenantId) } })).filter((order) => order.status === status);
+  },
+
   async listByStatus(status: StandingOrderStatus): Promise<StandingOrder[]> {
     return standingOrders.queryAll({ partition: { gsi3pk: hubStatusOrders(status) } });
   },

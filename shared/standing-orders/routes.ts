@@ -5,6 +5,8 @@ import { bookingErrors, deliveryChangeErrors, transitionErrors } from '../delive
 import { closureErrors, occurrenceErrors, plainStateErrors, standingOrderChangeErrors, standingOrderErrors, standingOrderListErrors, standingOrderReadErrors } from './errors.js';
 import {
   ClosureList,
+  ClosureChange,
+  UpdatedStandingOrder,
   CreateStandingOrderBody,
   EndBody,
   EndResult,
@@ -79,10 +81,10 @@ export const standingOrderRoutes = {
     path: '/v1/standing-orders/{id}',
     roles: ['tenant', 'admin'],
     handler: 'functions/standing-orders/update-standing-order.ts',
-    summary: 'Edits a standing order. The change applies to the days not booked yet (booked ones keep their delivery: skip or change them one by one); the horizon is booked again at once. `version` guards against a change made meanwhile.',
+    summary: 'Edits a standing order. The change applies to the days not booked yet; a booked day it takes away (rrule, dates, closures, skipPublicHolidays) has its delivery cancelled, free, while still `booked` (else kept and listed in `conflicts`); the horizon is booked again at once. `version` guards against a change made meanwhile.',
     tag,
     request: { params: IdParam, body: PatchStandingOrderBody },
-    responses: { 200: { description: 'The standing order.', schema: StandingOrder } },
+    responses: { 200: { description: 'The standing order, with the booked deliveries the change cancelled and those it kept.', schema: UpdatedStandingOrder } },
     errors: [standingOrderChangeErrors, standingOrderErrors, closureErrors],
   }),
   pauseStandingOrder: defineRoute({
@@ -186,10 +188,10 @@ export const standingOrderRoutes = {
     path: '/v1/closures',
     roles: ['tenant'],
     handler: 'functions/standing-orders/put-closures.ts',
-    summary: "Replaces the tenant's closure periods. Days not booked yet follow at once; days booked already keep their delivery (skip them).",
+    summary: "Replaces the tenant's closure periods. Its active orders follow at once: a booked day now closed has its delivery cancelled, free, while still `booked` (else kept and listed in `conflicts`); a day reopened is booked.",
     tag,
     request: { body: PutClosuresBody },
-    responses: { 200: { description: 'The closures.', schema: ClosureList } },
+    responses: { 200: { description: 'The closures, with the deliveries cancelled and kept.', schema: ClosureChange } },
     errors: [closureErrors],
   }),
   getHubClosures: defineRoute({
@@ -206,10 +208,10 @@ export const standingOrderRoutes = {
     path: '/v1/hub/closures',
     roles: ['admin'],
     handler: 'functions/standing-orders/put-hub-closures.ts',
-    summary: "Replaces the hub's closure periods, for every standing order. Days booked already keep their delivery.",
+    summary: "Replaces the hub's closure periods, for every standing order. Every active order follows at once: a booked day now closed has its delivery cancelled, free, while still `booked` (else kept and listed in `conflicts`).",
     tag,
     request: { body: PutClosuresBody },
-    responses: { 200: { description: 'The closures.', schema: ClosureList } },
+    responses: { 200: { description: 'The closures, with the deliveries cancelled and kept.', schema: ClosureChange } },
     errors: [closureErrors],
   }),
 } as const satisfies Record<string, RouteDefinition>;

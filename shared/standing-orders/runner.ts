@@ -16,6 +16,8 @@ import { addDays, occurrences, windowOn, type ClosurePeriod, type RecurrenceSpec
 import { standingOrderRepository as repository, type StoredOccurrence } from './repository.js';
 import type { OccurrenceOverride, RunResult, StandingOrder } from './schemas.js';
 import { occurrenceErrors } from './errors.js';
+import { readFirstLeg } from '../hub/legs.js';
+import { cancelBooked, firstLegCancellation, systemPrincipal } from './cancel.js';
 
 /**
  * The runner: books each active order's occurrences within the horizon, exactly once per order
@@ -202,12 +204,17 @@ export async function rebookOccurrence(order: StandingOrder, record: StoredOccur
     if (error instanceof OccurrenceProblem) throw occurrenceErrors.error('invalid_transition', `${error.message} The booked delivery is kept unchanged.`);
     throw error;
   }
+  // Through the hub: the old first leg (pickup → hub) is cancelled in the same transaction, or the change refused once its courier has the parcels.
+  const oldFirst = await readFirstLeg(old);
+  const leg = firstLegCancellation(oldFirst, now, `Its delivery was changed (${record.date}).`, () => occurrenceErrors.error('version_conflict', `The first leg of ${old.id} changed meanwhile: read the occurrence again.`), { releaseSlot: false });
+  if ('kept' in leg) throw occurrenceErrors.error('invalid_transition', `The delivery of ${record.date} (${old.id}) cannot be changed here: ${leg.kept}. Ask the hub.`);
   await bookDelivery(order.tenantId, body, now, {
     standingOrder: { id: order.id, date: record.date },
     extra: (delivery) => {
       const cancelled = applyTransition(old, 'cancel', { now, cancellation: { reason: `Changed: booked again as ${delivery.id}`, at: now.toISOString(), fee: null } });
       return [
         { item: deliveryRepository.replace(cancelled, old.version), onFailure: () => occurrenceErrors.error('version_conflict', `The delivery ${old.id} changed meanwhile (assigned?): read the occurrence again.`) },
+        ...leg.writes,
         { item: outboxEntry(deliveryEvents.cancelled, order.tenantId, cancelled, now).create, onFailure: () => new Error('an outbox entry cannot exist already') },
         {
           item: repository.writeOccurrence({ ...changed, state: 'booked', deliveryId: delivery.id, failure: null, updatedAt: now.toISOString(), version: record.version + 1 }, record),
@@ -216,31 +223,78 @@ export async function rebookOccurrence(order: StandingOrder, record: StoredOccur
       ];
     },
   });
-  if (old.slot) {
-    const slot = old.slot;
+  for (const slot of [old.slot, oldFirst && 'writes' in leg && leg.writes.length > 0 ? oldFirst.slot : null]) {
+    if (!slot) continue;
     await writeOne(slotRepository.releaseUnit({ id: slot.id, date: slot.date }), () => new Error('no unit to give back')).catch((error: unknown) => {
       logger.warn('standing order: the old slot unit could not be given back', { slotId: slot.id, error: error instanceof Error ? error.message : String(error) });
     });
   }
 }
 
+/** A booked day a change took away whose delivery could not be cancelled (assigned or under way): kept, and listed. */
+export interface Conflict {
+  standingOrderId: string;
+  date: string;
+  deliveryId: string;
+  deliveryStatus: string | null;
+  reason: string;
+}
+
+export interface Reconciled {
+  cancelledDeliveryIds: string[];
+  conflicts: Conflict[];
+}
+
 /**
  * Books one order's days from today (Paris) to today + `horizonDays`: each date the rule gives
- * that is neither skipped (holiday, closure, the tenant) nor booked, nor already past.
+ * that is neither skipped (holiday, closure, the tenant) nor booked, nor already past. First,
+ * the days booked from today on (whatever how far ahead) that the order no longer gives (a
+ * closure or a public holiday now covers them, the rule or the dates changed) have their
+ * delivery cancelled, free (both legs through the hub), with their occurrence record `skipped`
+ * in the same transaction (over its version: a run at the same time cannot book it again); a
+ * delivery already assigned or under way is kept and listed in `conflicts`.
  */
-export async function bookHorizon(order: StandingOrder, now: Date, horizonDays = DEFAULT_HORIZON_DAYS, closures?: ClosurePeriod[]): Promise<Counts> {
-  const counts = emptyCounts();
-  if (order.status !== 'active') return counts;
+export async function bookHorizon(order: StandingOrder, now: Date, horizonDays = DEFAULT_HORIZON_DAYS, closures?: ClosurePeriod[]): Promise<Counts & Reconciled> {
+  const counts = { ...emptyCounts(), cancelledDeliveryIds: [] as string[], conflicts: [] as Conflict[] };
+  // A paused order books nothing, but a day it no longer gives is cancelled all the same; an ended one was settled by its end.
+  if (order.status === 'ended') return counts;
   const from = parisToday(now);
   const to = addDays(from, horizonDays);
   const periods = closures ?? (await closuresFor(order.tenantId));
-  const days = occurrences(spec(order), periods, from, to);
-  if (days.length === 0) return counts;
-  const records = new Map((await repository.listOccurrences(order.tenantId, order.id, from, to)).map((record) => [record.date, record]));
-  for (const day of days) {
+  const records = new Map((await repository.listOccurrences(order.tenantId, order.id, from, '9999-12-31')).map((record) => [record.date, record]));
+  const booked = [...records.values()].filter((record) => record.state === 'booked' && record.deliveryId !== null);
+  const lastBooked = booked.reduce((last, record) => (record.date > last ? record.date : last), to);
+  const days = occurrences(spec(order), periods, from, lastBooked);
+  const expanded = new Map(days.map((day) => [day.date, day]));
+  for (const record of booked) {
+    const day = expanded.get(record.date);
+    if (day?.bookable) continue;
+    const skip = day && !day.bookable ? day.skip : { code: 'not_in_rule' as const, label: `No longer a day of the standing order (rule ${order.rrule}, from ${order.startDate}${order.endDate ? ` to ${order.endDate}` : ''}).` };
+    const deliveryId = record.deliveryId as string;
+    try {
+      const outcome = await cancelBooked(systemPrincipal(order.tenantId), record, skip.label, now, skip.code === 'skipped_by_tenant' ? 'closure' : skip.code);
+      if (outcome.outcome === 'cancelled') {
+        counts.cancelledDeliveryIds.push(deliveryId);
+        records.set(record.date, { ...record, state: 'skipped' });
+      } else {
+        counts.conflicts.push({ standingOrderId: order.id, date: record.date, deliveryId, deliveryStatus: outcome.deliveryStatus, reason: `${skip.label}: kept, ${outcome.why}.` });
+      }
+    } catch (error) {
+      // Changed meanwhile (a run or a skip at the same time): that write stands; the next run looks again.
+      if (error instanceof AppError && error.code === 'version_conflict') continue;
+      // Refused otherwise (the delivery gone): kept and listed, never blocking the order's other days.
+      if (error instanceof AppError && error.status < 500) {
+        counts.conflicts.push({ standingOrderId: order.id, date: record.date, deliveryId, deliveryStatus: null, reason: `${skip.label}: kept, ${error.message}` });
+        continue;
+      }
+      throw error;
+    }
+  }
+  if (order.status !== 'active') return counts;
+  for (const day of days.filter((candidate) => candidate.date <= to)) {
     const record = records.get(day.date);
     if (record?.state === 'booked') counts.alreadyBooked += 1;
-    else if (record?.state === 'skipped' || !day.bookable || tooLate(order, day.date, record, now)) counts.skipped += 1;
+    else if ((record?.state === 'skipped' && (record.skipCode ?? 'skipped_by_tenant') === 'skipped_by_tenant') || !day.bookable || tooLate(order, day.date, record, now)) counts.skipped += 1;
     else counts[await bookOccurrence(order, day.date, record, now)] += 1;
   }
   return counts;

@@ -95,7 +95,7 @@ export const PatchStandingOrderBody = z
     closures: z.array(ClosureInput).max(100).optional(),
     version: z.number().int().min(1).optional().meta({ description: 'The version read: a change made meanwhile answers 409 `version_conflict`.' }),
   })
-  .meta({ id: 'PatchStandingOrderRequest', description: 'Applies to occurrences not booked yet; booked ones keep their delivery.' });
+  .meta({ id: 'PatchStandingOrderRequest', description: 'Applies to occurrences not booked yet; a booked day the change takes away (rrule, dates, closures, skipPublicHolidays) has its delivery cancelled, free, while still `booked`.' });
 export type PatchStandingOrderBody = z.output<typeof PatchStandingOrderBody>;
 
 export const StandingOrder = z
@@ -191,7 +191,18 @@ export const RunResult = z
   .meta({ id: 'StandingOrderRun' });
 export type RunResult = z.output<typeof RunResult>;
 
+export const ReconcileConflict = z
+  .object({ standingOrderId: z.string(), date: z.string(), deliveryId: z.string(), deliveryStatus: z.string().nullable(), reason: z.string() })
+  .meta({ id: 'StandingOrderConflict', description: 'A booked day the change took away whose delivery is already assigned or under way (or its first leg has the parcels): kept; the hub or the tenant decides.' });
+const reconciled = {
+  cancelledDeliveryIds: z.array(z.string()).meta({ description: 'Deliveries of days the change took away (a closure, a public holiday, a rule or dates no longer giving them), still `booked`: cancelled, free (both legs through the hub); their days are `skipped`.' }),
+  conflicts: z.array(ReconcileConflict),
+};
+export const ClosureChange = ClosureList.extend(reconciled).meta({ id: 'ClosureChange' });
+export const UpdatedStandingOrder = StandingOrder.extend(reconciled).meta({ id: 'UpdatedStandingOrder' });
+
 export const EndResult = StandingOrder.extend({
+  kept: z.array(z.object({ date: z.string(), deliveryId: z.string(), reason: z.string() })).meta({ description: 'The kept deliveries with why (assigned, under way, or a cancellation that failed: end the order again to retry).' }),
   cancelledDeliveryIds: z.array(z.string()).meta({ description: 'Deliveries after the end still `booked`: cancelled, free.' }),
   keptDeliveryIds: z.array(z.string()).meta({ description: 'Deliveries after the end already assigned or under way: kept (cancel them one by one if needed).' }),
 }).meta({ id: 'EndedStandingOrder' });

@@ -2,21 +2,20 @@ import type { Principal } from '../auth/principal.js';
 import { tenantScopeOf } from '../auth/access.js';
 import type { Page, PageRequest } from '../db/pagination.js';
 import { writeOne } from '../db/transact.js';
-import { changeDelivery } from '../deliveries/lifecycle.js';
 import { deliveries } from '../deliveries/repository.js';
 import type { Delivery, DeliveryStatus } from '../deliveries/schemas.js';
-import { applyTransition } from '../deliveries/state-machine.js';
-import { DEFAULT_LANGUAGE } from '../i18n/language.js';
 import { isId, newId } from '../ids.js';
 import { logger } from '../logging/logger.js';
-import { slotRepository } from '../slots/repository.js';
 import { LocalDate } from '../slots/schemas.js';
-import { checkClosures, closuresFor, withIds } from './closures.js';
+import { checkClosures, closuresFor, hubClosures, putClosures, withIds } from './closures.js';
 import { occurrenceErrors, standingOrderChangeErrors, standingOrderErrors, standingOrderListErrors, standingOrderReadErrors } from './errors.js';
-import { addDays, checkRecurrence, daysBetween, occurrences, publicHolidayOn, ruleDates, closureOn, windowOn } from './recurrence.js';
+import { type ClosurePeriod, addDays, checkRecurrence, daysBetween, occurrences, publicHolidayOn, ruleDates, closureOn, windowOn } from './recurrence.js';
 import { standingOrderRepository as repository, type StoredOccurrence } from './repository.js';
-import { bookHorizon, bookOccurrence, DEFAULT_HORIZON_DAYS, dropoffWindow, parisToday, rebookOccurrence, spec, tooLate } from './runner.js';
+import { cancelBooked } from './cancel.js';
+import { bookHorizon, bookOccurrence, type Reconciled, DEFAULT_HORIZON_DAYS, dropoffWindow, parisToday, rebookOccurrence, spec, tooLate } from './runner.js';
 import type {
+  ClosureInput,
+  ClosureList,
   CreateStandingOrderBody,
   Occurrence,
   OccurrenceOverride,
@@ -74,12 +73,35 @@ function orderFrom(tenantId: string, body: CreateStandingOrderBody, now: Date): 
 }
 
 /** Books an order's horizon right after a change; a failure there never fails the change (the daily run tries again). */
-async function bookNow(order: StandingOrder, now: Date): Promise<void> {
+async function bookNow(order: StandingOrder, now: Date, closures?: ClosurePeriod[]): Promise<Reconciled> {
   try {
-    await bookHorizon(order, now);
+    const { cancelledDeliveryIds, conflicts } = await bookHorizon(order, now, DEFAULT_HORIZON_DAYS, closures);
+    return { cancelledDeliveryIds, conflicts };
   } catch (error) {
     logger.error('standing order: booking the horizon failed', { standingOrderId: order.id, error: error instanceof Error ? error.message : String(error) });
+    return { cancelledDeliveryIds: [], conflicts: [] };
   }
+}
+
+/**
+ * `PUT /v1/closures` and `PUT /v1/hub/closures`: the list replaced, then the tenant's active and
+ * paused orders (every one, for the hub's) re-evaluated at once: a booked day now closed has
+ * its delivery cancelled, free, while still `booked` (its day `skipped`, `closure`, with the
+ * reason); an assigned one is kept and listed in `conflicts`; a reopened day is booked.
+ */
+export async function changeClosures(scope: 'tenant' | 'hub', tenantId: string | null, closures: readonly ClosureInput[], now = new Date()): Promise<ClosureList & Reconciled> {
+  const list = await putClosures(scope, tenantId, closures, now);
+  const orders = (
+    await Promise.all((['active', 'paused'] as const).map((status) => (scope === 'tenant' ? repository.listForTenantByStatus(tenantId as string, status) : repository.listByStatus(status))))
+  ).flat();
+  const hub = await hubClosures();
+  const result: Reconciled = { cancelledDeliveryIds: [], conflicts: [] };
+  for (const order of orders) {
+    const done = await bookNow(order, now, await closuresFor(order.tenantId, hub));
+    result.cancelledDeliveryIds.push(...done.cancelledDeliveryIds);
+    result.conflicts.push(...done.conflicts);
+  }
+  return { ...list, ...result };
 }
 
 /** `POST /v1/standing-orders`: the order, then its horizon booked at once (each day at most once). */
@@ -119,7 +141,8 @@ export async function loadStandingOrder(principal: Principal, id: string, consis
   const own = tenantScopeOf(principal);
   const order = own !== undefined ? await repository.get(own, id, consistent) : principal.role === 'admin' ? await repository.findById(id) : undefined;
   if (!order) throw standingOrderReadErrors.notFound('standing order', id);
-  return consistent || own !== undefined ? order : ((await repository.get(order.tenantId, id, true)) ?? order);
+  // Found through the id index (eventually consistent): a consistent read asked for is made from the table, by its key.
+  return own === undefined && consistent ? ((await repository.get(order.tenantId, id, true)) ?? order) : order;
 }
 
 export async function listStandingOrders(principal: Principal, tenantId: string | undefined, page: PageRequest): Promise<Page<StandingOrder>> {
@@ -140,8 +163,12 @@ async function saveOrder(next: StandingOrder, previous: StandingOrder): Promise<
   return next;
 }
 
-/** An edit: applies to the days not booked yet (booked ones keep their delivery; skip or change them one by one). */
-export async function updateStandingOrder(principal: Principal, id: string, body: PatchStandingOrderBody, now = new Date()): Promise<StandingOrder> {
+/**
+ * An edit: applies to the days not booked yet; a booked day keeps its delivery while the order
+ * still gives it, and one the edit takes away (rule, dates, closures, holidays) is cancelled
+ * while still `booked` (else kept and listed in `conflicts`).
+ */
+export async function updateStandingOrder(principal: Principal, id: string, body: PatchStandingOrderBody, now = new Date()): Promise<StandingOrder & Reconciled> {
   const current = await loadStandingOrder(principal, id, true);
   if (body.version !== undefined && body.version !== current.version) {
     throw standingOrderChangeErrors.error('version_conflict', `The standing order is at version ${current.version}, not ${body.version}: read it again and redo the change.`);
@@ -168,8 +195,8 @@ export async function updateStandingOrder(principal: Principal, id: string, body
   };
   checkShape(next);
   const saved = await saveOrder(next, current);
-  await bookNow(saved, now);
-  return saved;
+  // A booked day the edit takes away (rule, dates, closures, holidays) is cancelled while still `booked`.
+  return { ...saved, ...(await bookNow(saved, now)) };
 }
 
 export async function pauseStandingOrder(principal: Principal, id: string, now = new Date()): Promise<StandingOrder> {
@@ -189,61 +216,45 @@ export async function resumeStandingOrder(principal: Principal, id: string, now 
 
 /**
  * Ends an order from a day on (today by default): nothing is booked from that day. Deliveries
- * already booked for that day or later and still `booked` are cancelled, free; those assigned to
- * a courier or under way are kept and listed (the hub or the tenant cancels them one by one).
+ * already booked for that day or later and still `booked` are cancelled, free (both legs through
+ * the hub); those assigned to a courier or under way are kept and listed with why (the hub or
+ * the tenant cancels them one by one). Each day is cancelled on its own: one that fails (the
+ * table briefly unavailable, a change meanwhile) is listed as kept with its reason, and ending
+ * the order again finishes the cancellations (an ended order answers what is left, not a 409).
  */
-export async function endStandingOrder(principal: Principal, id: string, date: string | undefined, now = new Date()): Promise<StandingOrder & { cancelledDeliveryIds: string[]; keptDeliveryIds: string[] }> {
+export async function endStandingOrder(principal: Principal, id: string, date: string | undefined, now = new Date()): Promise<StandingOrder & { cancelledDeliveryIds: string[]; keptDeliveryIds: string[]; kept: Array<{ date: string; deliveryId: string; reason: string }> }> {
   const current = await loadStandingOrder(principal, id, true);
-  if (current.status === 'ended') throw standingOrderChangeErrors.error('invalid_transition', `This standing order has ended already (from ${current.endedOn ?? current.endDate ?? 'its end'}).`);
-  const today = parisToday(now);
-  const from = date ?? today;
-  if (from < today) throw standingOrderChangeErrors.error('parameter_invalid', `date (${from}) is in the past: an order ends today (${today}) at the earliest.`, { param: 'date' });
-  // Ended before it started: endDate falls before startDate, and the order has no day at all.
-  const lastDay = addDays(from, -1);
-  const endDate = current.endDate !== null && current.endDate < lastDay ? current.endDate : lastDay;
-  const ended = await saveOrder({ ...current, status: 'ended', endDate, endedOn: from, updatedAt: now.toISOString(), version: current.version + 1 }, current);
+  let ended: StandingOrder;
+  let from: string;
+  if (current.status === 'ended') {
+    // Ending again: the same end, finishing what is left to cancel.
+    from = current.endedOn ?? addDays(current.endDate ?? parisToday(now), 1);
+    if (date !== undefined && date !== from) throw standingOrderChangeErrors.error('invalid_transition', `This standing order has ended already (from ${from}): ending it again finishes the cancellations from that day only.`);
+    ended = current;
+  } else {
+    const today = parisToday(now);
+    from = date ?? today;
+    if (from < today) throw standingOrderChangeErrors.error('parameter_invalid', `date (${from}) is in the past: an order ends today (${today}) at the earliest.`, { param: 'date' });
+    // Ended before it started: endDate falls before startDate, and the order has no day at all.
+    const lastDay = addDays(from, -1);
+    const endDate = current.endDate !== null && current.endDate < lastDay ? current.endDate : lastDay;
+    ended = await saveOrder({ ...current, status: 'ended', endDate, endedOn: from, updatedAt: now.toISOString(), version: current.version + 1 }, current);
+  }
   const cancelled: string[] = [];
-  const kept: string[] = [];
+  const kept: Array<{ date: string; deliveryId: string; reason: string }> = [];
   const records = await repository.listOccurrences(current.tenantId, current.id, from, '9999-12-31');
   for (const record of records.filter((candidate) => candidate.state === 'booked' && candidate.deliveryId !== null)) {
-    const outcome = await cancelBooked(principal, record, 'Standing order ended', now);
-    (outcome === 'cancelled' ? cancelled : kept).push(record.deliveryId as string);
-  }
-  return { ...ended, cancelledDeliveryIds: cancelled, keptDeliveryIds: kept };
-}
-
-/**
- * Cancels the delivery of a booked occurrence, free, if it is still `booked`, with the
- * occurrence marked skipped in the same transaction. Assigned or later: kept (`kept`).
- */
-async function cancelBooked(principal: Principal, record: StoredOccurrence, reason: string, now: Date): Promise<'cancelled' | 'kept'> {
-  const state: { outcome: 'cancelled' | 'kept' | 'already' } = { outcome: 'kept' };
-  const skipped: StoredOccurrence = { ...record, state: 'skipped', skipReason: reason, updatedAt: now.toISOString(), version: record.version + 1 };
-  await changeDelivery(principal, record.deliveryId as string, now, DEFAULT_LANGUAGE, (current, at) => {
-    if (current.status === 'cancelled') {
-      state.outcome = 'already';
-      return current;
+    const deliveryId = record.deliveryId as string;
+    try {
+      const outcome = await cancelBooked(principal, record, 'Standing order ended', now);
+      if (outcome.outcome === 'cancelled') cancelled.push(deliveryId);
+      else kept.push({ date: record.date, deliveryId, reason: `Kept: ${outcome.why}.` });
+    } catch (error) {
+      logger.warn('standing order end: a delivery could not be cancelled', { standingOrderId: current.id, deliveryId, error: error instanceof Error ? error.message : String(error) });
+      kept.push({ date: record.date, deliveryId, reason: `Not cancelled (${error instanceof Error ? error.message : String(error)}): end the order again to retry.` });
     }
-    if (current.status !== 'booked') {
-      state.outcome = 'kept';
-      return current;
-    }
-    state.outcome = 'cancelled';
-    const after = applyTransition(current, 'cancel', { now: at, cancellation: { reason, at: at.toISOString(), fee: null } });
-    const slot = current.slot;
-    return {
-      after,
-      extra: [
-        ...(slot ? [{ item: slotRepository.releaseUnit({ id: slot.id, date: slot.date }), onFailure: () => new Error(`slot ${slot.id} has no unit to give back`) }] : []),
-        { item: repository.writeOccurrence(skipped, record), onFailure: () => occurrenceErrors.error('version_conflict', `The occurrence of ${record.date} changed meanwhile: read it again.`) },
-      ],
-    };
-  });
-  if (state.outcome === 'already') {
-    await repository.saveOccurrence(skipped, record, () => occurrenceErrors.error('version_conflict', `The occurrence of ${record.date} changed meanwhile: read it again.`));
-    return 'cancelled';
   }
-  return state.outcome;
+  return { ...ended, cancelledDeliveryIds: cancelled, keptDeliveryIds: kept.map((entry) => entry.deliveryId), kept };
 }
 
 function checkRange(from: string, to: string): void {
@@ -263,8 +274,11 @@ function occurrenceView(order: StandingOrder, date: string, record: StoredOccurr
     deliveryStatus: null as DeliveryStatus | null,
   };
   if (record?.state === 'booked') return { ...base, state: 'booked', deliveryId: record.deliveryId, deliveryStatus: delivery?.status ?? null, reason: null };
-  if (record?.state === 'skipped') return { ...base, state: 'skipped', reason: { code: 'skipped_by_tenant', label: record.skipReason ?? 'Skipped by the tenant' } };
+  const tenantSkip = record?.state === 'skipped' && (record.skipCode ?? 'skipped_by_tenant') === 'skipped_by_tenant';
+  if (record?.state === 'skipped' && tenantSkip) return { ...base, state: 'skipped', reason: { code: 'skipped_by_tenant', label: record.skipReason ?? 'Skipped by the tenant' } };
   if (expanded && !expanded.bookable && expanded.skip) return { ...base, state: 'skipped', reason: expanded.skip };
+  // Skipped by a closure, a holiday or a rule change that no longer applies to the day: booked again by the next run.
+  if (record?.state === 'skipped' && !expanded) return { ...base, state: 'skipped', reason: { code: record.skipCode ?? 'not_in_rule', label: record.skipReason ?? 'No longer a day of the standing order.' } };
   if (record?.state === 'failed' && record.failure) return { ...base, state: 'failed', reason: { code: record.failure.code, label: record.failure.message }, failedAt: record.failure.at };
   if (tooLate(order, date, record, now)) return { ...base, state: 'skipped', reason: { code: 'too_late', label: 'Its window was over before it could be booked.' } };
   return { ...base, state: 'scheduled', reason: null };
@@ -335,18 +349,17 @@ const changedMeanwhile = (date: string) => occurrenceErrors.error('version_confl
  */
 export async function skipOccurrence(principal: Principal, id: string, date: string, reason: string | undefined, now = new Date()): Promise<Occurrence> {
   const { order, record } = await loadOccurrence(principal, id, date);
-  if (record?.state === 'skipped') return viewOne(principal, id, date, now);
+  if (record?.state === 'skipped' && (record.skipCode ?? 'skipped_by_tenant') === 'skipped_by_tenant') return viewOne(principal, id, date, now);
   const why = reason ?? 'Skipped by the tenant';
   if (record?.state === 'booked' && record.deliveryId) {
     const outcome = await cancelBooked(principal, { ...record }, why, now);
-    if (outcome === 'kept') {
-      const delivery = await deliveries.get({ tenantId: order.tenantId, id: record.deliveryId });
-      throw occurrenceErrors.error('invalid_transition', `The delivery of ${date} (${record.deliveryId}) is already ${delivery?.status ?? 'under way'}: it can no longer be skipped here. Cancel the delivery itself (POST /v1/deliveries/${record.deliveryId}/cancel; the rate card may charge a fee).`);
+    if (outcome.outcome === 'kept') {
+      throw occurrenceErrors.error('invalid_transition', `The delivery of ${date} (${record.deliveryId}) cannot be skipped here: ${outcome.why}. ${outcome.deliveryStatus === 'booked' ? 'Ask the hub.' : `Cancel the delivery itself (POST /v1/deliveries/${record.deliveryId}/cancel; the rate card may charge a fee).`}`);
     }
     return viewOne(principal, id, date, now);
   }
   const base = record ?? blank(order, date, now);
-  await repository.saveOccurrence({ ...base, state: 'skipped', skipReason: why, deliveryId: null, failure: null, updatedAt: now.toISOString(), version: base.version + 1 }, record, () => changedMeanwhile(date));
+  await repository.saveOccurrence({ ...base, state: 'skipped', skipReason: why, skipCode: 'skipped_by_tenant', deliveryId: null, failure: null, updatedAt: now.toISOString(), version: base.version + 1 }, record, () => changedMeanwhile(date));
   return viewOne(principal, id, date, now);
 }
 
@@ -364,7 +377,7 @@ async function bookDayNow(order: StandingOrder, record: StoredOccurrence, now: D
 /** Undoes a skip: the day is scheduled again, and booked at once when within the horizon. */
 export async function restoreOccurrence(principal: Principal, id: string, date: string, now = new Date()): Promise<Occurrence> {
   const { order, record } = await loadOccurrence(principal, id, date);
-  if (record?.state !== 'skipped') {
+  if (record?.state !== 'skipped' || (record.skipCode ?? 'skipped_by_tenant') !== 'skipped_by_tenant') {
     const holiday = order.skipPublicHolidays ? publicHolidayOn(date) : undefined;
     const closure = closureOn([...order.closures, ...(await closuresFor(order.tenantId))], date);
     if (holiday || closure) {
@@ -372,7 +385,7 @@ export async function restoreOccurrence(principal: Principal, id: string, date: 
     }
     return viewOne(principal, id, date, now);
   }
-  const restored: StoredOccurrence = { ...record, state: 'scheduled', skipReason: null, updatedAt: now.toISOString(), version: record.version + 1 };
+  const restored: StoredOccurrence = { ...record, state: 'scheduled', skipReason: null, skipCode: null, updatedAt: now.toISOString(), version: record.version + 1 };
   await repository.saveOccurrence(restored, record, () => changedMeanwhile(date));
   await bookDayNow(order, restored, now);
   return viewOne(principal, id, date, now);

@@ -286,6 +286,10 @@ describe('a canteen’s standing order', () => {
     expect(ended.json.cancelledDeliveryIds.length).toBeGreaterThan(0);
     const after = (await deliveriesOf(orderId)).filter((delivery) => delivery.standingOrder.date >= endFrom && delivery.status !== 'cancelled');
     expect(after.map((delivery) => delivery.standingOrder.date)).toEqual([endFrom]);
+    // Ending again finishes what is left (nothing here): no 409, the assigned one still kept.
+    const again = await api.call('POST', `/v1/standing-orders/${orderId}/end`, { key: actors.tenantKey, body: {} });
+    expect(again.status, again.text).toBe(200);
+    expect(again.json).toMatchObject({ status: 'ended', endedOn: endFrom, cancelledDeliveryIds: [], keptDeliveryIds: [assigned?.deliveryId] });
     // Ended is final.
     expectError(await api.call('POST', `/v1/standing-orders/${orderId}/resume`, { key: actors.tenantKey }), 409, 'invalid_transition');
     expectError(await api.call('PATCH', `/v1/standing-orders/${orderId}`, { key: actors.tenantKey, body: { reference: 'x' } }), 409, 'invalid_transition');
@@ -388,5 +392,153 @@ describe('an occurrence that no longer fits', () => {
     const after = await occurrencesOf(slotOrder.id, date, date);
     expect(after[0]).toMatchObject({ state: 'booked', deliveryStatus: 'booked' });
     expect(perDate(await deliveriesOf(slotOrder.id))[date]).toBe(1);
+  });
+});
+
+/** Every delivery of a tenant (first legs included: they carry no standing order). */
+async function allDeliveriesOf(key: string): Promise<Array<{ id: string; status: string; standingOrder?: { id: string; date: string } | null; leg?: { of: string } | null; hub?: { firstLegId: string | null } | null; parcels: Array<{ weightKg: number }> }>> {
+  const found = [];
+  let cursor: string | undefined;
+  do {
+    const page = await api.call('GET', `/v1/deliveries?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { key });
+    found.push(...page.json.data);
+    cursor = page.json.nextCursor ?? undefined;
+  } while (cursor);
+  return found;
+}
+
+describe('an evening pickup, skipped or changed: both legs follow', () => {
+  it('cancels the first leg with the last on a skip, keeps one live pair on a change, and refuses once the first leg has the parcels', async () => {
+    const first = plusDays(today, 2);
+    const evening = await create(order({ reference: 'Lycée du soir', rrule: 'FREQ=DAILY;COUNT=3', startDate: first, endDate: null, skipPublicHolidays: false, pickupWindow: { start: '18:00', end: '19:30', dayBefore: true } }));
+    const days = await occurrencesOf(evening.id, first, plusDays(first, 2));
+    expect(days.map((day) => day.state)).toEqual(['booked', 'booked', 'booked']);
+    const legsOf = async (date: string) => {
+      const all = await allDeliveriesOf(actors.tenantKey);
+      const last = all.filter((delivery) => delivery.standingOrder?.id === evening.id && delivery.standingOrder.date === date);
+      // Each last leg names its first leg (pickup → hub), read by id.
+      const firsts = [];
+      for (const leg of last) {
+        const full = (await api.call('GET', `/v1/deliveries/${leg.id}`)).json;
+        if (full.hub?.firstLegId) firsts.push((await api.call('GET', `/v1/deliveries/${full.hub.firstLegId}`)).json);
+      }
+      return { last, firsts: firsts as Array<{ id: string; status: string; leg?: { of: string } | null }> };
+    };
+
+    // Skip: the last leg and its first leg (pickup → hub, the evening before) are both cancelled.
+    const [skipDay, changeDay, pickedDay] = days.map((day) => day.date) as [string, string, string];
+    const before = await legsOf(skipDay);
+    expect(before.firsts.map((leg) => leg.status)).toEqual(['booked']);
+    const skip = await api.call('POST', `/v1/standing-orders/${evening.id}/occurrences/${skipDay}/skip`, { key: actors.tenantKey, body: { reason: 'Grève' } });
+    expect(skip.status, skip.text).toBe(200);
+    const skipped = await legsOf(skipDay);
+    expect(skipped.last.map((leg) => leg.status)).toEqual(['cancelled']);
+    expect(skipped.firsts.map((leg) => leg.status)).toEqual(['cancelled']);
+
+    // Change: exactly one live first leg and one live last leg for the day, the new ones.
+    const change = await api.call('PATCH', `/v1/standing-orders/${evening.id}/occurrences/${changeDay}`, { key: actors.tenantKey, body: { parcels: [{ weightKg: 9 }] } });
+    expect(change.status, change.text).toBe(200);
+    const changed = await legsOf(changeDay);
+    const liveLast = changed.last.filter((leg) => leg.status !== 'cancelled');
+    const liveFirst = changed.firsts.filter((leg) => leg.status !== 'cancelled');
+    expect(liveLast).toHaveLength(1);
+    expect(liveFirst).toHaveLength(1);
+    expect(liveFirst[0]?.leg?.of).toBe(liveLast[0]?.id);
+    expect(liveLast[0]?.id).toBe(change.json.deliveryId);
+    expect(changed.firsts).toHaveLength(2);
+
+    // The first leg picked up: the parcels are on their way to the hub; skip and change are refused, nothing cancelled.
+    const picked = await legsOf(pickedDay);
+    const firstLeg = picked.firsts[0]?.id as string;
+    expect((await api.call('POST', `/v1/hub/deliveries/${firstLeg}/assign`, { body: { courierId: actors.courier.id } })).status).toBe(200);
+    const pickup = await api.call('POST', `/v1/courier/deliveries/${firstLeg}/events`, { key: actors.courier.key, body: { type: 'picked_up' } });
+    expect(pickup.json.status, pickup.text).toBe('picked_up');
+    const refused = expectError(await api.call('POST', `/v1/standing-orders/${evening.id}/occurrences/${pickedDay}/skip`, { key: actors.tenantKey, body: {} }), 409, 'invalid_transition');
+    expect(refused.message).toMatch(/first leg.*picked up/);
+    expectError(await api.call('PATCH', `/v1/standing-orders/${evening.id}/occurrences/${pickedDay}`, { key: actors.tenantKey, body: { parcels: [{ weightKg: 2 }] } }), 409, 'invalid_transition');
+    const after = await legsOf(pickedDay);
+    expect(after.last.map((leg) => leg.status)).toEqual(['booked']);
+    expect(after.firsts.map((leg) => leg.status)).toEqual(['picked_up']);
+  });
+});
+
+describe('closures declared after days were booked', () => {
+  it('cancel the booked days they cover (free), mark them skipped with the reason, keep assigned ones, and a run books nothing there', async () => {
+    // The other tenant's canteen, Mon/Tue/Thu/Fri from today: its horizon is booked at once.
+    const created = await api.call('POST', '/v1/standing-orders', { key: actors.otherTenantKey, body: order({ reference: 'Cantine des Essarts', startDate: today, endDate: null }) });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json.id as string;
+    const read = async () => {
+      const response = await api.call('GET', `/v1/standing-orders/${id}/occurrences?from=${today}&to=${plusDays(today, 14)}`, { key: actors.otherTenantKey });
+      expect(response.status, response.text).toBe(200);
+      return response.json.data as Array<{ date: string; state: string; deliveryId: string | null; reason: { code: string; label: string } | null }>;
+    };
+    const booked = (await read()).filter((day) => day.state === 'booked');
+    expect(booked.length).toBeGreaterThanOrEqual(5);
+    const [kept1, closed1, closed2, assigned, open1] = booked as [typeof booked[0], typeof booked[0], typeof booked[0], typeof booked[0], typeof booked[0]];
+    void kept1;
+    // One day inside the coming closure is assigned to a courier already: it is kept, and listed.
+    expect((await api.call('POST', `/v1/hub/deliveries/${assigned.deliveryId}/assign`, { body: { courierId: actors.courier.id } })).status).toBe(200);
+
+    const reason = 'Vacances de Noël';
+    const put = await api.call('PUT', '/v1/closures', { key: actors.otherTenantKey, body: { closures: [{ start: closed1.date, end: assigned.date, reason }] } });
+    expect(put.status, put.text).toBe(200);
+    expect([...put.json.cancelledDeliveryIds].sort()).toEqual([closed1.deliveryId, closed2.deliveryId].sort());
+    expect(put.json.conflicts).toEqual([expect.objectContaining({ standingOrderId: id, date: assigned.date, deliveryId: assigned.deliveryId, deliveryStatus: 'assigned' })]);
+
+    const deliveries = await allDeliveriesOf(actors.otherTenantKey);
+    const statusOf = (deliveryId: string | null) => deliveries.find((delivery) => delivery.id === deliveryId)?.status;
+    expect(statusOf(closed1.deliveryId)).toBe('cancelled');
+    expect(statusOf(closed2.deliveryId)).toBe('cancelled');
+    expect(statusOf(assigned.deliveryId)).toBe('assigned');
+    expect(statusOf(open1.deliveryId)).toBe('booked');
+    const cancelled = (await api.call('GET', `/v1/deliveries/${closed1.deliveryId}`, { key: actors.otherTenantKey })).json;
+    expect(cancelled.cancellation).toMatchObject({ fee: null });
+
+    const afterClosure = await read();
+    for (const day of [closed1, closed2]) expect(afterClosure.find((entry) => entry.date === day.date)).toMatchObject({ state: 'skipped', reason: { code: 'closure', label: reason } });
+    expect(afterClosure.find((entry) => entry.date === assigned.date)).toMatchObject({ state: 'booked', deliveryId: assigned.deliveryId });
+    expect(afterClosure.find((entry) => entry.date === open1.date)).toMatchObject({ state: 'booked', deliveryId: open1.deliveryId });
+
+    // Runs afterwards (concurrent too) book nothing inside the closure.
+    await Promise.all([run(14), run(14)]);
+    const live = (await allDeliveriesOf(actors.otherTenantKey)).filter((delivery) => delivery.standingOrder?.id === id && delivery.status !== 'cancelled');
+    expect(live.filter((delivery) => (delivery.standingOrder?.date as string) >= closed1.date && (delivery.standingOrder?.date as string) <= assigned.date).map((delivery) => delivery.id)).toEqual([assigned.deliveryId]);
+
+    // The hub's closure likewise, for every order: the next booked day.
+    const previousHub = (await api.call('GET', '/v1/hub/closures')).json.closures.map(({ start, end, reason: why }: { start: string; end: string; reason: string }) => ({ start, end, reason: why }));
+    const hubReason = 'Inventaire du hub';
+    const hub = await api.call('PUT', '/v1/hub/closures', { body: { closures: [...previousHub, { start: open1.date, end: open1.date, reason: hubReason }] } });
+    expect(hub.status, hub.text).toBe(200);
+    expect(hub.json.cancelledDeliveryIds).toContain(open1.deliveryId);
+    expect((await api.call('GET', `/v1/deliveries/${open1.deliveryId}`, { key: actors.otherTenantKey })).json.status).toBe('cancelled');
+    expect((await read()).find((entry) => entry.date === open1.date)).toMatchObject({ state: 'skipped', reason: { code: 'closure', label: hubReason } });
+    await run(14);
+    expect((await allDeliveriesOf(actors.otherTenantKey)).filter((delivery) => delivery.standingOrder?.id === id && delivery.standingOrder.date === open1.date && delivery.status !== 'cancelled')).toEqual([]);
+
+    // The hub reopens: the day is booked again, once.
+    expect((await api.call('PUT', '/v1/hub/closures', { body: { closures: previousHub } })).status).toBe(200);
+    await Promise.all([run(14), run(14)]);
+    expect((await allDeliveriesOf(actors.otherTenantKey)).filter((delivery) => delivery.standingOrder?.id === id && delivery.standingOrder.date === open1.date && delivery.status !== 'cancelled')).toHaveLength(1);
+    expect((await read()).find((entry) => entry.date === open1.date)?.state).toBe('booked');
+    // The tenant's closure lifted: its days are booked again at once.
+    const lifted = await api.call('PUT', '/v1/closures', { key: actors.otherTenantKey, body: { closures: [] } });
+    expect(lifted.json.conflicts).toEqual([]);
+    expect((await read()).find((entry) => entry.date === closed1.date)?.state).toBe('booked');
+  });
+
+  it('an edit of the rule that drops a booked day cancels it while still booked', async () => {
+    const start = plusDays(today, 1);
+    const created = await api.call('POST', '/v1/standing-orders', { key: actors.otherTenantKey, body: order({ reference: 'Crèche', rrule: 'FREQ=DAILY', startDate: start, endDate: plusDays(start, 6), skipPublicHolidays: false }) });
+    expect(created.status, created.text).toBe(201);
+    const id = created.json.id as string;
+    const before = (await api.call('GET', `/v1/standing-orders/${id}/occurrences?from=${start}&to=${plusDays(start, 6)}`, { key: actors.otherTenantKey })).json.data as Array<{ date: string; state: string; deliveryId: string }>;
+    expect(before.every((day) => day.state === 'booked')).toBe(true);
+    const edited = await api.call('PATCH', `/v1/standing-orders/${id}`, { key: actors.otherTenantKey, body: { endDate: plusDays(start, 3) } });
+    expect(edited.status, edited.text).toBe(200);
+    const dropped = before.filter((day) => day.date > plusDays(start, 3));
+    expect([...edited.json.cancelledDeliveryIds].sort()).toEqual(dropped.map((day) => day.deliveryId).sort());
+    const live = (await allDeliveriesOf(actors.otherTenantKey)).filter((delivery) => delivery.standingOrder?.id === id && delivery.status !== 'cancelled');
+    expect(live.map((delivery) => delivery.standingOrder?.date).sort()).toEqual(before.filter((day) => day.date <= plusDays(start, 3)).map((day) => day.date));
   });
 });

@@ -1,6 +1,10 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../shared/errors.js';
+import { cancelBooked } from '../../shared/standing-orders/cancel.js';
+import { standingOrderRepository, type StoredOccurrence } from '../../shared/standing-orders/repository.js';
+import type { StandingOrder } from '../../shared/standing-orders/schemas.js';
+import { endStandingOrder, loadStandingOrder } from '../../shared/standing-orders/service.js';
 import { addDays, checkRecurrence, occurrences, parseRule, publicHolidayOn, ruleDates, windowOn, type ClosurePeriod, type RecurrenceSpec } from '../../shared/standing-orders/recurrence.js';
 
 /**
@@ -72,6 +76,43 @@ describe('RRULE validation', () => {
   it('accepts an endless rule without an end date, and refuses an end before the start', () => {
     expect(() => checkRecurrence({ rrule: 'FREQ=DAILY', startDate: '2027-01-04', endDate: null })).not.toThrow();
     expect(refusal(() => checkRecurrence({ rrule: 'FREQ=DAILY', startDate: '2027-01-04', endDate: '2027-01-03' }))).toMatchObject({ code: 'parameter_invalid', param: 'endDate' });
+  });
+});
+
+describe('RRULE parts the library itself refuses', () => {
+  it('answers BYSETPOS=0 or beyond ±366 (and other out-of-range parts) as rrule_invalid, never a library error', () => {
+    for (const rule of ['FREQ=WEEKLY;BYDAY=MO;BYSETPOS=0', 'FREQ=MONTHLY;BYDAY=MO;BYSETPOS=367', 'FREQ=MONTHLY;BYDAY=MO;BYSETPOS=-367', 'FREQ=MONTHLY;BYMONTHDAY=0', 'FREQ=MONTHLY;BYMONTHDAY=32', 'FREQ=YEARLY;BYMONTH=13']) {
+      const { code, param } = refusal(() => checkRecurrence(canteen({ rrule: rule })));
+      expect(code, rule).toBe('rrule_invalid');
+      expect(param, rule).toBe('rrule');
+    }
+  });
+
+  const parts = fc.oneof(
+    { arbitrary: fc.constantFrom('FREQ=DAILY', 'FREQ=WEEKLY', 'FREQ=MONTHLY', 'FREQ=YEARLY', 'FREQ=HOURLY', 'FREQ=NEVER', 'BYDAY=MO,TU', 'BYDAY=XX', 'BYDAY=2MO', 'BYDAY=-1FR', 'BYDAY=60MO', 'UNTIL=20200101', 'UNTIL=2027xx', 'COUNT=0', 'COUNT=3', 'COUNT=-2', 'INTERVAL=0', 'INTERVAL=2', 'BYHOUR=8,9', 'DTSTART=20270101', 'BYYEARDAY=10', 'WKST=SU', 'WKST=ZZ', '=', ';', 'FOO=BAR', ''), weight: 2 },
+    { arbitrary: fc.tuple(fc.constantFrom('BYSETPOS', 'BYMONTHDAY', 'BYMONTH', 'INTERVAL', 'COUNT', 'BYHOUR', 'BYMINUTE'), fc.oneof(fc.constantFrom(0, 1, -1, 12, 13, 31, 32, 366, 367, -366, -367, Number.NaN, 1e21), fc.integer({ min: -1000, max: 1000 }))).map(([part, value]) => `${part}=${value}`), weight: 3 },
+    { arbitrary: fc.string({ maxLength: 12 }), weight: 1 },
+  );
+
+  it('as a property: any RRULE-ish string is either accepted or refused with the API error, nothing else', () => {
+    fc.assert(
+      fc.property(fc.option(fc.constantFrom('FREQ=DAILY', 'FREQ=WEEKLY;BYDAY=MO', 'FREQ=MONTHLY;BYDAY=MO,FR', 'FREQ=YEARLY')), fc.array(parts, { minLength: 0, maxLength: 5 }), fc.boolean(), (freq, chosen, prefix) => {
+        const rrule = `${prefix ? 'RRULE:' : ''}${[...(freq === null ? [] : [freq]), ...chosen].join(';')}`;
+        const spec = canteen({ rrule, endDate: '2027-12-31' });
+        try {
+          checkRecurrence(spec);
+          // Accepted: it expands without throwing either.
+          occurrences(spec, [], '2027-04-26', '2027-06-30');
+        } catch (error) {
+          expect(error, rrule).toBeInstanceOf(AppError);
+          const refused = error as AppError;
+          expect(['rrule_invalid', 'rrule_too_frequent', 'rrule_empty'], `${rrule}: ${refused.code} ${refused.message}`).toContain(refused.code);
+          expect(refused.status).toBe(400);
+          expect(refused.param).toBe('rrule');
+        }
+      }),
+      { numRuns: 1000 },
+    );
   });
 });
 
@@ -178,5 +219,85 @@ describe('occurrences, as properties', () => {
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+// The service's writes and cancellations, replaced for the tests below (the recurrence tests above use neither).
+vi.mock('../../shared/db/transact.js', async (original) => ({ ...(await original<Record<string, unknown>>()), writeOne: vi.fn(async (_item: unknown, _refusal: unknown, options?: { result?: unknown }) => options?.result) }));
+vi.mock('../../shared/standing-orders/cancel.js', async (original) => ({ ...(await original<Record<string, unknown>>()), cancelBooked: vi.fn() }));
+
+const admin = { role: 'admin' as const, keyId: 'key_admin' };
+const storedOrder = (overrides: Partial<StandingOrder> = {}): StandingOrder => ({
+  id: 'sto_01JTESTORDER0000000000000',
+  object: 'standing_order',
+  tenantId: 'ten_01JTESTTENANT000000000000',
+  status: 'active',
+  reference: null,
+  pickup: null,
+  dropoff: { address: { line1: '2 place du Breuil', postcode: '42700', city: 'Firminy', lat: 45.388, lng: 4.288 } },
+  parcels: [{ weightKg: 12 }],
+  service: 'standard',
+  window: { start: '09:30', end: '11:00' },
+  pickupWindow: null,
+  slotStart: null,
+  rrule: 'FREQ=DAILY',
+  startDate: '2030-01-07',
+  endDate: null,
+  skipPublicHolidays: true,
+  closures: [],
+  endedOn: null,
+  createdAt: '2030-01-01T00:00:00.000Z',
+  updatedAt: '2030-01-01T00:00:00.000Z',
+  version: 1,
+  ...overrides,
+}) as StandingOrder;
+const bookedDay = (order: StandingOrder, date: string, deliveryId: string): StoredOccurrence => ({ tenantId: order.tenantId, standingOrderId: order.id, date, state: 'booked', deliveryId, skipReason: null, failure: null, override: null, updatedAt: order.updatedAt, version: 1 });
+
+describe('reading an order for the hub', () => {
+  it('re-reads it from the table, by its key, when a consistent read is asked (the id index lags)', async () => {
+    const indexed = storedOrder({ version: 1 });
+    const fresh = storedOrder({ version: 2 });
+    const findById = vi.spyOn(standingOrderRepository, 'findById').mockResolvedValue(indexed);
+    const get = vi.spyOn(standingOrderRepository, 'get').mockResolvedValue(fresh);
+    try {
+      expect((await loadStandingOrder(admin, indexed.id, true)).version).toBe(2);
+      expect(get).toHaveBeenCalledWith(indexed.tenantId, indexed.id, true);
+      get.mockClear();
+      // An eventually consistent read is what the index gives, without a second read.
+      expect((await loadStandingOrder(admin, indexed.id, false)).version).toBe(1);
+      expect(get).not.toHaveBeenCalled();
+    } finally {
+      findById.mockRestore();
+      get.mockRestore();
+    }
+  });
+});
+
+describe('ending an order', () => {
+  it('cancels each booked day on its own: a failure is listed as kept with its reason, and ending again finishes the rest', async () => {
+    const order = storedOrder();
+    const days = [bookedDay(order, '2030-01-08', 'dlv_a'), bookedDay(order, '2030-01-09', 'dlv_b'), bookedDay(order, '2030-01-10', 'dlv_c')];
+    const now = new Date('2030-01-07T12:00:00Z');
+    const get = vi.spyOn(standingOrderRepository, 'get').mockResolvedValue(order);
+    const list = vi.spyOn(standingOrderRepository, 'listOccurrences').mockResolvedValue(days);
+    const cancel = vi.mocked(cancelBooked);
+    cancel.mockReset();
+    cancel.mockResolvedValueOnce({ outcome: 'cancelled' }).mockRejectedValueOnce(new Error('the table is unavailable')).mockResolvedValueOnce({ outcome: 'cancelled' });
+    try {
+      const tenant = { role: 'tenant' as const, keyId: 'key_tenant', tenantId: order.tenantId };
+      const ended = await endStandingOrder(tenant, order.id, '2030-01-08', now);
+      expect(ended).toMatchObject({ status: 'ended', endedOn: '2030-01-08', cancelledDeliveryIds: ['dlv_a', 'dlv_c'], keptDeliveryIds: ['dlv_b'] });
+      expect(ended.kept[0]?.reason).toMatch(/unavailable.*end the order again/);
+      // Ending again: no 409, what is left is cancelled.
+      get.mockResolvedValue({ ...order, status: 'ended', endedOn: '2030-01-08', endDate: '2030-01-07', version: 2 });
+      list.mockResolvedValue([days[1] as StoredOccurrence]);
+      cancel.mockResolvedValueOnce({ outcome: 'cancelled' });
+      const again = await endStandingOrder(tenant, order.id, undefined, now);
+      expect(again).toMatchObject({ status: 'ended', cancelledDeliveryIds: ['dlv_b'], keptDeliveryIds: [] });
+      expect(list).toHaveBeenLastCalledWith(order.tenantId, order.id, '2030-01-08', '9999-12-31');
+    } finally {
+      get.mockRestore();
+      list.mockRestore();
+    }
   });
 });

@@ -65,7 +65,7 @@ export function menuFor(me: Me, tenant: Tenant | null): Array<[string, MessageKe
   if (isBookkeeper(me)) return [['/invoices', 'nav.invoices'], ['/deliveries', 'nav.deliveries']];
   if (isCourier(me)) return [['/courier', 'nav.courierRound']];
   const books: Array<[string, MessageKey]> = [['/accounting', 'nav.reconciliation'], ['/accounting/invoices', 'nav.accountingInvoices'], ['/accounting/bank', 'nav.bank']];
-  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/scan', 'nav.hubScan'], ['/hub/labels', 'nav.hubLabels'], ['/hub/couriers', 'couriers.title'], ['/hub/standing-orders', 'nav.standingOrders'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ['/impact', 'nav.impact'], ...books];
+  if (isAdmin(me)) return [['/hub/tenants', 'nav.tenants'], ['/hub/dispatch', 'nav.dispatch'], ['/hub/couriers', 'couriers.title'], ['/hub/scan', 'nav.hubScan'], ['/hub/labels', 'nav.hubLabels'], ['/hub/standing-orders', 'nav.standingOrders'], ['/hub/slots', 'nav.slots'], ['/hub/settings', 'nav.hubSettings'], ['/hub/users', 'nav.hubUsers'], ['/impact', 'nav.impact'], ...books];
   return books;
 }
 
