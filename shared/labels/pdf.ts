@@ -1,5 +1,6 @@
 import fontkit from '@cantoo/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
+import { PDFDocument, rgb, type PDFPage } from '@cantoo/pdf-lib';
+import { Fonts } from '../billing/facturx/fonts.js';
 import { NOTO_SANS_BOLD_WOFF, NOTO_SANS_REGULAR_WOFF } from '../billing/facturx/noto-sans.js';
 import { labelLines, type Label } from './layout.js';
 import { darkRuns, qrMatrix } from './qr.js';
@@ -15,43 +16,6 @@ const MARGIN = 14;
 const BLACK = rgb(0, 0, 0);
 const GREY = rgb(0.35, 0.35, 0.35);
 const CUT = rgb(0.6, 0.6, 0.6);
-
-/** Characters the embedded Noto Sans subset lacks, replaced by ones it has. */
-const SUBSTITUTES: Record<string, string> = { '→': '->', '\u202f': ' ', '\u2011': '-', '\u2212': '-' };
-
-class Fonts {
-  private readonly supported: Set<number>;
-  constructor(
-    readonly regular: PDFFont,
-    readonly bold: PDFFont,
-  ) {
-    const boldSet = new Set(bold.getCharacterSet());
-    this.supported = new Set(regular.getCharacterSet().filter((code) => boldSet.has(code)));
-  }
-
-  printable(text: string): string {
-    let out = '';
-    for (const char of text.replace(/\s+/g, ' ')) {
-      const code = char.codePointAt(0) as number;
-      if (code < 0x20 || /\p{Cf}/u.test(char)) continue;
-      if (this.supported.has(code)) out += char;
-      else if (SUBSTITUTES[char] !== undefined) out += SUBSTITUTES[char];
-      else {
-        const base = [...char.normalize('NFKD')].filter((c) => !/\p{M}/u.test(c)).join('');
-        out += base && [...base].every((c) => this.supported.has(c.codePointAt(0) as number)) ? base : '?';
-      }
-    }
-    return out;
-  }
-
-  /** The text, shortened with an ellipsis until it fits the width. */
-  fit(text: string, font: PDFFont, size: number, width: number): string {
-    let value = this.printable(text);
-    if (font.widthOfTextAtSize(value, size) <= width) return value;
-    while (value.length > 1 && font.widthOfTextAtSize(`${value}…`, size) > width) value = value.slice(0, -1);
-    return `${value.trimEnd()}…`;
-  }
-}
 
 /** Draws one label in the A6 box whose bottom-left corner is (x, y). */
 function drawLabel(page: PDFPage, fonts: Fonts, label: Label, x: number, y: number): void {

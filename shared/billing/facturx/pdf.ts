@@ -3,6 +3,7 @@ import fontkit from '@cantoo/fontkit';
 import { AFRelationship, PDFDocument, PDFHexString, embedFacturX, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
 import { ciiXml, paymentTermsOf, sellerLegalInformation } from './cii.js';
 import { frenchDate, frenchEuros, frenchRate } from './decimal.js';
+import { Fonts } from './fonts.js';
 import { NOTO_SANS_BOLD_WOFF, NOTO_SANS_REGULAR_WOFF } from './noto-sans.js';
 import { compact, sirenOf } from './rules.js';
 import type { BillingDocument, DocumentParty } from './types.js';
@@ -27,40 +28,6 @@ const BLACK = rgb(0, 0, 0);
 const GREY = rgb(0.38, 0.38, 0.38);
 const RULE = rgb(0.75, 0.75, 0.75);
 const SHADE = rgb(0.93, 0.93, 0.93);
-
-/** Characters the embedded fonts lack, replaced by one they have (never the .notdef glyph, which PDF/A forbids). */
-const SUBSTITUTES: Record<string, string> = {
-  '\u202f': '\u00a0', '\u2007': '\u00a0', '\u2009': ' ', '\u200a': ' ', '\u2002': ' ', '\u2003': ' ', '\u2011': '-', '\u2010': '-', '\u2212': '-',
-  '\u2192': '->', '\u2190': '<-', '\u21d2': '=>', '\u2264': '<=', '\u2265': '>=', '\u2260': '!=',
-  ł: 'l', Ł: 'L', đ: 'd', Đ: 'D', ħ: 'h', Ħ: 'H', ŀ: 'l', Ŀ: 'L', ĸ: 'k', ŉ: 'n', ŧ: 't', Ŧ: 'T',
-};
-
-class Fonts {
-  private readonly supported: Set<number>;
-  constructor(
-    readonly regular: PDFFont,
-    readonly bold: PDFFont,
-  ) {
-    const boldSet = new Set(bold.getCharacterSet());
-    this.supported = new Set(regular.getCharacterSet().filter((code) => boldSet.has(code)));
-  }
-
-  /** The text with only characters both fonts can draw: substitutes, then the base letter, then `?`. */
-  printable(text: string): string {
-    let result = '';
-    for (const char of text.replace(/[\t\n\r\v\f\u0085\u2028\u2029]+/g, ' ')) {
-      const code = char.codePointAt(0) as number;
-      if (code < 0x20 || (code >= 0x7f && code < 0xa0) || /\p{Cf}/u.test(char)) continue; // controls, zero-width and format characters
-      if (this.supported.has(code)) result += char;
-      else if (SUBSTITUTES[char] !== undefined && [...(SUBSTITUTES[char] as string)].every((c) => this.supported.has(c.codePointAt(0) as number))) result += SUBSTITUTES[char];
-      else {
-        const base = [...char.normalize('NFKD')].filter((c) => !/\p{M}/u.test(c)).join('');
-        result += base && [...base].every((c) => this.supported.has(c.codePointAt(0) as number)) ? base : '?';
-      }
-    }
-    return result;
-  }
-}
 
 interface TextStyle {
   font?: 'regular' | 'bold';

@@ -1,11 +1,10 @@
 import { useState } from 'preact/hooks';
 import { api, type Page } from '../api.js';
 import { useApp } from '../context.js';
-import { href, onLinkClick } from '../router.js';
 import type { Tenant } from '../types.js';
 import { ErrorNotice, Loading, PageTitle, SelectField, TableWrap, useAction, useAsync } from '../ui.js';
-import { addressLine, ClosuresSection, NextDate, statusLabel } from './standing-orders.js';
-import { ruleInWords, type StandingOrder } from './standing-orders-form.js';
+import { ClosuresSection, OrderCells } from './standing-orders.js';
+import type { StandingOrder } from './standing-orders-form.js';
 import './standing-orders.css';
 
 /**
@@ -66,20 +65,7 @@ export function HubStandingOrdersPage() {
               {orders.map((order) => (
                 <tr key={order.id}>
                   <td>{names.get(order.tenantId) ?? order.tenantId}</td>
-                  <td>
-                    <a href={href(`/standing-orders/${order.id}`)} onClick={(event) => onLinkClick(event, `/standing-orders/${order.id}`)}>
-                      {order.reference ?? addressLine(order)}
-                    </a>
-                    {order.reference ? <div class="small">{addressLine(order)}</div> : null}
-                  </td>
-                  <td>{ruleInWords(order.rrule, t)}</td>
-                  <td>{t('standing.windowText', { start: order.window.start, end: order.window.end })}</td>
-                  <td>
-                    <NextDate order={order} />
-                  </td>
-                  <td>
-                    <span class={`badge standing-${order.status}`}>{statusLabel(order.status, t)}</span>
-                  </td>
+                  <OrderCells order={order} />
                 </tr>
               ))}
             </tbody>

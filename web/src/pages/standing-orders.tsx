@@ -115,20 +115,7 @@ export function StandingOrdersPage() {
             <tbody>
               {orders.map((order) => (
                 <tr key={order.id}>
-                  <td>
-                    <a href={href(`/standing-orders/${order.id}`)} onClick={(event) => onLinkClick(event, `/standing-orders/${order.id}`)}>
-                      {order.reference ?? addressLine(order)}
-                    </a>
-                    {order.reference ? <div class="small">{addressLine(order)}</div> : null}
-                  </td>
-                  <td>{ruleInWords(order.rrule, t)}</td>
-                  <td>{t('standing.windowText', { start: order.window.start, end: order.window.end })}</td>
-                  <td>
-                    <NextDate order={order} />
-                  </td>
-                  <td>
-                    <span class={`badge standing-${order.status}`}>{statusLabel(order.status, t)}</span>
-                  </td>
+                  <OrderCells order={order} />
                 </tr>
               ))}
             </tbody>
@@ -149,6 +136,29 @@ export function StandingOrdersPage() {
 }
 
 /** An order's next date to be delivered (scheduled or booked), read from its occurrences. */
+/** An order's cells in a list (the tenant's and the hub's): its link, rule, window, next day and status. */
+export function OrderCells({ order }: { order: StandingOrder }) {
+  const { t } = useApp();
+  return (
+    <>
+      <td>
+        <a href={href(`/standing-orders/${order.id}`)} onClick={(event) => onLinkClick(event, `/standing-orders/${order.id}`)}>
+          {order.reference ?? addressLine(order)}
+        </a>
+        {order.reference ? <div class="small">{addressLine(order)}</div> : null}
+      </td>
+      <td>{ruleInWords(order.rrule, t)}</td>
+      <td>{t('standing.windowText', { start: order.window.start, end: order.window.end })}</td>
+      <td>
+        <NextDate order={order} />
+      </td>
+      <td>
+        <span class={`badge standing-${order.status}`}>{statusLabel(order.status, t)}</span>
+      </td>
+    </>
+  );
+}
+
 export function NextDate({ order }: { order: StandingOrder }) {
   const { t, lang } = useApp();
   const next = useAsync(async (signal) => (order.status === 'ended' ? null : (await occurrencesOf(order, signal)).data.find((day) => day.state === 'scheduled' || day.state === 'booked') ?? null), [order.id, order.status, order.version]);
